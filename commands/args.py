@@ -1,0 +1,148 @@
+"""Turning the text after a slash command into words, key=value options and Slack IDs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from slabot.errors import UserError
+
+_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb"}
+_CLOSING = {'"', "\u201d", "\u201c", "\u00bb"}
+_OPTION = re.compile(r"^([a-z_]+)=(.*)$", re.DOTALL)
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_CHANNEL = re.compile(r"^(?:<#([CG][A-Z0-9]+)(?:\|[^>]*)?>|([CG][A-Z0-9]{2,}))$")
+_USER = re.compile(r"^(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|([UW][A-Z0-9]{2,}))$")
+_GROUP = re.compile(r"^(?:<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>|(S[A-Z0-9]{2,}))$")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split on white space; double quotes (straight or typographic) group words. Apostrophes are literal."""
+    tokens: list[str] = []
+    current: list[str] = []
+    in_token = False
+    closing: str | None = None
+    for char in text:
+        if closing is not None:
+            if char == closing or (char in _CLOSING and closing in _CLOSING):
+                closing = None
+            else:
+                current.append(char)
+        elif char in _QUOTES:
+            closing = _QUOTES[char]
+            in_token = True
+        elif char.isspace():
+            if in_token:
+                tokens.append("".join(current))
+                current, in_token = [], False
+        else:
+            current.append(char)
+            in_token = True
+    if closing is not None:
+        raise UserError('a quote is not closed: put the closing " after the quoted words')
+    if in_token:
+        tokens.append("".join(current))
+    return tokens
+
+
+@dataclass
+class Args:
+    """Positional words in order, and key=value options (keys lower-cased)."""
+
+    words: list[str] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+
+    def take_flag(self, flag: str) -> bool:
+        """Remove a bare word like `public` or `confirm` wherever it stands; True if it was there."""
+        lowered = [word.lower() for word in self.words]
+        if flag not in lowered:
+            return False
+        del self.words[lowered.index(flag)]
+        return True
+
+
+def parse_args(text: str, allowed: frozenset[str] | set[str], *, free_text: bool = False) -> Args:
+    """Split text into words and options; an option key not in `allowed` is an error.
+
+    With free_text, an unknown key=value is kept as a word (titles may contain '=').
+    """
+    args = Args()
+    for token in tokenize(text):
+        match = _OPTION.match(token)
+        key = match.group(1).lower() if match else None
+        if match and key in allowed:
+            if key in args.options:
+                raise UserError(f"{key}= is given twice")
+            args.options[key] = match.group(2).strip()
+        elif match and not free_text:
+            known = ", ".join(f"{name}=" for name in sorted(allowed)) or "none"
+            raise UserError(f"unknown option {key}= (options here: {known})")
+        else:
+            args.words.append(token)
+    return args
+
+
+def parse_name(text: str, what: str) -> str:
+    """Service and objective names: lower-case letters, digits, '.', '_' and '-', up to 64 characters."""
+    name = text.lower()
+    if not _NAME.match(name):
+        raise UserError(
+            f"'{text}' is not a valid {what} name: use letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit (like checkout-api)"
+        )
+    return name
+
+
+def parse_objective_ref(text: str) -> tuple[str, str]:
+    """`service/objective` as typed in /sla budget and /sla delete."""
+    service, slash, objective = text.partition("/")
+    if not slash or not service or not objective:
+        raise UserError(f"'{text}' is not service/objective: write it like checkout/availability")
+    return parse_name(service, "service"), parse_name(objective, "objective")
+
+
+def parse_channel(text: str) -> str:
+    """A channel as Slack escapes it (<#C0123|name>) or a bare ID; returns the ID."""
+    match = _CHANNEL.match(text.strip())
+    if not match:
+        raise UserError(f"'{text}' is not a channel: pick it with # so Slack fills it in (like #checkout)")
+    return match.group(1) or match.group(2)
+
+
+def parse_oncall(text: str) -> str:
+    """A user (<@U0123|bob>, U0123) or a user group (<!subteam^S0123|oncall>, S0123); returns the ID."""
+    for pattern in (_USER, _GROUP):
+        match = pattern.match(text.strip())
+        if match:
+            return match.group(1) or match.group(2)
+    raise UserError(f"'{text}' is not a user or user group: pick it with @ so Slack fills it in (like @alice)")
+
+
+def parse_percent(text: str, what: str, *, allow_hundred: bool) -> Decimal:
+    """A percentage strictly above 0 and below 100 (or up to 100 with allow_hundred); a trailing % is fine."""
+    raw = text.strip().removesuffix("%")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    rule = "above 0 and at most 100" if allow_hundred else "above 0 and below 100"
+    if not value.is_finite() or value <= 0 or value > 100 or (value == 100 and not allow_hundred):
+        raise UserError(f"{what} must be a percentage {rule}, like 99.9 (got '{text}')")
+    if value.as_tuple().exponent < -6:  # type: ignore[operator]
+        raise UserError(f"{what} may have at most 6 decimals (got '{text}')")
+    return value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+
+
+def parse_choice(text: str, what: str, choices: tuple[str, ...]) -> str:
+    value = text.lower()
+    if value not in choices:
+        raise UserError(f"{what} must be {', '.join(choices[:-1])} or {choices[-1]} (got '{text}')")
+    return value
+
+
+def parse_incident_id(text: str) -> int:
+    raw = text.removeprefix("#")
+    if not raw.isdigit() or int(raw) <= 0 or len(raw) > 12:
+        raise UserError(f"'{text}' is not an incident number: use the number from /incident list, like 12")
+    return int(raw)

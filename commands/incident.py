@@ -1,0 +1,124 @@
+"""/incident open | ack | resolve | list | show."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from commands.args import parse_args, parse_choice, parse_incident_id, parse_name, parse_percent
+from commands.context import CommandContext
+from commands.router import CommandGroup
+from slabot import incidents
+from slabot.announce import post, update
+from slabot.errors import UserError
+from slabot.incidents import NewIncident
+from slabot.render import incidents as render
+from slabot.render.reply import Reply
+from slabot.timefmt import parse_when
+from storage import queries
+from storage.models import Incident, Service
+
+INCIDENT = CommandGroup("/incident", "Incidents")
+LIST_LIMIT = 40
+
+
+def _severity(text: str) -> int:
+    raw = text.lower().removeprefix("sev")
+    if raw not in ("1", "2", "3", "4"):
+        raise UserError(f"severity must be sev1, sev2, sev3 or sev4 (got '{text}')")
+    return int(raw)
+
+
+def _when(ctx: CommandContext, key: str, text: str, now: datetime) -> datetime:
+    try:
+        return parse_when(text, now, ctx.runtime.settings.timezone)
+    except ValueError as error:
+        raise UserError(f"{key}=: {error}") from None
+
+
+@INCIDENT.route(
+    "open",
+    "/incident open <service> <sev1|sev2|sev3|sev4> <title…> [started=30m|2026-11-21T09:30] [impact=100]",
+    "record an incident and announce it in the service channel",
+)
+def open_(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset({"started", "impact"}), free_text=True)
+    if len(args.words) < 3:
+        raise UserError("Give the service, the severity and a title, like: /incident open checkout sev2 Payments fail")
+    now = ctx.now()
+    new = NewIncident(
+        service_name=parse_name(args.words[0], "service"),
+        severity=_severity(args.words[1]),
+        title=" ".join(args.words[2:]),
+        started_at=_when(ctx, "started", args.options["started"], now) if "started" in args.options else now,
+        impact_percent=parse_percent(args.options.get("impact", "100"), "impact", allow_hundred=True),
+    )
+    with ctx.runtime.db.session() as session:
+        incident, service = incidents.open_incident(session, new, ctx.user_id, now)
+    channel = service.channel_id or ctx.channel_id
+    zone = ctx.runtime.settings.timezone
+    ts, error = post(ctx.client, channel, render.announcement(incident, service, now, zone))
+    if ts is not None:
+        assert incident.id is not None
+        with ctx.runtime.db.session() as session:
+            incidents.record_announcement(session, incident.id, channel, ts)
+        incident.channel_id, incident.thread_ts = channel, ts
+    return render.confirmation(incident, service, "Opened", render.post_failure(channel, error) if error else None)
+
+
+def _announce_change(ctx: CommandContext, incident: Incident, service: Service, note: Reply) -> str | None:
+    """Post the note in the incident's thread and refresh the announcement; returns a problem to report."""
+    if incident.channel_id is None or incident.thread_ts is None:
+        return None
+    _, error = post(ctx.client, incident.channel_id, note, thread_ts=incident.thread_ts)
+    refreshed = render.announcement(incident, service, ctx.now(), ctx.runtime.settings.timezone)
+    update(ctx.client, incident.channel_id, incident.thread_ts, refreshed)
+    return render.post_failure(incident.channel_id, error) if error else None
+
+
+@INCIDENT.route("ack", "/incident ack <id>", "acknowledge an incident")
+def ack(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    if len(args.words) != 1:
+        raise UserError("Give the incident number, like: /incident ack 12")
+    incident_id = parse_incident_id(args.words[0])
+    with ctx.runtime.db.session() as session:
+        incident, service = incidents.acknowledge(session, incident_id, ctx.user_id, ctx.now())
+    problem = _announce_change(ctx, incident, service, render.acknowledged_note(incident))
+    return render.confirmation(incident, service, "Acknowledged", problem)
+
+
+@INCIDENT.route("resolve", "/incident resolve <id> [resolved=10m|2026-11-21T11:00]", "resolve an incident")
+def resolve(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset({"resolved"}))
+    if len(args.words) != 1:
+        raise UserError("Give the incident number, like: /incident resolve 12")
+    incident_id = parse_incident_id(args.words[0])
+    now = ctx.now()
+    resolved_at = _when(ctx, "resolved", args.options["resolved"], now) if "resolved" in args.options else None
+    with ctx.runtime.db.session() as session:
+        incident, service = incidents.resolve(session, incident_id, ctx.user_id, now, resolved_at)
+    problem = _announce_change(ctx, incident, service, render.resolved_note(incident))
+    return render.confirmation(incident, service, "Resolved", problem)
+
+
+@INCIDENT.route("list", "/incident list [open|all]", "list unresolved (or all) incidents")
+def list_(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    if len(args.words) > 1:
+        raise UserError("Say open or all, like: /incident list all")
+    which = parse_choice(args.words[0], "the list", ("open", "all")) if args.words else "open"
+    with ctx.runtime.db.session() as session:
+        rows = queries.incidents_with_services(session, only_unresolved=which == "open", limit=LIST_LIMIT)
+    return render.incident_list(rows, ctx.now(), ctx.runtime.settings.timezone, which == "open")
+
+
+@INCIDENT.route("show", "/incident show <id>", "details and timeline of an incident")
+def show(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    if len(args.words) != 1:
+        raise UserError("Give the incident number, like: /incident show 12")
+    incident_id = parse_incident_id(args.words[0])
+    with ctx.runtime.db.session() as session:
+        incident, service = incidents.get_incident(session, incident_id)
+        timeline = queries.incident_timeline(session, incident_id)
+    return render.incident_detail(incident, service, timeline, ctx.now(), ctx.runtime.settings.timezone)

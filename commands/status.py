@@ -1,0 +1,41 @@
+"""/sla status and /sla budget."""
+
+from __future__ import annotations
+
+from commands.args import parse_args, parse_name, parse_objective_ref
+from commands.context import CommandContext
+from slabot import catalog
+from slabot.errors import UserError
+from slabot.render import status as render
+from slabot.render.reply import Reply
+from slabot.status import statuses
+from storage import queries
+
+
+def status(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    public = args.take_flag("public")
+    if len(args.words) > 1:
+        raise UserError("Give at most one service name, like: /sla status checkout")
+    now, zone = ctx.now(), ctx.runtime.settings.timezone
+    with ctx.runtime.db.session() as session:
+        service_id = None
+        name = None
+        if args.words:
+            service = catalog.get_service(session, parse_name(args.words[0], "service"))
+            service_id, name = service.id, service.name
+        items = statuses(session, now, zone, queries.objectives_with_services(session, service_id))
+    return render.status_reply(items, now, zone, name, public)
+
+
+def budget(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    public = args.take_flag("public")
+    if len(args.words) != 1:
+        raise UserError("Give the objective as service/name, like: /sla budget checkout/availability")
+    service_name, name = parse_objective_ref(args.words[0])
+    now, zone = ctx.now(), ctx.runtime.settings.timezone
+    with ctx.runtime.db.session() as session:
+        objective, service = catalog.get_objective(session, service_name, name)
+        (item,) = statuses(session, now, zone, [(objective, service)])
+    return render.budget_reply(item, zone, public)

@@ -1,0 +1,151 @@
+"""Settings from the environment (and an optional .env file), checked once at start-up.
+
+A bad setting raises ConfigError with one line naming the variable; bot.py prints it and exits.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///slabot.db"
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+Mode = Literal["http", "socket", "console", "offline"]
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line naming the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    port: int = 3000
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    admins: frozenset[str] = frozenset()
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.app_token is not None
+
+    def is_admin(self, user_id: str) -> bool:
+        """Everyone may change the catalogue while SLABOT_ADMINS is empty."""
+        return not self.admins or user_id in self.admins
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _require(env: Mapping[str, str], name: str, prefix: str, why: str) -> str:
+    value = _get(env, name)
+    if value is None:
+        raise ConfigError(f"{name} is not set: {why}")
+    if not value.startswith(prefix):
+        raise ConfigError(f"{name} must start with '{prefix}' (got '{value[:5]}…')")
+    return value
+
+
+def _api_url(env: Mapping[str, str]) -> str:
+    value = _get(env, "SLACK_API_URL") or DEFAULT_API_URL
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"SLACK_API_URL must be an http(s) URL like {DEFAULT_API_URL} (got '{value}')")
+    return value if value.endswith("/") else value + "/"
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    value = _get(env, "DATABASE_URL") or DEFAULT_DATABASE_URL
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ConfigError(
+            f"DATABASE_URL is not a database URL: use {DEFAULT_DATABASE_URL} or "
+            "postgresql+psycopg://user:password@host:5432/dbname"
+        ) from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"DATABASE_URL must be sqlite:/// or postgresql+psycopg:// (got {url.drivername})")
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
+        raise ConfigError("DATABASE_URL for Postgres must start with postgresql+psycopg://")
+    return value
+
+
+def _port(env: Mapping[str, str]) -> int:
+    value = _get(env, "PORT") or "3000"
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"PORT must be a number from 1 to 65535 (got '{value}')")
+    return int(value)
+
+
+def _timezone(env: Mapping[str, str]) -> ZoneInfo:
+    value = _get(env, "SLABOT_TIMEZONE") or "UTC"
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"SLABOT_TIMEZONE must be a zone like Europe/Berlin or UTC (got '{value}')") from None
+
+
+def _admins(env: Mapping[str, str]) -> frozenset[str]:
+    ids = [part for part in re.split(r"[\s,]+", _get(env, "SLABOT_ADMINS") or "") if part]
+    bad = [part for part in ids if not _USER_ID.match(part)]
+    if bad:
+        raise ConfigError(
+            f"SLABOT_ADMINS must list Slack user IDs like U0123ABCD, separated by commas (got '{bad[0]}')"
+        )
+    return frozenset(ids)
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") -> Settings:
+    """Read and check every setting; `mode` decides which Slack credentials are required.
+
+    http: bot token and signing secret; socket: bot token and app token; console and offline: none.
+    """
+    env = os.environ if env is None else env
+    if _get(env, "SLACK_CLIENT_ID") and _get(env, "SLACK_CLIENT_SECRET"):
+        raise ConfigError(
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: slabot runs in one workspace with SLACK_BOT_TOKEN; "
+            "unset them"
+        )
+    settings = Settings(
+        api_url=_api_url(env),
+        database_url=_database_url(env),
+        port=_port(env),
+        timezone=_timezone(env),
+        admins=_admins(env),
+    )
+    if mode in ("console", "offline"):
+        return settings
+    app_token = _get(env, "SLACK_APP_TOKEN")
+    bot_token = _require(env, "SLACK_BOT_TOKEN", "xoxb-", "copy the Bot User OAuth Token from your Slack app")
+    if app_token is not None:
+        app_token = _require(env, "SLACK_APP_TOKEN", "xapp-", "")
+        signing_secret = _get(env, "SLACK_SIGNING_SECRET")
+    else:
+        signing_secret = _get(env, "SLACK_SIGNING_SECRET")
+        if signing_secret is None:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is not set: HTTP mode needs it (or set SLACK_APP_TOKEN for Socket Mode)"
+            )
+    return replace(settings, bot_token=bot_token, signing_secret=signing_secret, app_token=app_token)
+
+
+def load_dotenv_file(path: str = ".env") -> None:
+    """Merge a .env file into the environment; variables already set win."""
+    from dotenv import load_dotenv
+
+    load_dotenv(path, override=False)

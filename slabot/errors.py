@@ -1,0 +1,16 @@
+"""The one exception type a user sees: what was wrong, and what to type instead."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input or a request that cannot be done; shown to the caller only, never as a stack trace."""
+
+    def __init__(self, message: str, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+    def with_usage(self, usage: str) -> UserError:
+        """The same error, with the usage line of the command that was typed (kept if one is already set)."""
+        return self if self.usage else UserError(self.message, usage)

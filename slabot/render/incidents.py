@@ -1,0 +1,154 @@
+"""Incident messages: the channel announcement (the incident's thread), thread updates, lists and details."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import Block
+
+from slabot.render.reply import (
+    Reply,
+    channel_mention,
+    context,
+    escape,
+    fields_only,
+    header,
+    oncall_mention,
+    section,
+    user_mention,
+    with_more,
+)
+from slabot.timefmt import format_duration, format_when
+from storage.models import Incident, IncidentEvent, IncidentStatus, Service
+
+STATUS_ICON = {
+    IncidentStatus.OPEN: ":rotating_light:",
+    IncidentStatus.ACKNOWLEDGED: ":eyes:",
+    IncidentStatus.RESOLVED: ":white_check_mark:",
+}
+
+
+def _title(incident: Incident) -> str:
+    return f"#{incident.id} sev{incident.severity}: {incident.title}"
+
+
+def _elapsed(start: datetime, end: datetime) -> str:
+    return format_duration(int((end - start).total_seconds()))
+
+
+def _status_text(incident: Incident, now: datetime) -> str:
+    if incident.resolved_at is not None:
+        return f"resolved after {_elapsed(incident.started_at, incident.resolved_at)}"
+    if incident.acknowledged_at is not None:
+        return f"acknowledged, ongoing for {_elapsed(incident.started_at, now)}"
+    return f"open for {_elapsed(incident.started_at, now)}, not acknowledged"
+
+
+def announcement(incident: Incident, service: Service, now: datetime, zone: ZoneInfo) -> Reply:
+    """The message in the service channel; kept up to date as the incident moves on."""
+    icon = STATUS_ICON[IncidentStatus(incident.status)]
+    oncall = oncall_mention(service.oncall_id) if service.oncall_id else "nobody set (/sla service edit)"
+    details = (
+        f"*{service.name}* · sev{incident.severity} · impact {incident.impact_percent}% · "
+        f"started {format_when(incident.started_at, zone)}\n"
+        f"*Status:* {_status_text(incident, now)}\n"
+        f"*On-call:* {oncall} · opened by {user_mention(incident.opened_by)}"
+    )
+    blocks: list[Block] = [header(f"{icon} Incident {_title(incident)}"), section(details)]
+    if incident.status != IncidentStatus.RESOLVED:
+        blocks.append(
+            context(f"/incident ack {incident.id} · /incident resolve {incident.id} · updates follow in this thread")
+        )
+    mention = f" {oncall_mention(service.oncall_id)}" if service.oncall_id else ""
+    text = f"Incident {_title(incident)} on {service.name} ({incident.status}){mention}"
+    return Reply(text=text, blocks=blocks, public=True)
+
+
+def acknowledged_note(incident: Incident) -> Reply:
+    assert incident.acknowledged_at is not None and incident.acknowledged_by is not None
+    took = _elapsed(incident.started_at, incident.acknowledged_at)
+    who = user_mention(incident.acknowledged_by)
+    text = f":eyes: {who} acknowledged incident #{incident.id} ({took} after it started)."
+    return Reply(text=text, blocks=[section(text)], public=True)
+
+
+def resolved_note(incident: Incident) -> Reply:
+    assert incident.resolved_at is not None and incident.resolved_by is not None
+    took = _elapsed(incident.started_at, incident.resolved_at)
+    text = f":white_check_mark: {user_mention(incident.resolved_by)} resolved incident #{incident.id} after {took}."
+    return Reply(text=text, blocks=[section(text)], public=True)
+
+
+def _where(incident: Incident) -> str:
+    return f"in {channel_mention(incident.channel_id)}" if incident.channel_id else "nowhere yet"
+
+
+def confirmation(incident: Incident, service: Service, verb: str, post_error: str | None) -> Reply:
+    """What the person who typed the command sees."""
+    text = f"{STATUS_ICON[IncidentStatus(incident.status)]} {verb} incident {_title(incident)} on {service.name}."
+    blocks: list[Block] = [section(escape(text))]
+    if post_error:
+        blocks.append(section(f":warning: {post_error}"))
+        text += f"\n{post_error}"
+    elif incident.thread_ts:
+        blocks.append(context(f"Posted {_where(incident)}."))
+    return Reply(text=text, blocks=blocks)
+
+
+def post_failure(channel_id: str, error: str) -> str:
+    if error in ("not_in_channel", "channel_not_found", "is_archived"):
+        return (
+            f"I could not post in {channel_mention(channel_id)} ({error}). "
+            "Invite me there with /invite @slabot, or set another channel with /sla service edit."
+        )
+    return f"I could not post in {channel_mention(channel_id)} ({error}); the incident is recorded all the same."
+
+
+def incident_list(
+    rows: Sequence[tuple[Incident, Service]], now: datetime, zone: ZoneInfo, only_unresolved: bool
+) -> Reply:
+    title = "Unresolved incidents" if only_unresolved else "Incidents"
+    if not rows:
+        text = "No unresolved incidents. :tada:" if only_unresolved else "No incidents recorded yet."
+        return Reply(text=text, blocks=[section(text)])
+    lines = [
+        section(
+            f"{STATUS_ICON[IncidentStatus(incident.status)]} *{escape(_title(incident))}* · {service.name}\n"
+            f"{_status_text(incident, now)} · started {format_when(incident.started_at, zone)}"
+        )
+        for incident, service in rows
+    ]
+    blocks = with_more([header(f"{title} ({len(rows)})")], lines, "incidents", reserve=1)
+    if only_unresolved:
+        blocks.append(context("Resolved ones too: /incident list all"))
+    text = f"{title}: " + "; ".join(f"{_title(i)} ({i.status})" for i, _ in rows)
+    return Reply(text=text, blocks=blocks)
+
+
+def incident_detail(
+    incident: Incident, service: Service, timeline: Sequence[IncidentEvent], now: datetime, zone: ZoneInfo
+) -> Reply:
+    fields = [
+        f"*Service*\n{service.name}",
+        f"*Severity*\nsev{incident.severity}",
+        f"*Status*\n{_status_text(incident, now)}",
+        f"*Impact*\n{incident.impact_percent}%",
+        f"*Started*\n{format_when(incident.started_at, zone)}",
+        f"*Thread*\n{_where(incident)}",
+    ]
+    if incident.acknowledged_at is not None:
+        fields.append(f"*Time to acknowledge*\n{_elapsed(incident.started_at, incident.acknowledged_at)}")
+    if incident.resolved_at is not None:
+        fields.append(f"*Time to resolve*\n{_elapsed(incident.started_at, incident.resolved_at)}")
+    events = "\n".join(
+        f"{format_when(event.at, zone)} · {event.kind} by {user_mention(event.actor)}" for event in timeline
+    )
+    blocks: list[Block] = [
+        header(f"{STATUS_ICON[IncidentStatus(incident.status)]} Incident {_title(incident)}"),
+        fields_only(fields),
+        section(f"*Timeline*\n{events or 'nothing recorded'}"),
+    ]
+    text = f"Incident {_title(incident)} on {service.name}: {_status_text(incident, now)}"
+    return Reply(text=text, blocks=blocks)

@@ -1,0 +1,145 @@
+"""/sla status and /sla budget: where objectives stand, and what consumed their budget."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import Block
+
+from slabot.render.reply import Reply, context, escape, fields_only, header, section, with_more
+from slabot.status import ObjectiveStatus, State
+from slabot.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
+
+STATE_ICON = {
+    State.EXHAUSTED: ":red_circle:",
+    State.AT_RISK: ":large_yellow_circle:",
+    State.NO_DATA: ":white_circle:",
+    State.HEALTHY: ":large_green_circle:",
+}
+# Failing first.
+STATE_ORDER = [State.EXHAUSTED, State.AT_RISK, State.NO_DATA, State.HEALTHY]
+MAX_CONSUMERS = 10
+
+
+def format_amount(status: ObjectiveStatus, amount: Fraction) -> str:
+    """Budget amounts: a duration for time-based objectives, a count of events for event-based ones."""
+    if status.time_based:
+        return format_duration(amount)
+    rounded = Decimal(amount.numerator) / Decimal(amount.denominator)
+    rounded = rounded.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.1f}".removesuffix(".0")
+    return f"{text} events"
+
+
+def _name(status: ObjectiveStatus) -> str:
+    return f"{status.service.name}/{status.objective.name}"
+
+
+def left_phrase(status: ObjectiveStatus) -> str:
+    report = status.report
+    if report.attainment is None:
+        return "no data yet"
+    left = f"{format_amount(status, report.left)} of {format_amount(status, report.total)}"
+    if report.left_fraction is not None:
+        left += f" ({format_percent(report.left_fraction)})"
+    if report.left <= 0:
+        over = format_amount(status, -report.left)
+        return f"exhausted, {over} over budget" if report.left < 0 else "exhausted"
+    return left + " left"
+
+
+def status_line(status: ObjectiveStatus) -> str:
+    objective = status.objective
+    head = (
+        f"{STATE_ICON[status.state]} *{_name(status)}* {objective.kind.upper()} "
+        f"{format_target(status.target)} over {objective.window} · *{status.state.value}*"
+    )
+    attainment = format_attainment(status.report.attainment, status.target)
+    return f"{head}\nAttainment *{attainment}* · budget {left_phrase(status)}"
+
+
+def _state_counts(items: Sequence[ObjectiveStatus]) -> str:
+    counts = {state: sum(1 for s in items if s.state == state) for state in STATE_ORDER}
+    return " · ".join(f"{counts[state]} {state.value}" for state in STATE_ORDER if counts[state])
+
+
+def status_reply(
+    items: Sequence[ObjectiveStatus], now: datetime, zone: ZoneInfo, service_name: str | None, public: bool
+) -> Reply:
+    title = f"Service levels: {service_name}" if service_name else "Service levels"
+    if not items:
+        where = f" for {service_name}" if service_name else ""
+        text = f"No objectives{where} yet. Define one with /sla define <service> <name> target=99.9 window=30d"
+        return Reply(text=text, blocks=[section(escape(text))], public=public)
+    ordered = sorted(items, key=lambda s: (STATE_ORDER.index(s.state), _name(s)))
+    summary = f"{_state_counts(ordered)} · as of {format_when(now, zone)}"
+    rows: list[Block] = [section(status_line(item)) for item in ordered]
+    blocks = with_more([header(title), context(summary)], rows, "objectives")
+    text_lines = [f"{title} ({summary})"]
+    text_lines += [
+        f"{_name(s)}: {s.state.value}, attainment {format_attainment(s.report.attainment, s.target)}, "
+        f"budget {left_phrase(s)}"
+        for s in ordered
+    ]
+    return Reply(text="\n".join(text_lines), blocks=blocks, public=public)
+
+
+def _consumer_line(status: ObjectiveStatus, index: int) -> str:
+    consumer = status.consumers[index]
+    incident = consumer.incident
+    share = ""
+    if status.report.total > 0:
+        share = f" ({format_percent(consumer.bad_seconds / status.report.total)} of the budget)"
+    impact = f"{incident.impact_percent}% impact"
+    ongoing = "" if incident.resolved_at else " · ongoing"
+    return (
+        f"#{incident.id} sev{incident.severity} {escape(incident.title)} · {impact}{ongoing} → "
+        f"*{format_duration(consumer.bad_seconds)}*{share}"
+    )
+
+
+def budget_reply(status: ObjectiveStatus, zone: ZoneInfo, public: bool) -> Reply:
+    report = status.report
+    bounds = status.bounds
+    objective = status.objective
+    window = f"{objective.window}: {format_when(bounds.start, zone)} → {format_when(bounds.end, zone)}"
+    fields = [
+        f"*Target*\n{format_target(status.target)} ({objective.kind.upper()})",
+        f"*Window*\n{window}",
+        f"*Attainment*\n{format_attainment(report.attainment, status.target)}",
+        f"*State*\n{STATE_ICON[status.state]} {status.state.value}",
+        f"*Budget*\n{format_amount(status, report.total)}",
+        f"*Consumed*\n{format_amount(status, report.consumed)}",
+        f"*Left*\n{format_amount(status, report.left)} ({format_percent(report.left_fraction)})"
+        if report.attainment is not None
+        else "*Left*\nno data",
+    ]
+    blocks: list[Block] = [header(f"Error budget: {_name(status)}"), fields_only(fields)]
+    lines = [_consumer_line(status, i) for i in range(len(status.consumers))]
+    if status.time_based:
+        if lines:
+            shown = lines[:MAX_CONSUMERS]
+            more = len(lines) - len(shown)
+            body = "*Incidents that consumed it*\n" + "\n".join(shown)
+            if more:
+                body += f"\n…and {more} more incidents"
+            blocks.append(section(body))
+        else:
+            blocks.append(section("No incident touched this window."))
+        blocks.append(
+            context(
+                "Each incident counts its time in the window × its impact; "
+                "overlapping incidents never count a moment more than once."
+            )
+        )
+    else:
+        blocks.append(context("Event counts arrive through the ingest API (coming next); until then: no data."))
+    text = (
+        f"Error budget {_name(status)}: {format_amount(status, report.total)} budget, "
+        f"{format_amount(status, report.consumed)} consumed, {left_phrase(status)}"
+    )
+    return Reply(text=text, blocks=with_more(blocks, [], "incidents"), public=public)

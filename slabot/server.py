@@ -1,0 +1,58 @@
+"""The HTTP side: POST /slack/events into Bolt (on worker threads), GET /healthz; served by uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlencode
+
+from slack_bolt import App, BoltRequest
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 1_000_000
+
+
+def _bolt_request(request: Request, body: bytes) -> BoltRequest:
+    headers: dict[str, list[str]] = {}
+    for key, value in request.headers.items():
+        headers.setdefault(key.lower(), []).append(value)
+    return BoltRequest(
+        body=body.decode("utf-8"), query=urlencode(list(request.query_params.multi_items())), headers=headers
+    )
+
+
+def create_http_app(db: Database, bolt_app: App | None) -> Starlette:
+    """Routes for the web server; without a Bolt app (Socket Mode) only /healthz is served."""
+
+    async def slack_events(request: Request) -> Response:
+        assert bolt_app is not None
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return PlainTextResponse("request too large", status_code=413)
+        try:
+            bolt_request = _bolt_request(request, body)
+        except UnicodeDecodeError:
+            return PlainTextResponse("body must be UTF-8", status_code=400)
+        # Bolt's App is synchronous: dispatch on a worker thread so one slow request never stalls the others.
+        bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
+        response = Response(content=bolt_response.body, status_code=bolt_response.status)
+        for name, values in bolt_response.headers.items():
+            for value in values:
+                response.headers.append(name, value)
+        return response
+
+    async def healthz(request: Request) -> Response:
+        healthy = await run_in_threadpool(db.ping)
+        body = {"status": "ok" if healthy else "unavailable", "database": "up" if healthy else "down"}
+        return JSONResponse(body, status_code=200 if healthy else 503)
+
+    routes = [Route("/healthz", healthz, methods=["GET"])]
+    if bolt_app is not None:
+        routes.append(Route("/slack/events", slack_events, methods=["POST"]))
+    return Starlette(routes=routes)

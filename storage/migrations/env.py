@@ -1,0 +1,32 @@
+"""Alembic environment: runs on the connection Database.upgrade hands over, or on sqlalchemy.url."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from storage.models import SQLModel
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite:///slabot.db")
+    with engine.begin() as own_connection:
+        _run(own_connection)
+    engine.dispose()
