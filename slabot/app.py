@@ -34,11 +34,14 @@ class InlineExecutor(Executor):
         return future
 
 
-def create_web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A Web API client for SLACK_API_URL that retries connection errors, 429 (after Retry-After) and 5xx."""
+def create_web_client(settings: Settings, *, token: str | None = None, base_url: str | None = None) -> WebClient:
+    """A Web API client for SLACK_API_URL that retries connection errors, 429 (after Retry-After) and 5xx.
+
+    Bolt copies its base URL and retry handlers into the client every listener gets.
+    """
     return WebClient(
         token=token or settings.bot_token,
-        base_url=settings.api_url,
+        base_url=base_url or settings.api_url,
         timeout=10,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),

@@ -16,10 +16,9 @@ from typing import Any, TextIO
 from urllib.parse import urlencode
 
 from slack_bolt import App, BoltRequest
-from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
-from slabot.app import InlineExecutor, create_app
+from slabot.app import InlineExecutor, create_app, create_web_client
 from slabot.localslack import LocalSlack, RecordedCall
 from slabot.runtime import Runtime
 
@@ -144,7 +143,7 @@ class Console:
     def __init__(self, runtime: Runtime, slack: LocalSlack, out: TextIO) -> None:
         self.secret = secrets.token_hex(16)
         self.slack = slack
-        client = WebClient(token="xoxb-console", base_url=slack.base_url)
+        client = create_web_client(runtime.settings, token="xoxb-console", base_url=slack.base_url)
         self.app: App = create_app(runtime, client, signing_secret=self.secret, listener_executor=InlineExecutor())
         self.output = ConsoleOutput(out, slack)
         self.output.seen = len(slack.calls)  # start-up's auth.test is not news

@@ -1,0 +1,99 @@
+"""Shared fixtures: a migrated database (SQLite always, Postgres when SLABOT_TEST_DATABASE_URL is set),
+the local Slack stand-in, a clock the test moves, and the real Bolt app wired to all three."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from slabot.config import Settings
+from slabot.localslack import LocalSlack
+from slabot.runtime import Runtime
+from storage.db import Database
+from tests.driver import SlackDriver
+
+PG_URL = os.environ.get("SLABOT_TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite", *(["postgres"] if PG_URL else [])]
+TABLES = ["incident_event", "incident", "objective", "service"]
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing from the developer's shell leaks in (SLACK_CLIENT_ID would switch Bolt to OAuth)."""
+    for name in list(os.environ):
+        if (
+            (name.startswith(("SLACK_", "SLABOT_"))
+            and name != "SLABOT_TEST_DATABASE_URL")
+            or name in ("DATABASE_URL", "PORT")
+        ):
+            monkeypatch.delenv(name, raising=False)
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def _postgres() -> Iterator[Database | None]:
+    if not PG_URL:
+        yield None
+        return
+    db = Database(PG_URL)
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS incident_event, incident, objective, service, alembic_version"))
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path, _postgres: Database | None) -> Iterator[Database]:
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'slabot.db'}")
+        db.upgrade()
+        yield db
+        db.dispose()
+        return
+    assert _postgres is not None
+    with _postgres.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    yield _postgres
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(bot_token="xoxb-test", signing_secret="test-signing-secret")
+
+
+@pytest.fixture
+def runtime(settings: Settings, database: Database, clock: FakeClock) -> Runtime:
+    return Runtime(settings=settings, db=database, clock=clock)
+
+
+@pytest.fixture
+def slack() -> Iterator[LocalSlack]:
+    with LocalSlack() as local:
+        yield local
+
+
+@pytest.fixture
+def driver(runtime: Runtime, slack: LocalSlack) -> SlackDriver:
+    return SlackDriver(runtime, slack)

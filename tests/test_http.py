@@ -1,0 +1,134 @@
+"""The real HTTP server (uvicorn + Starlette) in front of the Bolt app: signatures, health, concurrency."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import uvicorn
+from slack_bolt import Ack, App
+
+from slabot.app import create_app, create_web_client
+from slabot.localslack import LocalSlack
+from slabot.runtime import Runtime
+from slabot.server import create_http_app
+from storage.db import Database
+from tests.driver import SlackDriver, command_body, signed_headers
+
+
+class Server:
+    def __init__(self, app: object) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+@pytest.fixture
+def production_app(runtime: Runtime, slack: LocalSlack) -> App:
+    """As bot.py builds it: listeners on Bolt's thread pool, ack first, the reply later."""
+    client = create_web_client(runtime.settings, base_url=slack.base_url)
+    return create_app(runtime, client, signing_secret=SlackDriver.secret)
+
+
+@pytest.fixture
+def server(runtime: Runtime, production_app: App) -> Iterator[Server]:
+    with Server(create_http_app(runtime.db, production_app)) as running:
+        yield running
+
+
+def post_command(server: Server, slack: LocalSlack, line: str, **header_overrides: str) -> httpx.Response:
+    command, _, text = line.partition(" ")
+    body = command_body(slack, command, text)
+    headers = signed_headers(SlackDriver.secret, body)
+    headers.update(header_overrides)
+    return httpx.post(f"{server.url}/slack/events", content=body, headers=headers, timeout=10)
+
+
+def test_signed_slash_command_is_acked_then_answered(server: Server, slack: LocalSlack) -> None:
+    response = post_command(server, slack, "/sla service add checkout channel=C0CHECK")
+    assert response.status_code == 200
+    (reply,) = slack.wait_for("response_url")
+    assert reply.args["response_type"] == "ephemeral"
+    assert reply.args["text"].startswith(":white_check_mark: Service added: *checkout*")
+    assert post_command(server, slack, "/sla service list").status_code == 200
+    assert "*checkout*" in slack.wait_for("response_url", 2)[1].args["text"] + str(slack.calls[-1].args)
+
+
+def test_missing_wrong_or_stale_signatures_get_401(server: Server, slack: LocalSlack) -> None:
+    body = command_body(slack, "/sla", "service add checkout")
+    url = f"{server.url}/slack/events"
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    assert httpx.post(url, content=body, headers=form).status_code == 401
+    wrong = signed_headers("not-the-secret", body)
+    assert httpx.post(url, content=body, headers=wrong).status_code == 401
+    stale = signed_headers(SlackDriver.secret, body, timestamp=int(time.time()) - 6 * 60)
+    assert httpx.post(url, content=body, headers=stale).status_code == 401
+    tampered = signed_headers(SlackDriver.secret, body)
+    assert httpx.post(url, content=body.replace("checkout", "evil"), headers=tampered).status_code == 401
+    assert slack.calls_to("response_url") == []
+
+
+def test_a_command_that_fails_inside_still_answers_200_without_a_trace(
+    server: Server, slack: LocalSlack, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr("storage.queries.all_services", broken)
+    assert post_command(server, slack, "/sla service list").status_code == 200
+    (reply,) = slack.wait_for("response_url")
+    assert "Something went wrong on slabot's side (ref " in reply.args["text"]
+    assert "exploded" not in reply.args["text"] and "Traceback" not in reply.args["text"]
+
+
+def test_healthz_reports_the_database(server: Server) -> None:
+    response = httpx.get(f"{server.url}/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "up"})
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(production_app: App) -> None:
+    unreachable = Database("postgresql+psycopg://postgres@127.0.0.1:1/none")
+    with Server(create_http_app(unreachable, production_app)) as running:
+        response = httpx.get(f"{running.url}/healthz")
+    assert (response.status_code, response.json()["database"]) == (503, "down")
+
+
+def test_one_slow_request_does_not_stall_the_others(runtime: Runtime, production_app: App, slack: LocalSlack) -> None:
+    @production_app.command("/slow")
+    def slow(ack: Ack) -> None:
+        time.sleep(1.5)  # something slow before the ack, on the request path
+        ack()
+
+    with Server(create_http_app(runtime.db, production_app)) as running, ThreadPoolExecutor(2) as pool:
+        slow_request = pool.submit(post_command, running, slack, "/slow now")
+        time.sleep(0.2)
+        started = time.monotonic()
+        assert httpx.get(f"{running.url}/healthz").status_code == 200
+        assert post_command(running, slack, "/sla help").status_code == 200
+        assert time.monotonic() - started < 1.0
+        assert slow_request.result().status_code == 200
+
+
+def test_unknown_paths_are_404(server: Server) -> None:
+    assert httpx.get(f"{server.url}/nope").status_code == 404
+    assert httpx.get(f"{server.url}/slack/events").status_code == 405
