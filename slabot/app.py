@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 import commands
+from slabot import events
 from slabot.config import ConfigError, Settings
 from slabot.runtime import Runtime
 
@@ -79,4 +80,5 @@ def create_app(
         log.error("unhandled error for %s: %s", body.get("command") or body.get("type"), error, exc_info=error)
 
     commands.register(app, runtime)
+    events.register(app)
     return app

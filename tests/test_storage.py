@@ -1,0 +1,131 @@
+"""Storage on SQLite and (when SLABOT_TEST_DATABASE_URL is set) Postgres: schema, exact values, UTC, atomicity."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import select
+
+from slabot.errors import UserError
+from storage import queries
+from storage.db import Database
+from storage.models import Incident, Objective, Service, SQLModel
+
+
+def test_migrations_build_exactly_the_models(database: Database) -> None:
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_upgrade_is_idempotent_and_reversible(database: Database) -> None:
+    database.upgrade()
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    if database.is_sqlite:  # the shared Postgres schema stays in place for the other tests
+        database.downgrade("base")
+        database.upgrade()
+        assert database.ping()
+
+
+def test_targets_stay_exact_and_times_come_back_aware_utc(database: Database) -> None:
+    berlin_noon = datetime(2026, 7, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+    with database.session() as session:
+        service = Service(name="checkout", created_by="U1")
+        session.add(service)
+        session.flush()
+        assert service.id is not None
+        session.add(Objective(service_id=service.id, name="a", target_percent=Decimal("99.95"), created_by="U1"))
+        session.add(Objective(service_id=service.id, name="b", target_percent=Decimal("99.999999"), created_by="U1"))
+        session.add(
+            Incident(
+                service_id=service.id,
+                severity=1,
+                title="t",
+                impact_percent=Decimal("12.5"),
+                started_at=berlin_noon,
+                opened_by="U1",
+            )
+        )
+    with database.session() as session:
+        targets = [o.target_percent for o in session.exec(select(Objective).order_by(Objective.name))]
+        incident = session.exec(select(Incident)).one()
+    assert targets == [Decimal("99.95"), Decimal("99.999999")]
+    assert incident.impact_percent == Decimal("12.5")
+    assert incident.started_at == datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+    assert incident.started_at.utcoffset() == timedelta(0)
+
+
+def test_naive_datetimes_are_refused(database: Database) -> None:
+    with pytest.raises(Exception, match="naive datetime"), database.session() as session:
+        session.add(Service(name="x", created_by="U1", created_at=datetime(2026, 1, 1)))
+        session.flush()
+
+
+def test_a_failed_unit_of_work_leaves_nothing_behind(database: Database) -> None:
+    with pytest.raises(UserError), database.session() as session:
+        session.add(Service(name="half", created_by="U1"))
+        session.flush()
+        raise UserError("something later was wrong")
+    with database.session() as session:
+        assert queries.service_by_name(session, "half") is None
+
+
+def test_overlap_query_finds_exactly_the_incidents_touching_the_window(database: Database) -> None:
+    start, end = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC)
+    spans = {
+        "before": (start - timedelta(hours=2), start - timedelta(hours=1)),
+        "ends_at_start": (start - timedelta(hours=1), start),
+        "straddles_start": (start - timedelta(hours=1), start + timedelta(hours=1)),
+        "inside": (start + timedelta(hours=3), start + timedelta(hours=4)),
+        "ongoing": (start + timedelta(hours=5), None),
+        "starts_at_end": (end, None),
+    }
+    with database.session() as session:
+        service = Service(name="s", created_by="U1")
+        session.add(service)
+        session.flush()
+        assert service.id is not None
+        for title, (began, resolved) in spans.items():
+            session.add(
+                Incident(
+                    service_id=service.id,
+                    severity=2,
+                    title=title,
+                    impact_percent=Decimal(100),
+                    started_at=began,
+                    resolved_at=resolved,
+                    opened_by="U1",
+                )
+            )
+    with database.session() as session:
+        found = queries.incidents_overlapping(session, [service.id], start, end)
+    assert [i.title for i in found] == ["straddles_start", "inside", "ongoing"]
+
+
+def test_removing_a_service_removes_its_objectives_and_incidents(database: Database) -> None:
+    with database.session() as session:
+        service = Service(name="s", created_by="U1")
+        session.add(service)
+        session.flush()
+        assert service.id is not None
+        session.add(Objective(service_id=service.id, name="o", target_percent=Decimal(99), created_by="U1"))
+        session.add(
+            Incident(
+                service_id=service.id,
+                severity=2,
+                title="t",
+                impact_percent=Decimal(100),
+                started_at=datetime(2026, 1, 1, tzinfo=UTC),
+                opened_by="U1",
+            )
+        )
+    with database.session() as session:
+        session.delete(queries.service_by_name(session, "s"))
+    with database.session() as session:
+        assert session.exec(select(Objective)).all() == [] and session.exec(select(Incident)).all() == []
