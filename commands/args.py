@@ -71,7 +71,7 @@ def parse_args(text: str, allowed: frozenset[str] | set[str], *, free_text: bool
     for token in tokenize(text):
         match = _OPTION.match(token)
         key = match.group(1).lower() if match else None
-        if match and key in allowed:
+        if match and key is not None and key in allowed:
             if key in args.options:
                 raise UserError(f"{key}= is given twice")
             args.options[key] = match.group(2).strip()

@@ -10,7 +10,7 @@ import html
 import re
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlencode
@@ -168,8 +168,8 @@ class Console:
             }
         )
         timestamp = str(int(time.time()))
-        signature = SignatureVerifier(self.secret).generate_signature(timestamp=timestamp, body=body)
-        headers = {
+        signature = SignatureVerifier(self.secret).generate_signature(timestamp=timestamp, body=body) or ""
+        headers: dict[str, str | Sequence[str]] = {
             "content-type": "application/x-www-form-urlencoded",
             "x-slack-request-timestamp": timestamp,
             "x-slack-signature": signature,

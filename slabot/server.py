@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from slack_bolt import App, BoltRequest
@@ -19,9 +20,9 @@ MAX_BODY_BYTES = 1_000_000
 
 
 def _bolt_request(request: Request, body: bytes) -> BoltRequest:
-    headers: dict[str, list[str]] = {}
-    for key, value in request.headers.items():
-        headers.setdefault(key.lower(), []).append(value)
+    headers: dict[str, str | Sequence[str]] = {}
+    for key in request.headers:
+        headers[key.lower()] = request.headers.getlist(key)
     return BoltRequest(
         body=body.decode("utf-8"), query=urlencode(list(request.query_params.multi_items())), headers=headers
     )

@@ -26,10 +26,9 @@ TABLES = ["incident_event", "incident", "objective", "service"]
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing from the developer's shell leaks in (SLACK_CLIENT_ID would switch Bolt to OAuth)."""
     for name in list(os.environ):
-        if (
-            (name.startswith(("SLACK_", "SLABOT_"))
-            and name != "SLABOT_TEST_DATABASE_URL")
-            or name in ("DATABASE_URL", "PORT")
+        if (name.startswith(("SLACK_", "SLABOT_")) and name != "SLABOT_TEST_DATABASE_URL") or name in (
+            "DATABASE_URL",
+            "PORT",
         ):
             monkeypatch.delenv(name, raising=False)
 
