@@ -44,21 +44,20 @@ def serve(runtime: Runtime) -> None:
     import uvicorn
 
     from slabot.app import create_app, create_web_client
-    from slabot.server import create_http_app
+    from slabot.server import build_frontends
 
     settings = runtime.settings
-    app = create_app(runtime, create_web_client(settings))
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        handler = SocketModeHandler(app, settings.app_token)
-        handler.connect()
+    http_app, socket_handler = build_frontends(runtime, create_app(runtime, create_web_client(settings)))
+    if socket_handler is not None:
+        socket_handler.connect()
         log.info("connected to Slack in Socket Mode; /healthz on port %s", settings.port)
-        http_app = create_http_app(runtime.db, None)
     else:
         log.info("serving POST /slack/events and GET /healthz on port %s", settings.port)
-        http_app = create_http_app(runtime.db, app)
-    uvicorn.run(http_app, host="0.0.0.0", port=settings.port, log_level="info", proxy_headers=True)
+    try:
+        uvicorn.run(http_app, host="0.0.0.0", port=settings.port, log_level="info", proxy_headers=True)
+    finally:
+        if socket_handler is not None:
+            socket_handler.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from slabot.runtime import Runtime
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -57,3 +59,11 @@ def create_http_app(db: Database, bolt_app: App | None) -> Starlette:
     if bolt_app is not None:
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
     return Starlette(routes=routes)
+
+
+def build_frontends(runtime: Runtime, bolt_app: App) -> tuple[Starlette, SocketModeHandler | None]:
+    """Socket Mode when SLACK_APP_TOKEN is set (the HTTP server then serves only /healthz), else HTTP."""
+    app_token = runtime.settings.app_token
+    if app_token is None:
+        return create_http_app(runtime.db, bolt_app), None
+    return create_http_app(runtime.db, None), SocketModeHandler(bolt_app, app_token)

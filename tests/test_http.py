@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import uvicorn
 from slack_bolt import Ack, App
 
 from slabot.app import create_app, create_web_client
@@ -18,29 +15,7 @@ from slabot.localslack import LocalSlack
 from slabot.runtime import Runtime
 from slabot.server import create_http_app
 from storage.db import Database
-from tests.driver import SlackDriver, command_body, signed_headers
-
-
-class Server:
-    def __init__(self, app: object) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
+from tests.driver import Server, SlackDriver, command_body, signed_headers
 
 
 @pytest.fixture
@@ -132,3 +107,21 @@ def test_one_slow_request_does_not_stall_the_others(runtime: Runtime, production
 def test_unknown_paths_are_404(server: Server) -> None:
     assert httpx.get(f"{server.url}/nope").status_code == 404
     assert httpx.get(f"{server.url}/slack/events").status_code == 405
+
+
+def test_socket_mode_serves_only_healthz_over_http(runtime: Runtime, production_app: App) -> None:
+    from dataclasses import replace
+
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from slabot.server import build_frontends
+
+    socket_runtime = replace(runtime, settings=replace(runtime.settings, app_token="xapp-1-test"))
+    http_app, handler = build_frontends(socket_runtime, production_app)
+    assert isinstance(handler, SocketModeHandler) and handler.app_token == "xapp-1-test"
+    assert handler.app is production_app
+    with Server(http_app) as running:
+        assert httpx.get(f"{running.url}/healthz").status_code == 200
+        assert httpx.post(f"{running.url}/slack/events", content="x").status_code == 404
+    http_app, handler = build_frontends(runtime, production_app)
+    assert handler is None
