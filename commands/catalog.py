@@ -166,13 +166,9 @@ def list_objectives(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     if len(args.words) > 1:
         raise UserError("Give at most one service name, like: /sla list checkout")
+    service_name = parse_name(args.words[0], "service") if args.words else None
     with ctx.runtime.db.session() as session:
-        service_id = None
-        name = None
-        if args.words:
-            service = catalog.get_service(session, parse_name(args.words[0], "service"))
-            service_id, name = service.id, service.name
-        pairs = queries.objectives_with_services(session, service_id)
+        pairs, name = catalog.objectives_of(session, service_name)
     return render.objective_list(pairs, name)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from commands.args import parse_args, parse_choice, parse_incident_id, parse_name, parse_percent
+from commands.args import Args, parse_args, parse_choice, parse_incident_id, parse_name, parse_percent
 from commands.context import CommandContext
 from commands.router import CommandGroup
 from slabot import incidents
@@ -65,6 +65,12 @@ def open_(ctx: CommandContext, text: str) -> Reply:
     return render.confirmation(incident, service, "Opened", render.post_failure(channel, error) if error else None)
 
 
+def _one_incident_id(args: Args, verb: str) -> int:
+    if len(args.words) != 1:
+        raise UserError(f"Give the incident number, like: /incident {verb} 12")
+    return parse_incident_id(args.words[0])
+
+
 def _announce_change(ctx: CommandContext, incident: Incident, service: Service, note: Reply) -> str | None:
     """Post the note in the incident's thread and refresh the announcement; returns a problem to report."""
     if incident.channel_id is None or incident.thread_ts is None:
@@ -78,9 +84,7 @@ def _announce_change(ctx: CommandContext, incident: Incident, service: Service, 
 @INCIDENT.route("ack", "/incident ack <id>", "acknowledge an incident")
 def ack(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
-    if len(args.words) != 1:
-        raise UserError("Give the incident number, like: /incident ack 12")
-    incident_id = parse_incident_id(args.words[0])
+    incident_id = _one_incident_id(args, "ack")
     with ctx.runtime.db.session() as session:
         incident, service = incidents.acknowledge(session, incident_id, ctx.user_id, ctx.now())
     problem = _announce_change(ctx, incident, service, render.acknowledged_note(incident))
@@ -90,9 +94,7 @@ def ack(ctx: CommandContext, text: str) -> Reply:
 @INCIDENT.route("resolve", "/incident resolve <id> [resolved=10m|2026-11-21T11:00]", "resolve an incident")
 def resolve(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset({"resolved"}))
-    if len(args.words) != 1:
-        raise UserError("Give the incident number, like: /incident resolve 12")
-    incident_id = parse_incident_id(args.words[0])
+    incident_id = _one_incident_id(args, "resolve")
     now = ctx.now()
     resolved_at = _when(ctx, "resolved", args.options["resolved"], now) if "resolved" in args.options else None
     with ctx.runtime.db.session() as session:
@@ -115,9 +117,7 @@ def list_(ctx: CommandContext, text: str) -> Reply:
 @INCIDENT.route("show", "/incident show <id>", "details and timeline of an incident")
 def show(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
-    if len(args.words) != 1:
-        raise UserError("Give the incident number, like: /incident show 12")
-    incident_id = parse_incident_id(args.words[0])
+    incident_id = _one_incident_id(args, "show")
     with ctx.runtime.db.session() as session:
         incident, service = incidents.get_incident(session, incident_id)
         timeline = queries.incident_timeline(session, incident_id)

@@ -9,7 +9,6 @@ from slabot.errors import UserError
 from slabot.render import status as render
 from slabot.render.reply import Reply
 from slabot.status import statuses
-from storage import queries
 
 
 def status(ctx: CommandContext, text: str) -> Reply:
@@ -18,13 +17,10 @@ def status(ctx: CommandContext, text: str) -> Reply:
     if len(args.words) > 1:
         raise UserError("Give at most one service name, like: /sla status checkout")
     now, zone = ctx.now(), ctx.runtime.settings.timezone
+    service_name = parse_name(args.words[0], "service") if args.words else None
     with ctx.runtime.db.session() as session:
-        service_id = None
-        name = None
-        if args.words:
-            service = catalog.get_service(session, parse_name(args.words[0], "service"))
-            service_id, name = service.id, service.name
-        items = statuses(session, now, zone, queries.objectives_with_services(session, service_id))
+        pairs, name = catalog.objectives_of(session, service_name)
+        items = statuses(session, now, zone, pairs)
     return render.status_reply(items, now, zone, name, public)
 
 

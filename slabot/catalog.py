@@ -61,6 +61,14 @@ def get_objective(session: Session, service_name: str, name: str) -> tuple[Objec
     return objective, service
 
 
+def objectives_of(session: Session, service_name: str | None) -> tuple[list[tuple[Objective, Service]], str | None]:
+    """Objectives of one service (checked to exist), or of every service when no name is given."""
+    if service_name is None:
+        return queries.objectives_with_services(session), None
+    service = get_service(session, service_name)
+    return queries.objectives_with_services(session, service.id), service.name
+
+
 def _flush_unique(session: Session, duplicate_message: str) -> None:
     """Flush, turning a unique-constraint race (another replica, another click) into a clear reply."""
     try:
