@@ -23,7 +23,9 @@ from slabot.render import catalog as render
 from slabot.render.reply import Reply
 from slabot.windows import WindowSpec
 from storage import queries
-from storage.models import ObjectiveKind, ObjectiveSource
+from storage.models import Budgeting, ObjectiveKind, ObjectiveSource
+
+BUDGETING = (Budgeting.OCCURRENCES.value, Budgeting.TIMESLICES.value)
 
 SERVICE = CommandGroup("/sla service", "Services")
 SERVICE_KEYS = frozenset({"channel", "oncall", "owner", "tier"})
@@ -115,7 +117,7 @@ def service_remove(ctx: CommandContext, text: str) -> Reply:
     return render.removal(result)
 
 
-OBJECTIVE_KEYS = frozenset({"target", "window", "kind", "source", "description", "tz"})
+OBJECTIVE_KEYS = frozenset({"target", "window", "kind", "source", "description", "tz", "budgeting", "slice"})
 
 
 def _timezone(value: str) -> str:
@@ -154,6 +156,10 @@ def define(ctx: CommandContext, text: str) -> Reply:
         source=ObjectiveSource(parse_choice(options.get("source", "incidents"), "source", ("incidents", "events"))),
         description=options.get("description") or None,
         timezone=_timezone(options["tz"]) if "tz" in options else None,
+        budgeting=Budgeting(parse_choice(options.get("budgeting", "occurrences"), "budgeting", BUDGETING)),
+        slice_target_percent=(
+            parse_percent(options["slice"], "slice", allow_hundred=True) if "slice" in options else None
+        ),
     )
     service_name = parse_name(words[0], "service")
     ctx.require_admin()

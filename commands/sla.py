@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import catalog, status
+from commands import catalog, policy, status
 from commands.router import CommandGroup
 
 SLA = CommandGroup("/sla", "Service levels")
@@ -10,10 +10,17 @@ SLA.mount(catalog.SERVICE, "services: add, list, edit, remove")
 SLA.route(
     "define",
     "/sla define <service> <name> target=<percent> [window=30d|28d|7d|week|month|quarter] [kind=slo|sla|ola] "
-    '[source=incidents|events] [tz=Area/City] [description="…"]',
+    "[source=incidents|events] [budgeting=occurrences|timeslices] [slice=<percent>] [tz=Area/City] "
+    '[description="…"]',
     "define an SLO, SLA or OLA",
 )(catalog.define)
 SLA.route("list", "/sla list [service]", "list objectives")(catalog.list_objectives)
 SLA.route("delete", "/sla delete <service>/<name>", "delete an objective")(catalog.delete)
 SLA.route("status", "/sla status [service] [public]", "attainment and budget left of each objective")(status.status)
 SLA.route("budget", "/sla budget <service>/<name> [public]", "an objective's error budget in detail")(status.budget)
+SLA.route(
+    "policy",
+    "/sla policy <service>/<name> [page:2%:1h/5m …] [min_events=100] [reset]",
+    "show or change an objective's burn-rate alert policy",
+)(policy.policy)
+SLA.mount(policy.MAINTENANCE, "maintenance windows: add, list, remove")

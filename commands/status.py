@@ -6,6 +6,7 @@ from commands.args import parse_args, parse_name, parse_objective_ref
 from commands.context import CommandContext
 from slabot import catalog
 from slabot.errors import UserError
+from slabot.render import budget as render_budget
 from slabot.render import status as render
 from slabot.render.reply import Reply
 from slabot.status import statuses
@@ -34,4 +35,4 @@ def budget(ctx: CommandContext, text: str) -> Reply:
     with ctx.runtime.db.session() as session:
         objective, service = catalog.get_objective(session, service_name, name)
         (item,) = statuses(session, now, zone, [(objective, service)])
-    return render.budget_reply(item, zone, public)
+    return render_budget.budget_reply(item, zone, public)

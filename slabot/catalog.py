@@ -12,7 +12,7 @@ from sqlmodel import Session
 from slabot.errors import UserError
 from slabot.windows import WindowSpec
 from storage import queries
-from storage.models import Objective, ObjectiveKind, ObjectiveSource, Service
+from storage.models import Budgeting, Objective, ObjectiveKind, ObjectiveSource, Service
 
 UNSET = object()
 
@@ -130,9 +130,20 @@ class ObjectiveSpec:
     source: ObjectiveSource = ObjectiveSource.INCIDENTS
     description: str | None = None
     timezone: str | None = None
+    budgeting: Budgeting = Budgeting.OCCURRENCES
+    slice_target_percent: Decimal | None = None
+
+
+def check_spec(spec: ObjectiveSpec) -> None:
+    """Budgeting methods apply to event counts; a slice target only to timeslices."""
+    if spec.source == ObjectiveSource.INCIDENTS and spec.budgeting != Budgeting.OCCURRENCES:
+        raise UserError("budgeting=timeslices needs source=events: incident-based objectives count time already")
+    if spec.slice_target_percent is not None and spec.budgeting != Budgeting.TIMESLICES:
+        raise UserError("slice= is the target of each one-minute slice: use it with budgeting=timeslices")
 
 
 def define_objective(session: Session, service_name: str, spec: ObjectiveSpec, actor: str) -> tuple[Objective, Service]:
+    check_spec(spec)
     service = get_service(session, service_name)
     assert service.id is not None
     duplicate = (
@@ -150,6 +161,8 @@ def define_objective(session: Session, service_name: str, spec: ObjectiveSpec, a
         source=spec.source.value,
         description=spec.description,
         timezone=spec.timezone,
+        budgeting=spec.budgeting.value,
+        slice_target_percent=spec.slice_target_percent,
         created_by=actor,
     )
     session.add(objective)

@@ -37,6 +37,7 @@ EMOJI = {
     ":white_circle:": "⚪",
     ":wastebasket:": "🗑️",
     ":tada:": "🎉",
+    ":construction:": "🚧",
 }
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")

@@ -14,3 +14,7 @@ class UserError(Exception):
     def with_usage(self, usage: str) -> UserError:
         """The same error, with the usage line of the command that was typed (kept if one is already set)."""
         return self if self.usage else UserError(self.message, usage)
+
+
+class NotFound(UserError):
+    """The service, objective or incident named does not exist (HTTP 404 on the API)."""

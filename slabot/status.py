@@ -1,7 +1,12 @@
-"""Where each objective stands now: its window, budget, attainment, state and what consumed the budget."""
+"""Where each objective stands now: window, budget, attainment, burn rates, forecast and state.
+
+`statuses` gathers what the objectives measured with a handful of queries (incidents, maintenance, one
+range-sum pass over the event counts) and hands it to the pure functions in measurement and policy.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,18 +16,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from slabot.budget import (
-    BadInterval,
-    BudgetReport,
-    bad_seconds,
-    event_budget_report,
-    interval_bad_seconds,
-    target_from_percent,
-    time_budget_report,
-)
+from slabot.budget import BudgetReport, event_budget_report, target_from_percent, time_budget_report
+from slabot.measurement import Consumer, Measurement, Span, event_ranges, measure_events, measure_incidents
+from slabot.policy import Forecast, forecast, trend
 from slabot.windows import WindowBounds, WindowSpec, window_bounds
 from storage import queries
-from storage.models import Incident, Objective, ObjectiveSource, Service
+from storage.models import MaintenanceWindow, Objective, ObjectiveSource, Service
+from storage.sli import range_sums
 
 # Less than this share of the budget left, and the objective is "at risk".
 AT_RISK_BELOW = Fraction(1, 4)
@@ -36,29 +36,31 @@ class State(StrEnum):
 
 
 @dataclass(frozen=True)
-class Consumer:
-    """An incident and the bad time it alone brought into the window."""
-
-    incident: Incident
-    bad_seconds: Fraction
-
-
-@dataclass(frozen=True)
 class ObjectiveStatus:
     objective: Objective
     service: Service
     target: Fraction
     bounds: WindowBounds
+    measurement: Measurement
     report: BudgetReport
-    consumers: tuple[Consumer, ...]
+    forecast: Forecast
+    maintenance: tuple[MaintenanceWindow, ...]
 
     @property
     def state(self) -> State:
         return classify(self.report)
 
     @property
+    def trend(self) -> str:
+        return trend(self.forecast)
+
+    @property
     def time_based(self) -> bool:
         return self.objective.source == ObjectiveSource.INCIDENTS
+
+    @property
+    def consumers(self) -> tuple[Consumer, ...]:
+        return self.measurement.consumers
 
 
 def classify(report: BudgetReport) -> State:
@@ -75,42 +77,76 @@ def objective_zone(objective: Objective, default: ZoneInfo) -> ZoneInfo:
     return ZoneInfo(objective.timezone) if objective.timezone else default
 
 
-def _interval(incident: Incident) -> BadInterval:
-    return BadInterval(incident.started_at, incident.resolved_at, Fraction(incident.impact_percent) / 100)
+def _report(objective: Objective, target: Fraction, measured: Measurement) -> BudgetReport:
+    window = measured.window
+    if objective.source == ObjectiveSource.INCIDENTS:
+        if measured.window_valid_total <= 0:  # the whole window is excluded
+            return event_budget_report(target, 0, 0)
+        return time_budget_report(target, measured.window_valid_total, window.valid, window.bad)
+    valid = int(window.valid)
+    return event_budget_report(target, valid - int(window.bad), valid)
 
 
-def evaluate(
-    objective: Objective, service: Service, incidents: Sequence[Incident], now: datetime, zone: ZoneInfo
+def _applies(window: MaintenanceWindow, objective: Objective) -> bool:
+    return window.service_id == objective.service_id and window.objective_id in (None, objective.id)
+
+
+def _status(
+    objective: Objective,
+    service: Service,
+    bounds: WindowBounds,
+    measured: Measurement,
+    maintenance: Sequence[MaintenanceWindow],
 ) -> ObjectiveStatus:
-    """Pure: the status of one objective from the service's incidents (any superset of those in the window)."""
     target = target_from_percent(objective.target_percent)
-    bounds = window_bounds(WindowSpec.parse(objective.window), now, objective_zone(objective, zone))
-    if objective.source != ObjectiveSource.INCIDENTS:
-        # Event counts arrive with the ingest API; until then there is nothing to measure.
-        return ObjectiveStatus(objective, service, target, bounds, event_budget_report(target, 0, 0), ())
-    mine = [incident for incident in incidents if incident.service_id == objective.service_id]
-    intervals = [_interval(incident) for incident in mine]
-    bad = bad_seconds(intervals, bounds.start, bounds.now)
-    report = time_budget_report(target, bounds.length_seconds, bounds.elapsed_seconds, bad)
-    consumers = [
-        Consumer(incident, interval_bad_seconds(interval, bounds.start, bounds.now))
-        for incident, interval in zip(mine, intervals, strict=True)
-    ]
-    ranked = sorted((c for c in consumers if c.bad_seconds > 0), key=lambda c: (-c.bad_seconds, c.incident.id or 0))
-    return ObjectiveStatus(objective, service, target, bounds, report, tuple(ranked))
+    report = _report(objective, target, measured)
+    outlook = forecast(
+        measured.lookbacks,
+        measured.window,
+        target=target,
+        window_seconds=bounds.length_seconds,
+        left_fraction=report.left_fraction if report.attainment is not None else None,
+        remaining_seconds=int((bounds.end - bounds.now).total_seconds()),
+        calendar=WindowSpec.parse(objective.window).is_calendar,
+    )
+    return ObjectiveStatus(objective, service, target, bounds, measured, report, outlook, tuple(maintenance))
 
 
 def statuses(
     session: Session, now: datetime, zone: ZoneInfo, pairs: Sequence[tuple[Objective, Service]]
 ) -> list[ObjectiveStatus]:
-    """Status of each (objective, service) pair, with one query for the incidents of all of them."""
+    """Status of each (objective, service) pair, in the order given."""
     if not pairs:
         return []
-    windows = [
-        window_bounds(WindowSpec.parse(objective.window), now, objective_zone(objective, zone))
-        for objective, _ in pairs
+    bounds = [window_bounds(WindowSpec.parse(o.window), now, objective_zone(o, zone)) for o, _ in pairs]
+    earliest = min(b.start for b in bounds)
+    latest = max(b.end for b in bounds)
+    service_ids = sorted({o.service_id for o, _ in pairs})
+    windows = queries.maintenance_overlapping(session, service_ids, earliest, latest)
+    maintenance = [[w for w in windows if _applies(w, o)] for o, _ in pairs]
+    spans: list[list[Span]] = [[(w.starts_at, w.ends_at) for w in mine] for mine in maintenance]
+
+    measured: dict[int, Measurement] = {}
+    incident_rows = [i for i, (o, _) in enumerate(pairs) if o.source == ObjectiveSource.INCIDENTS]
+    if incident_rows:
+        incidents = queries.incidents_overlapping(
+            session, sorted({pairs[i][0].service_id for i in incident_rows}), earliest, now
+        )
+        for i in incident_rows:
+            mine = [incident for incident in incidents if incident.service_id == pairs[i][0].service_id]
+            measured[i] = measure_incidents(mine, bounds[i], spans[i])
+    # Objectives needing the same minute ranges share one pass over the counts.
+    groups: dict[tuple[tuple[int, int], ...], list[int]] = defaultdict(list)
+    for i, (objective, _) in enumerate(pairs):
+        if objective.source == ObjectiveSource.EVENTS:
+            groups[tuple(event_ranges(bounds[i], spans[i]))].append(i)
+    for ranges, rows in groups.items():
+        sums = range_sums(session, [pairs[i][0].id or 0 for i in rows], ranges)
+        for i in rows:
+            objective_id = pairs[i][0].id or 0
+            own = {span_range: per[objective_id] for span_range, per in sums.items() if objective_id in per}
+            measured[i] = measure_events(own, bounds[i], spans[i], pairs[i][0].budgeting)
+    return [
+        _status(objective, service, bounds[i], measured[i], maintenance[i])
+        for i, (objective, service) in enumerate(pairs)
     ]
-    earliest = min(bounds.start for bounds in windows)
-    service_ids = sorted({objective.service_id for objective, _ in pairs})
-    incidents = queries.incidents_overlapping(session, service_ids, earliest, now)
-    return [evaluate(objective, service, incidents, now, zone) for objective, service in pairs]

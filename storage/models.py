@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, SmallInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import ExactDecimal, UTCDateTime
@@ -28,6 +28,18 @@ class ObjectiveKind(StrEnum):
 class ObjectiveSource(StrEnum):
     INCIDENTS = "incidents"
     EVENTS = "events"
+
+
+class Budgeting(StrEnum):
+    """How an event-based objective counts (OpenSLO's budgetingMethod)."""
+
+    OCCURRENCES = "occurrences"
+    TIMESLICES = "timeslices"
+
+
+class AlertSeverity(StrEnum):
+    PAGE = "page"
+    TICKET = "ticket"
 
 
 class IncidentStatus(StrEnum):
@@ -70,6 +82,9 @@ class Objective(SQLModel, table=True):
     source: str = Field(default=ObjectiveSource.INCIDENTS.value, max_length=16)
     description: str | None = Field(default=None, max_length=500)
     timezone: str | None = Field(default=None, max_length=64)
+    budgeting: str = Field(default=Budgeting.OCCURRENCES.value, max_length=16)
+    slice_target_percent: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal, nullable=True))
+    min_events: int = Field(default=100)
     created_by: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
@@ -108,3 +123,70 @@ class IncidentEvent(SQLModel, table=True):
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     actor: str = Field(max_length=32)
     detail: str | None = Field(default=None, max_length=500)
+
+
+def _objective_fk() -> Column[int]:
+    return Column(Integer, ForeignKey("objective.id", ondelete="CASCADE"), primary_key=True)
+
+
+class SliMinute(SQLModel, table=True):
+    """Event counts of one objective in one minute. epoch_minute counts whole minutes since 1970-01-01T00:00Z.
+
+    good_slice is 1 when the minute meets the objective's slice target (timeslices), else 0.
+    """
+
+    __tablename__ = "sli_minute"
+
+    objective_id: int = Field(sa_column=_objective_fk())
+    epoch_minute: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    good: int = Field(sa_column=Column(BigInteger, nullable=False))
+    total: int = Field(sa_column=Column(BigInteger, nullable=False))
+    good_slice: int = Field(sa_column=Column(SmallInteger, nullable=False))
+
+
+class SliRollup(SQLModel, table=True):
+    """Sums of SliMinute over a span of span_minutes (15 or 1440) starting at start_minute (UTC-aligned)."""
+
+    __tablename__ = "sli_rollup"
+
+    objective_id: int = Field(sa_column=_objective_fk())
+    span_minutes: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    start_minute: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    good: int = Field(sa_column=Column(BigInteger, nullable=False))
+    total: int = Field(sa_column=Column(BigInteger, nullable=False))
+    good_slices: int = Field(sa_column=Column(Integer, nullable=False))
+    slices: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class MaintenanceWindow(SQLModel, table=True):
+    """Excluded time: neither good nor bad counts inside [starts_at, ends_at) for the service or one objective."""
+
+    __tablename__ = "maintenance_window"
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    objective_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("objective.id", ondelete="CASCADE"), nullable=True)
+    )
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    reason: str | None = Field(default=None, max_length=300)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class AlertRule(SQLModel, table=True):
+    """One multi-window burn-rate pair of an objective's alert policy; none stored means the defaults."""
+
+    __tablename__ = "alert_rule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    objective_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("objective.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    severity: str = Field(max_length=8)
+    long_seconds: int
+    short_seconds: int
+    budget_percent: Decimal = Field(sa_column=Column(ExactDecimal, nullable=False))

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from storage.models import Incident, IncidentEvent, IncidentStatus, Objective, Service
+from storage.models import Incident, IncidentEvent, IncidentStatus, MaintenanceWindow, Objective, Service
 
 
 def service_by_name(session: Session, name: str) -> Service | None:
@@ -82,5 +82,20 @@ def incident_timeline(session: Session, incident_id: int) -> Sequence[IncidentEv
         select(IncidentEvent)
         .where(IncidentEvent.incident_id == incident_id)
         .order_by(col(IncidentEvent.at), col(IncidentEvent.id))
+    )
+    return session.exec(query).all()
+
+
+def maintenance_overlapping(
+    session: Session, service_ids: Sequence[int], start: datetime, end: datetime
+) -> Sequence[MaintenanceWindow]:
+    """Maintenance windows of these services that overlap [start, end)."""
+    if not service_ids:
+        return []
+    query = (
+        select(MaintenanceWindow)
+        .where(col(MaintenanceWindow.service_id).in_(service_ids))
+        .where(MaintenanceWindow.starts_at < end, MaintenanceWindow.ends_at > start)
+        .order_by(col(MaintenanceWindow.starts_at), col(MaintenanceWindow.id))
     )
     return session.exec(query).all()

@@ -19,7 +19,16 @@ from tests.driver import SlackDriver
 
 PG_URL = os.environ.get("SLABOT_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", *(["postgres"] if PG_URL else [])]
-TABLES = ["incident_event", "incident", "objective", "service"]
+TABLES = [
+    "alert_rule",
+    "maintenance_window",
+    "sli_rollup",
+    "sli_minute",
+    "incident_event",
+    "incident",
+    "objective",
+    "service",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +66,11 @@ def _postgres() -> Iterator[Database | None]:
         return
     db = Database(PG_URL)
     with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS incident_event, incident, objective, service, alembic_version"))
+        connection.execute(
+            text(
+                "DROP TABLE IF EXISTS alert_rule, maintenance_window, sli_rollup, sli_minute, incident_event, incident, objective, service, alembic_version"
+            )
+        )
     db.upgrade()
     yield db
     db.dispose()

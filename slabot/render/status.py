@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
-from slabot.render.reply import Reply, context, escape, fields_only, header, section, with_more
+from slabot.render.reply import Reply, context, escape, header, section, with_more
 from slabot.status import ObjectiveStatus, State
 from slabot.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
+from storage.models import Budgeting
 
 STATE_ICON = {
     State.EXHAUSTED: ":red_circle:",
@@ -22,13 +23,18 @@ STATE_ICON = {
 }
 # Failing first.
 STATE_ORDER = [State.EXHAUSTED, State.AT_RISK, State.NO_DATA, State.HEALTHY]
-MAX_CONSUMERS = 10
+HOUR = 3600
+
+
+TREND = {"down": "↘ burning", "up": "↗ recovering", "flat": "→ steady"}
 
 
 def format_amount(status: ObjectiveStatus, amount: Fraction) -> str:
-    """Budget amounts: a duration for time-based objectives, a count of events for event-based ones."""
+    """Budget amounts: a duration for time-based and timeslice objectives, a count of events otherwise."""
     if status.time_based:
         return format_duration(amount)
+    if status.objective.budgeting == Budgeting.TIMESLICES:
+        return format_duration(amount * 60)  # one slice is one minute
     rounded = Decimal(amount.numerator) / Decimal(amount.denominator)
     rounded = rounded.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     text = f"{rounded:,.1f}".removesuffix(".0")
@@ -59,7 +65,17 @@ def status_line(status: ObjectiveStatus) -> str:
         f"{format_target(status.target)} over {objective.window} · *{status.state.value}*"
     )
     attainment = format_attainment(status.report.attainment, status.target)
-    return f"{head}\nAttainment *{attainment}* · budget {left_phrase(status)}"
+    line = f"{head}\nAttainment *{attainment}* · budget {left_phrase(status)}"
+    rate = status.forecast.burn_rates.get(HOUR)
+    if rate is not None:
+        line += f" · {TREND[status.trend]} ({format_rate(rate)}× in 1h)"
+    return line
+
+
+def format_rate(rate: Fraction) -> str:
+    """A burn rate with up to two decimals: 14.4, 0.93, 1000."""
+    text = f"{Decimal(rate.numerator) / Decimal(rate.denominator):.2f}"
+    return text.rstrip("0").rstrip(".")
 
 
 def _state_counts(items: Sequence[ObjectiveStatus]) -> str:
@@ -86,60 +102,3 @@ def status_reply(
         for s in ordered
     ]
     return Reply(text="\n".join(text_lines), blocks=blocks, public=public)
-
-
-def _consumer_line(status: ObjectiveStatus, index: int) -> str:
-    consumer = status.consumers[index]
-    incident = consumer.incident
-    share = ""
-    if status.report.total > 0:
-        share = f" ({format_percent(consumer.bad_seconds / status.report.total)} of the budget)"
-    impact = f"{incident.impact_percent}% impact"
-    ongoing = "" if incident.resolved_at else " · ongoing"
-    return (
-        f"#{incident.id} sev{incident.severity} {escape(incident.title)} · {impact}{ongoing} → "
-        f"*{format_duration(consumer.bad_seconds)}*{share}"
-    )
-
-
-def budget_reply(status: ObjectiveStatus, zone: ZoneInfo, public: bool) -> Reply:
-    report = status.report
-    bounds = status.bounds
-    objective = status.objective
-    window = f"{objective.window}: {format_when(bounds.start, zone)} → {format_when(bounds.end, zone)}"
-    fields = [
-        f"*Target*\n{format_target(status.target)} ({objective.kind.upper()})",
-        f"*Window*\n{window}",
-        f"*Attainment*\n{format_attainment(report.attainment, status.target)}",
-        f"*State*\n{STATE_ICON[status.state]} {status.state.value}",
-        f"*Budget*\n{format_amount(status, report.total)}",
-        f"*Consumed*\n{format_amount(status, report.consumed)}",
-        f"*Left*\n{format_amount(status, report.left)} ({format_percent(report.left_fraction)})"
-        if report.attainment is not None
-        else "*Left*\nno data",
-    ]
-    blocks: list[Block] = [header(f"Error budget: {_name(status)}"), fields_only(fields)]
-    lines = [_consumer_line(status, i) for i in range(len(status.consumers))]
-    if status.time_based:
-        if lines:
-            shown = lines[:MAX_CONSUMERS]
-            more = len(lines) - len(shown)
-            body = "*Incidents that consumed it*\n" + "\n".join(shown)
-            if more:
-                body += f"\n…and {more} more incidents"
-            blocks.append(section(body))
-        else:
-            blocks.append(section("No incident touched this window."))
-        blocks.append(
-            context(
-                "Each incident counts its time in the window × its impact; "
-                "overlapping incidents never count a moment more than once."
-            )
-        )
-    else:
-        blocks.append(context("Event counts arrive through the ingest API (coming next); until then: no data."))
-    text = (
-        f"Error budget {_name(status)}: {format_amount(status, report.total)} budget, "
-        f"{format_amount(status, report.consumed)} consumed, {left_phrase(status)}"
-    )
-    return Reply(text=text, blocks=with_more(blocks, [], "incidents"), public=public)

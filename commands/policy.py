@@ -1,0 +1,111 @@
+"""/sla policy and /sla maintenance: how an objective alerts, and what time it leaves out."""
+
+from __future__ import annotations
+
+from commands.args import parse_args, parse_incident_id, parse_name, parse_objective_ref
+from commands.context import CommandContext
+from commands.router import CommandGroup
+from slabot import alert_policy, catalog, maintenance
+from slabot.errors import UserError
+from slabot.maintenance import NewMaintenance
+from slabot.policy import AlertRule, parse_rule
+from slabot.render import policy as render
+from slabot.render.reply import Reply
+from slabot.timefmt import parse_when
+
+MAX_MIN_EVENTS = 1_000_000_000
+
+
+def _min_events(text: str) -> int:
+    if not text.isdigit() or int(text) > MAX_MIN_EVENTS:
+        raise UserError(f"min_events must be a whole number of events, like min_events=100 (got '{text}')")
+    return int(text)
+
+
+def policy(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset({"min_events"}))
+    reset = args.take_flag("reset")
+    if not args.words:
+        raise UserError("Give the objective as service/name, like: /sla policy checkout/latency")
+    service_name, name = parse_objective_ref(args.words[0])
+    rule_words = args.words[1:]
+    if reset and rule_words:
+        raise UserError("Either reset or rules, not both")
+    rules: list[AlertRule] | None = None
+    if reset:
+        rules = []
+    elif rule_words:
+        try:
+            rules = [parse_rule(word) for word in rule_words]
+        except ValueError as error:
+            raise UserError(str(error)) from None
+    min_events = _min_events(args.options["min_events"]) if "min_events" in args.options else None
+    changing = rules is not None or min_events is not None
+    if changing:
+        ctx.require_admin()
+    with ctx.runtime.db.session() as session:
+        objective, service = catalog.get_objective(session, service_name, name)
+        if objective.source != "events" and min_events is not None:
+            raise UserError("min_events applies to event-based objectives only")
+        current = (
+            alert_policy.set_policy(session, objective, rules, min_events)
+            if changing
+            else alert_policy.rules_for(session, objective)
+        )
+        reply = render.policy_reply(objective, service, current, alert_policy.window_seconds(objective))
+    return reply
+
+
+MAINTENANCE = CommandGroup("/sla maintenance", "Maintenance windows")
+
+
+@MAINTENANCE.route(
+    "add",
+    '/sla maintenance add <service>[/<objective>] start=<time> end=<time> [reason="…"]',
+    "exclude a span from a service's objectives",
+)
+def maintenance_add(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset({"start", "end", "reason"}))
+    if len(args.words) != 1 or "start" not in args.options or "end" not in args.options:
+        raise UserError(
+            "Give the service (or service/objective), start= and end=, like: "
+            "/sla maintenance add checkout start=2026-11-22T02:00 end=2026-11-22T04:00"
+        )
+    target = args.words[0]
+    service_name, objective_name = (
+        parse_objective_ref(target) if "/" in target else (parse_name(target, "service"), None)
+    )
+    now, zone = ctx.now(), ctx.runtime.settings.timezone
+    try:
+        starts_at = parse_when(args.options["start"], now, zone)
+        ends_at = parse_when(args.options["end"], now, zone)
+    except ValueError as error:
+        raise UserError(f"start=/end=: {error}") from None
+    new = NewMaintenance(service_name, objective_name, starts_at, ends_at, args.options.get("reason") or None)
+    ctx.require_admin()
+    with ctx.runtime.db.session() as session:
+        window, service, objective = maintenance.add(session, new, ctx.user_id)
+    return render.maintenance_added(window, service, objective, zone)
+
+
+@MAINTENANCE.route("list", "/sla maintenance list [service]", "list maintenance windows")
+def maintenance_list(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    if len(args.words) > 1:
+        raise UserError("Give at most one service name, like: /sla maintenance list checkout")
+    service_name = parse_name(args.words[0], "service") if args.words else None
+    with ctx.runtime.db.session() as session:
+        rows = maintenance.listing(session, service_name)
+    return render.maintenance_list(rows, ctx.runtime.settings.timezone)
+
+
+@MAINTENANCE.route("remove", "/sla maintenance remove <id>", "remove a maintenance window")
+def maintenance_remove(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    if len(args.words) != 1:
+        raise UserError("Give the window's number from /sla maintenance list, like: /sla maintenance remove 3")
+    window_id = parse_incident_id(args.words[0])
+    ctx.require_admin()
+    with ctx.runtime.db.session() as session:
+        window = maintenance.remove(session, window_id)
+    return render.maintenance_removed(window)

@@ -1,0 +1,70 @@
+"""Messages for /sla policy and /sla maintenance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import Block
+
+from slabot.budget import max_burn_rate, target_from_percent
+from slabot.policy import DEFAULT_RULES, AlertRule, format_rule
+from slabot.render.reply import Reply, context, escape, header, section, with_more
+from slabot.render.status import format_rate
+from slabot.timefmt import format_when
+from storage.models import MaintenanceWindow, Objective, Service
+
+
+def policy_reply(objective: Objective, service: Service, rules: Sequence[AlertRule], window_seconds: int) -> Reply:
+    name = f"{service.name}/{objective.name}"
+    target = target_from_percent(objective.target_percent)
+    lines = [
+        f"`{format_rule(rule)}` {rule.describe()} → fires at a burn rate of "
+        f"*{format_rate(rule.threshold(window_seconds))}*"
+        for rule in rules
+    ]
+    origin = "the defaults" if tuple(rules) == DEFAULT_RULES else "custom"
+    text = f"Alert policy of {name} ({origin}): " + "; ".join(format_rule(rule) for rule in rules)
+    blocks: list[Block] = [
+        header(f"Alert policy: {name}"),
+        section("\n".join(lines)),
+        context(
+            f"{origin} · both windows must burn at least that fast · no paging below {objective.min_events} events "
+            f"in a window · the highest possible burn rate is {format_rate(max_burn_rate(target))}",
+        ),
+    ]
+    return Reply(text=text, blocks=blocks)
+
+
+def _where(service: Service, objective: Objective | None) -> str:
+    return f"{service.name}/{objective.name}" if objective else f"{service.name} (all objectives)"
+
+
+def maintenance_line(window: MaintenanceWindow, service: Service, objective: Objective | None, zone: ZoneInfo) -> str:
+    reason = f" · {escape(window.reason)}" if window.reason else ""
+    return (
+        f"#{window.id} *{_where(service, objective)}* {format_when(window.starts_at, zone)} → "
+        f"{format_when(window.ends_at, zone)}{reason}"
+    )
+
+
+def maintenance_added(
+    window: MaintenanceWindow, service: Service, objective: Objective | None, zone: ZoneInfo
+) -> Reply:
+    text = f":construction: Maintenance {maintenance_line(window, service, objective, zone)}"
+    return Reply(text=text, blocks=[section(text), context("Neither good nor bad counts in this span.")])
+
+
+def maintenance_list(rows: Sequence[tuple[MaintenanceWindow, Service, Objective | None]], zone: ZoneInfo) -> Reply:
+    if not rows:
+        text = "No maintenance windows. Add one with /sla maintenance add <service> start=… end=…"
+        return Reply(text=text, blocks=[section(escape(text))])
+    lines = [section(maintenance_line(w, s, o, zone)) for w, s, o in rows]
+    blocks = with_more([header(f"Maintenance windows ({len(rows)})")], lines, "windows")
+    text = "Maintenance windows: " + "; ".join(f"#{w.id} {_where(s, o)}" for w, s, o in rows)
+    return Reply(text=text, blocks=blocks)
+
+
+def maintenance_removed(window: MaintenanceWindow) -> Reply:
+    text = f":wastebasket: Removed maintenance window #{window.id}."
+    return Reply(text=text, blocks=[section(text)])

@@ -1,0 +1,207 @@
+"""Per-minute event counts and their rollups: writing them idempotently, and summing any minute range fast.
+
+Minutes are whole minutes since 1970-01-01T00:00Z. Rollups hold exact sums over UTC-aligned spans of 15
+minutes and of one day, so a sum over any range reads at most ~14 + 95 minutes/quarters at each edge and
+one row per day in between, whatever the length of the history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from storage.models import Objective, SliMinute, SliRollup
+
+QUARTER = 15
+DAY = 1440
+SPANS = (QUARTER, DAY)
+_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class MinuteCounts:
+    epoch_minute: int
+    good: int
+    total: int
+    good_slice: int  # 1 when the minute meets the slice target
+
+
+@dataclass(frozen=True)
+class Sums:
+    good: int = 0
+    total: int = 0
+    good_slices: int = 0
+    slices: int = 0
+
+    def __add__(self, other: Sums) -> Sums:
+        return Sums(
+            self.good + other.good,
+            self.total + other.total,
+            self.good_slices + other.good_slices,
+            self.slices + other.slices,
+        )
+
+    def __sub__(self, other: Sums) -> Sums:
+        return Sums(
+            self.good - other.good,
+            self.total - other.total,
+            self.good_slices - other.good_slices,
+            self.slices - other.slices,
+        )
+
+
+def _insert(session: Session) -> Any:
+    """The INSERT … ON CONFLICT construct of the session's database (SQLite and Postgres both have it)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def lock_objective(session: Session, objective_id: int) -> None:
+    """Serialise writers of one objective's counts (a row lock on Postgres, the write lock on SQLite)."""
+    session.execute(
+        update(Objective).where(col(Objective.id) == objective_id).values(min_events=col(Objective.min_events))
+    )
+
+
+def write_minutes(session: Session, objective_id: int, minutes: Sequence[MinuteCounts]) -> None:
+    """Set each minute's counts (replacing what was there) and move the rollups by the difference."""
+    old: dict[int, Sums] = {}
+    for start in range(0, len(minutes), _CHUNK):
+        keys = [m.epoch_minute for m in minutes[start : start + _CHUNK]]
+        rows = session.execute(
+            select(SliMinute.epoch_minute, SliMinute.good, SliMinute.total, SliMinute.good_slice).where(  # type: ignore[call-overload]
+                SliMinute.objective_id == objective_id,
+                SliMinute.epoch_minute.in_(keys),  # type: ignore[attr-defined]
+            )
+        )
+        for minute, good, total, good_slice in rows:
+            old[minute] = Sums(good, total, good_slice, 1 if total > 0 else 0)
+    insert = _insert(session)
+    statement = insert(SliMinute)
+    statement = statement.on_conflict_do_update(
+        index_elements=["objective_id", "epoch_minute"],
+        set_={
+            "good": statement.excluded.good,
+            "total": statement.excluded.total,
+            "good_slice": statement.excluded.good_slice,
+        },
+    )
+    session.execute(
+        statement,
+        [
+            {
+                "objective_id": objective_id,
+                "epoch_minute": m.epoch_minute,
+                "good": m.good,
+                "total": m.total,
+                "good_slice": m.good_slice,
+            }
+            for m in minutes
+        ],
+    )
+    deltas: dict[tuple[int, int], Sums] = defaultdict(Sums)
+    for m in minutes:
+        change = Sums(m.good, m.total, m.good_slice, 1 if m.total > 0 else 0) - old.get(m.epoch_minute, Sums())
+        for span in SPANS:
+            key = (span, m.epoch_minute - m.epoch_minute % span)
+            deltas[key] = deltas[key] + change
+    _add_to_rollups(session, objective_id, deltas)
+
+
+def _add_to_rollups(session: Session, objective_id: int, deltas: Mapping[tuple[int, int], Sums]) -> None:
+    rows = [
+        {
+            "objective_id": objective_id,
+            "span_minutes": span,
+            "start_minute": start,
+            "good": d.good,
+            "total": d.total,
+            "good_slices": d.good_slices,
+            "slices": d.slices,
+        }
+        for (span, start), d in sorted(deltas.items())
+        if d != Sums()
+    ]
+    if not rows:
+        return
+    insert = _insert(session)
+    statement = insert(SliRollup)
+    table = SliRollup.__table__  # type: ignore[attr-defined]
+    statement = statement.on_conflict_do_update(
+        index_elements=["objective_id", "span_minutes", "start_minute"],
+        set_={name: table.c[name] + statement.excluded[name] for name in ("good", "total", "good_slices", "slices")},
+    )
+    session.execute(statement, rows)
+
+
+def _ceil(value: int, step: int) -> int:
+    return -(-value // step) * step
+
+
+def decompose(start: int, end: int) -> list[tuple[int, int, int]]:
+    """Cut [start, end) minutes into (span, from, to) pieces: minutes at the edges, quarters, whole days."""
+    if start >= end:
+        return []
+    q_start, q_end = _ceil(start, QUARTER), end - end % QUARTER
+    if q_start >= q_end:
+        return [(1, start, end)]
+    d_start, d_end = _ceil(q_start, DAY), q_end - q_end % DAY
+    pieces = [(1, start, q_start)]
+    if d_start >= d_end:
+        pieces.append((QUARTER, q_start, q_end))
+    else:
+        pieces += [(QUARTER, q_start, d_start), (DAY, d_start, d_end), (QUARTER, d_end, q_end)]
+    pieces.append((1, q_end, end))
+    return [piece for piece in pieces if piece[1] < piece[2]]
+
+
+def range_sums(
+    session: Session, objective_ids: Sequence[int], ranges: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], dict[int, Sums]]:
+    """Sums per objective for each [start, end) minute range: {range: {objective_id: Sums}} (missing = zero)."""
+    wanted = sorted(set(ranges))
+    pieces: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
+    for span_range in wanted:
+        for piece in decompose(*span_range):
+            pieces[piece].append(span_range)
+    result: dict[tuple[int, int], dict[int, Sums]] = {span_range: {} for span_range in wanted}
+    if not objective_ids:
+        return result
+    for (span, lo, hi), owners in pieces.items():
+        for objective_id, sums in _piece_sums(session, objective_ids, span, lo, hi).items():
+            for owner in owners:
+                bucket = result[owner]
+                bucket[objective_id] = bucket.get(objective_id, Sums()) + sums
+    return result
+
+
+def _piece_sums(session: Session, objective_ids: Sequence[int], span: int, lo: int, hi: int) -> dict[int, Sums]:
+    if span == 1:
+        m = SliMinute.__table__.c  # type: ignore[attr-defined]
+        query = (
+            select(
+                m.objective_id,
+                func.sum(m.good),
+                func.sum(m.total),
+                func.sum(m.good_slice),
+                func.count().filter(m.total > 0),
+            )
+            .where(m.objective_id.in_(objective_ids), m.epoch_minute >= lo, m.epoch_minute < hi)
+            .group_by(m.objective_id)
+        )
+    else:
+        r = SliRollup.__table__.c  # type: ignore[attr-defined]
+        query = (
+            select(r.objective_id, func.sum(r.good), func.sum(r.total), func.sum(r.good_slices), func.sum(r.slices))
+            .where(r.objective_id.in_(objective_ids), r.span_minutes == span, r.start_minute >= lo, r.start_minute < hi)
+            .group_by(r.objective_id)
+        )
+    return {
+        objective_id: Sums(int(good or 0), int(total or 0), int(good_slices or 0), int(slices or 0))
+        for objective_id, good, total, good_slices, slices in session.execute(query)
+    }
