@@ -21,6 +21,11 @@ def rules_for(session: Session, objective: Objective) -> tuple[AlertRule, ...]:
     rows = session.exec(
         select(AlertRuleRow).where(AlertRuleRow.objective_id == objective.id).order_by(col(AlertRuleRow.id))
     ).all()
+    return from_rows(rows)
+
+
+def from_rows(rows: Sequence[AlertRuleRow]) -> tuple[AlertRule, ...]:
+    """The rules stored for one objective, or the defaults when none are."""
     if not rows:
         return DEFAULT_RULES
     return tuple(

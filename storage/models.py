@@ -136,6 +136,7 @@ class SliMinute(SQLModel, table=True):
     """
 
     __tablename__ = "sli_minute"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     objective_id: int = Field(sa_column=_objective_fk())
     epoch_minute: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
@@ -148,6 +149,7 @@ class SliRollup(SQLModel, table=True):
     """Sums of SliMinute over a span of span_minutes (15 or 1440) starting at start_minute (UTC-aligned)."""
 
     __tablename__ = "sli_rollup"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     objective_id: int = Field(sa_column=_objective_fk())
     span_minutes: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from storage.models import Incident, IncidentEvent, IncidentStatus, MaintenanceWindow, Objective, Service
+from storage.models import AlertRule, Incident, IncidentEvent, IncidentStatus, MaintenanceWindow, Objective, Service
 
 
 def service_by_name(session: Session, name: str) -> Service | None:
@@ -99,3 +99,11 @@ def maintenance_overlapping(
         .order_by(col(MaintenanceWindow.starts_at), col(MaintenanceWindow.id))
     )
     return session.exec(query).all()
+
+
+def alert_rules_by_objective(session: Session) -> dict[int, list[AlertRule]]:
+    """Stored alert rules of every objective, in the order they were set."""
+    rules: dict[int, list[AlertRule]] = {}
+    for rule in session.exec(select(AlertRule).order_by(col(AlertRule.objective_id), col(AlertRule.id))):
+        rules.setdefault(rule.objective_id, []).append(rule)
+    return rules

@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("good", sa.BigInteger(), nullable=False),
         sa.Column("total", sa.BigInteger(), nullable=False),
         sa.Column("good_slice", sa.SmallInteger(), nullable=False),
+        sqlite_with_rowid=False,  # clustered on the primary key: range sums read neighbouring rows
     )
     op.create_table(
         "sli_rollup",
@@ -50,6 +51,7 @@ def upgrade() -> None:
         sa.Column("total", sa.BigInteger(), nullable=False),
         sa.Column("good_slices", sa.Integer(), nullable=False),
         sa.Column("slices", sa.Integer(), nullable=False),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "maintenance_window",

@@ -1,0 +1,55 @@
+"""The evaluation pass: every objective's status and every alert rule's verdict, in a few queries.
+
+`alert_verdicts` is pure (status + rules in, verdicts out); `evaluate_all` gathers the data for all objectives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from slabot.alert_policy import from_rows
+from slabot.policy import AlertRule, RuleResult, evaluate_rules
+from slabot.status import ObjectiveStatus, statuses
+from storage import queries
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    status: ObjectiveStatus
+    verdicts: tuple[RuleResult, ...]
+
+    @property
+    def firing(self) -> tuple[RuleResult, ...]:
+        return tuple(verdict for verdict in self.verdicts if verdict.firing)
+
+
+def alert_verdicts(status: ObjectiveStatus, rules: Sequence[AlertRule]) -> tuple[RuleResult, ...]:
+    """Each rule's verdict on the objective's current burn, thresholds from the window's real length."""
+    if status.report.attainment is None:
+        return ()
+    return tuple(
+        evaluate_rules(
+            rules,
+            status.measurement.lookbacks,
+            target=status.target,
+            window_seconds=status.bounds.length_seconds,
+            budget_total=status.report.total,
+            min_events=status.objective.min_events,
+            events_based=not status.time_based,
+        )
+    )
+
+
+def evaluate_all(session: Session, now: datetime, zone: ZoneInfo) -> list[Evaluation]:
+    """Every objective of every service, with its alert verdicts."""
+    pairs = queries.objectives_with_services(session)
+    stored = queries.alert_rules_by_objective(session)
+    return [
+        Evaluation(status, alert_verdicts(status, from_rows(stored.get(status.objective.id or 0, []))))
+        for status in statuses(session, now, zone, pairs)
+    ]
