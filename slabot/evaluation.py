@@ -41,6 +41,7 @@ def alert_verdicts(status: ObjectiveStatus, rules: Sequence[AlertRule]) -> tuple
             budget_total=status.report.total,
             min_events=status.objective.min_events,
             events_based=not status.time_based,
+            rates=status.forecast.burn_rates,
         )
     )
 
@@ -49,7 +50,11 @@ def evaluate_all(session: Session, now: datetime, zone: ZoneInfo) -> list[Evalua
     """Every objective of every service, with its alert verdicts."""
     pairs = queries.objectives_with_services(session)
     stored = queries.alert_rules_by_objective(session)
+    rules = {objective.id or 0: from_rows(stored.get(objective.id or 0, [])) for objective, _ in pairs}
+    lookbacks = {
+        key: {s for rule in mine for s in (rule.long_seconds, rule.short_seconds)} for key, mine in rules.items()
+    }
     return [
-        Evaluation(status, alert_verdicts(status, from_rows(stored.get(status.objective.id or 0, []))))
-        for status in statuses(session, now, zone, pairs)
+        Evaluation(status, alert_verdicts(status, rules[status.objective.id or 0]))
+        for status in statuses(session, now, zone, pairs, lookbacks)
     ]

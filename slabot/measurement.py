@@ -59,9 +59,10 @@ def _seconds(spans: Iterable[Span]) -> int:
     return sum(int((b - a).total_seconds()) for a, b in spans)
 
 
-def lookback_starts(bounds: WindowBounds) -> dict[int, datetime]:
-    """Each lookback's start, and the key 0 for the window so far."""
-    return {0: bounds.start, **{seconds: bounds.now - timedelta(seconds=seconds) for seconds in LOOKBACKS}}
+def lookback_starts(bounds: WindowBounds, extra: Iterable[int] = ()) -> dict[int, datetime]:
+    """Each lookback's start (the standard ones and any `extra` a custom policy uses), and 0 for the window."""
+    seconds = sorted({*LOOKBACKS, *extra})
+    return {0: bounds.start, **{s: bounds.now - timedelta(seconds=s) for s in seconds}}
 
 
 # --- incidents: seconds -------------------------------------------------------------------------------
@@ -73,11 +74,14 @@ def _time_counts(intervals: Sequence[BadInterval], start: datetime, end: datetim
     return Counts(bad=bad, valid=Fraction(int((end - start).total_seconds()) - _seconds(inside)))
 
 
-def measure_incidents(incidents: Sequence[Incident], bounds: WindowBounds, maintenance: Sequence[Span]) -> Measurement:
+def measure_incidents(
+    incidents: Sequence[Incident], bounds: WindowBounds, maintenance: Sequence[Span], extra: Iterable[int] = ()
+) -> Measurement:
     intervals = [BadInterval(i.started_at, i.resolved_at, Fraction(i.impact_percent) / 100) for i in incidents]
     excluded = merge_spans(maintenance)
     counts = {
-        key: _time_counts(intervals, start, bounds.now, excluded) for key, start in lookback_starts(bounds).items()
+        key: _time_counts(intervals, start, bounds.now, excluded)
+        for key, start in lookback_starts(bounds, extra).items()
     }
     window = counts.pop(0)
     full_valid = bounds.length_seconds - _seconds(_clip(excluded, bounds.start, bounds.end))
@@ -105,12 +109,12 @@ def _minute_ranges(spans: Sequence[Span]) -> list[MinuteRange]:
     return merge_spans(ranges)
 
 
-def event_ranges(bounds: WindowBounds, maintenance: Sequence[Span]) -> list[MinuteRange]:
+def event_ranges(bounds: WindowBounds, maintenance: Sequence[Span], extra: Iterable[int] = ()) -> list[MinuteRange]:
     """Every minute range whose sums measure_events needs: the lookbacks and their excluded parts."""
     end = epoch_minute(bounds.now)
     excluded = _minute_ranges(maintenance)
     ranges = []
-    for start in lookback_starts(bounds).values():
+    for start in lookback_starts(bounds, extra).values():
         lo = epoch_minute(start)
         ranges.append((lo, end))
         ranges += [(max(a, lo), min(b, end)) for a, b in excluded if min(b, end) > max(a, lo)]
@@ -124,13 +128,17 @@ def _event_counts(sums: Sums, budgeting: str) -> Counts:
 
 
 def measure_events(
-    sums: Mapping[MinuteRange, Sums], bounds: WindowBounds, maintenance: Sequence[Span], budgeting: str
+    sums: Mapping[MinuteRange, Sums],
+    bounds: WindowBounds,
+    maintenance: Sequence[Span],
+    budgeting: str,
+    extra: Iterable[int] = (),
 ) -> Measurement:
     """Counts from the sums of event_ranges' ranges (for this objective), exclusions subtracted."""
     end = epoch_minute(bounds.now)
     excluded = _minute_ranges(maintenance)
     counts: dict[int, Counts] = {}
-    for key, start in lookback_starts(bounds).items():
+    for key, start in lookback_starts(bounds, extra).items():
         lo = epoch_minute(start)
         total = sums.get((lo, end), Sums())
         for a, b in excluded:

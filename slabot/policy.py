@@ -193,19 +193,28 @@ def evaluate_rules(
     budget_total: Fraction,
     min_events: int,
     events_based: bool,
+    rates: Mapping[int, Fraction | None] | None = None,
 ) -> list[RuleResult]:
     """Each rule fires when both its long and short burn rates are at or above its threshold.
 
     A window with no data (valid 0) never fires, and neither does a low-traffic one (fewer than
     ``min_events`` valid events in either window, event-based objectives only). ``counts`` must hold
-    every rule's long and short lookback (KeyError otherwise).
+    every rule's long and short lookback (KeyError otherwise). ``rates`` may bring burn rates already
+    computed for these counts (a Forecast's), so they are not computed twice.
     """
+    known = rates or {}
+
+    def rate(lookback: int) -> Fraction | None:
+        if lookback in known:
+            return known[lookback]
+        found = counts[lookback]
+        return burn_rate(found.bad, found.valid, target)
+
     results: list[RuleResult] = []
     for rule in rules:
         threshold = rule.threshold(window_seconds)
         long, short = counts[rule.long_seconds], counts[rule.short_seconds]
-        long_rate = burn_rate(long.bad, long.valid, target)
-        short_rate = burn_rate(short.bad, short.valid, target)
+        long_rate, short_rate = rate(rule.long_seconds), rate(rule.short_seconds)
         low_traffic = events_based and (long.valid < min_events or short.valid < min_events)
         firing = (
             not low_traffic

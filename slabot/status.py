@@ -7,7 +7,7 @@ range-sum pass over the event counts) and hands it to the pure functions in meas
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -113,11 +113,19 @@ def _status(
 
 
 def statuses(
-    session: Session, now: datetime, zone: ZoneInfo, pairs: Sequence[tuple[Objective, Service]]
+    session: Session,
+    now: datetime,
+    zone: ZoneInfo,
+    pairs: Sequence[tuple[Objective, Service]],
+    extra_lookbacks: Mapping[int, Iterable[int]] | None = None,
 ) -> list[ObjectiveStatus]:
-    """Status of each (objective, service) pair, in the order given."""
+    """Status of each (objective, service) pair, in the order given.
+
+    extra_lookbacks: per objective id, lookbacks (seconds) beyond the standard ones, for custom alert rules.
+    """
     if not pairs:
         return []
+    extra = [tuple(sorted((extra_lookbacks or {}).get(o.id or 0, ()))) for o, _ in pairs]
     bounds = [window_bounds(WindowSpec.parse(o.window), now, objective_zone(o, zone)) for o, _ in pairs]
     earliest = min(b.start for b in bounds)
     latest = max(b.end for b in bounds)
@@ -134,18 +142,18 @@ def statuses(
         )
         for i in incident_rows:
             mine = [incident for incident in incidents if incident.service_id == pairs[i][0].service_id]
-            measured[i] = measure_incidents(mine, bounds[i], spans[i])
+            measured[i] = measure_incidents(mine, bounds[i], spans[i], extra[i])
     # Objectives needing the same minute ranges share one pass over the counts.
     groups: dict[tuple[tuple[int, int], ...], list[int]] = defaultdict(list)
     for i, (objective, _) in enumerate(pairs):
         if objective.source == ObjectiveSource.EVENTS:
-            groups[tuple(event_ranges(bounds[i], spans[i]))].append(i)
+            groups[tuple(event_ranges(bounds[i], spans[i], extra[i]))].append(i)
     for ranges, rows in groups.items():
         sums = range_sums(session, [pairs[i][0].id or 0 for i in rows], ranges)
         for i in rows:
             objective_id = pairs[i][0].id or 0
             own = {span_range: per[objective_id] for span_range, per in sums.items() if objective_id in per}
-            measured[i] = measure_events(own, bounds[i], spans[i], pairs[i][0].budgeting)
+            measured[i] = measure_events(own, bounds[i], spans[i], pairs[i][0].budgeting, extra[i])
     return [
         _status(objective, service, bounds[i], measured[i], maintenance[i])
         for i, (objective, service) in enumerate(pairs)

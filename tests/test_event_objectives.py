@@ -219,3 +219,18 @@ def test_rollup_sums_equal_brute_force(
             {"o": objective.id, "lo": lo, "hi": hi},
         ).one()
     assert got == sli.Sums(*(int(v) for v in row))
+
+
+def test_custom_rules_with_their_own_lookbacks_are_evaluated(checkout: SlackDriver, clock: FakeClock) -> None:
+    checkout.command("/sla define checkout api target=99.9 window=30d source=events")
+    assert "`page:3%:4h/20m`" in checkout.command("/sla policy checkout/api page:3%:4h/20m").all_text
+    send(checkout, "checkout/api", minutes_ago(clock, 300, 0, 1000))  # five hours of full outage
+    with checkout.runtime.db.session() as session:
+        api = next(
+            e
+            for e in evaluate_all(session, clock.now, checkout.runtime.settings.timezone)
+            if e.status.objective.name == "api"
+        )
+    (verdict,) = api.verdicts
+    assert verdict.firing and verdict.long.valid == 240_000 and verdict.short.valid == 20_000
+    assert verdict.threshold == Fraction(54, 10)  # 3% of 30 days in 4 hours
