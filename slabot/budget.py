@@ -38,8 +38,9 @@ __all__ = [
 
 
 def _check_target(target: Fraction) -> Fraction:
-    target = Fraction(target)
-    if not 0 < target < 1:
+    if type(target) is not Fraction:
+        target = Fraction(target)
+    if not 0 < target.numerator < target.denominator:
         raise ValueError(f"a target must be above 0% and below 100%, not {target}")
     return target
 
@@ -186,7 +187,12 @@ def burn_rate(bad: Seconds, valid: Seconds, target: Fraction) -> Fraction | None
     target = _check_target(target)
     if valid == 0:
         return None
-    return Fraction(bad) / valid / (1 - target)
+    bad, valid = Fraction(bad), Fraction(valid)
+    # One exact fraction: (bad/valid) / ((d − n)/d) with target = n/d; built once instead of through two divisions.
+    return Fraction(
+        bad.numerator * valid.denominator * target.denominator,
+        bad.denominator * valid.numerator * (target.denominator - target.numerator),
+    )
 
 
 def time_to_exhaust(left_fraction: Fraction, window_seconds: Seconds, rate: Fraction) -> Fraction | None:

@@ -123,8 +123,8 @@ def event_ranges(bounds: WindowBounds, maintenance: Sequence[Span], extra: Itera
 
 def _event_counts(sums: Sums, budgeting: str) -> Counts:
     if budgeting == Budgeting.TIMESLICES:
-        return Counts(bad=Fraction(sums.slices - sums.good_slices), valid=Fraction(sums.slices))
-    return Counts(bad=Fraction(sums.total - sums.good), valid=Fraction(sums.total))
+        return Counts(bad=sums.slices - sums.good_slices, valid=sums.slices)
+    return Counts(bad=sums.total - sums.good, valid=sums.total)
 
 
 def measure_events(

@@ -49,7 +49,10 @@ class Counts:
     valid: Fraction
 
     def __init__(self, bad: Fraction | int, valid: Fraction | int) -> None:
-        bad, valid = Fraction(bad), Fraction(valid)
+        if type(bad) is not Fraction:
+            bad = Fraction(bad)
+        if type(valid) is not Fraction:
+            valid = Fraction(valid)
         if not 0 <= bad <= valid:
             raise ValueError(f"bad ({bad}) must be between 0 and valid ({valid})")
         object.__setattr__(self, "bad", bad)

@@ -203,5 +203,12 @@ def _piece_sums(session: Session, objective_ids: Sequence[int], span: int, lo: i
         )
     return {
         objective_id: Sums(int(good or 0), int(total or 0), int(good_slices or 0), int(slices or 0))
-        for objective_id, good, total, good_slices, slices in session.execute(query)
+        for objective_id, good, total, good_slices, slices in session.execute(query).all()
     }
+
+
+def prune_minutes(session: Session, before_minute: int) -> int:
+    """Delete minute rows older than before_minute (the rollups keep their sums); returns how many went."""
+    table = SliMinute.__table__  # type: ignore[attr-defined]
+    result = session.connection().execute(table.delete().where(table.c.epoch_minute < before_minute))
+    return int(result.rowcount or 0)

@@ -24,9 +24,14 @@ from tests.driver import SlackDriver
 
 
 def send(driver: SlackDriver, ref: str, points: list[Point]) -> int:
+    """Store points as the API would, in requests of at most 10,000."""
     service, name = ref.split("/")
-    with driver.runtime.db.session() as session:
-        return ingest(session, event_objective(session, service, name), points, driver.runtime.now())
+    stored = 0
+    for start in range(0, len(points), 10_000):
+        with driver.runtime.db.session() as session:
+            objective = event_objective(session, service, name)
+            stored += ingest(session, objective, points[start : start + 10_000], driver.runtime.now())
+    return stored
 
 
 def minutes_ago(clock: FakeClock, count: int, good: int, total: int, offset: int = 0) -> list[Point]:
@@ -234,3 +239,20 @@ def test_custom_rules_with_their_own_lookbacks_are_evaluated(checkout: SlackDriv
     (verdict,) = api.verdicts
     assert verdict.firing and verdict.long.valid == 240_000 and verdict.short.valid == 20_000
     assert verdict.threshold == Fraction(54, 10)  # 3% of 30 days in 4 hours
+
+
+def test_pruning_old_minutes_keeps_every_window_exact(checkout: SlackDriver, clock: FakeClock) -> None:
+    from slabot.retention import prune
+
+    checkout.command("/sla define checkout api target=99.9 window=30d source=events")
+    send(checkout, "checkout/api", minutes_ago(clock, 50 * 1440, 999, 1000))  # 50 days, one bad in 1,000
+    send(checkout, "checkout/api", minutes_ago(clock, 90, 900, 1000, offset=40 * 1440))  # an old bad spell
+    before = checkout.command("/sla budget checkout/api").all_text
+    zone = checkout.runtime.settings.timezone
+    with checkout.runtime.db.session() as session:
+        cutoff, deleted = prune(session, clock.now, retention_days=7, zone=zone)
+    # the 30-day window (and the 7-day ones) still need their minutes: only what is older than 31 days goes
+    assert cutoff == clock.now - timedelta(days=31) and deleted == 19 * 1440
+    assert checkout.command("/sla budget checkout/api").all_text == before
+    with checkout.runtime.db.session() as session:
+        assert session.execute(text("SELECT COUNT(*) FROM sli_minute")).scalar() == 31 * 1440
