@@ -146,7 +146,7 @@ class SliMinute(SQLModel, table=True):
 
 
 class SliRollup(SQLModel, table=True):
-    """Sums of SliMinute over a span of span_minutes (15 or 1440) starting at start_minute (UTC-aligned)."""
+    """Sums of SliMinute over a span of span_minutes (15, 60 or 1440) starting at start_minute (UTC-aligned)."""
 
     __tablename__ = "sli_rollup"
     __table_args__ = {"sqlite_with_rowid": False}
