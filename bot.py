@@ -3,6 +3,8 @@
 python bot.py               serve: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT
 python bot.py console       try slabot locally with no Slack
 python bot.py db upgrade    create or upgrade the database schema
+python bot.py db prune      drop per-minute counts no window needs, past SLABOT_RAW_RETENTION_DAYS
+python bot.py ingest FILE   load event counts from a CSV file (service,slo,ts,good,total)
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from slabot.config import ConfigError, Mode, load_dotenv_file, load_settings
 from slabot.runtime import Runtime
@@ -24,7 +27,19 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="run the bot (the default)")
     sub.add_parser("console", help="try slabot locally: type slash commands, see what the bot would post")
     db = sub.add_parser("db", help="database schema")
-    db.add_argument("action", choices=["upgrade"], help="create or upgrade the schema to the newest version")
+    db.add_argument(
+        "action",
+        choices=["upgrade", "prune"],
+        help="upgrade: create or upgrade the schema; prune: drop per-minute counts past SLABOT_RAW_RETENTION_DAYS",
+    )
+    ingest = sub.add_parser(
+        "ingest",
+        help="load event counts from a CSV file",
+        description="Load event counts from a CSV file with the header service,slo,ts,good,total "
+        "(ts in ISO-8601 with Z or an offset; one row sets the counts of the minute containing ts). "
+        "Needs no Slack tokens.",
+    )
+    ingest.add_argument("file", type=Path, help="the CSV file")
     return parser
 
 
@@ -48,16 +63,28 @@ def serve(runtime: Runtime) -> None:
 
     settings = runtime.settings
     http_app, socket_handler = build_frontends(runtime, create_app(runtime, create_web_client(settings)))
+    api = "on" if settings.api_token else "off until SLABOT_API_TOKEN is set"
     if socket_handler is not None:
         socket_handler.connect()
         log.info("connected to Slack in Socket Mode; /healthz on port %s", settings.port)
     else:
         log.info("serving POST /slack/events and GET /healthz on port %s", settings.port)
+    log.info("ingest API POST /api/v1/events (described at GET /openapi.json): %s", api)
     try:
         uvicorn.run(http_app, host="0.0.0.0", port=settings.port, log_level="info", proxy_headers=True)
     finally:
         if socket_handler is not None:
             socket_handler.close()
+
+
+def prune(runtime: Runtime) -> int:
+    from slabot.retention import prune as prune_minutes
+
+    settings = runtime.settings
+    with runtime.db.session() as session:
+        cutoff, deleted = prune_minutes(session, runtime.now(), settings.raw_retention_days, settings.timezone)
+    print(f"deleted {deleted:,} per-minute rows older than {cutoff:%Y-%m-%d %H:%M} UTC (rollups kept)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,9 +94,16 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "serve"
     try:
         if command == "db":
-            _runtime("offline")
+            runtime = _runtime("offline")
+            if args.action == "prune":
+                return prune(runtime)
             print("database schema is up to date")
             return 0
+        if command == "ingest":
+            from slabot.ingest_csv import run_ingest
+
+            logging.getLogger().setLevel(logging.WARNING)
+            return run_ingest(_runtime("offline"), args.file, sys.stdout, sys.stderr)
         if command == "console":
             from slabot.console import run_console
 

@@ -19,6 +19,8 @@ from sqlalchemy.exc import ArgumentError
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///slabot.db"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+MIN_API_TOKEN_LENGTH = 16
+_API_TOKEN = re.compile(rf"^[!-~]{{{MIN_API_TOKEN_LENGTH},}}$")
 
 Mode = Literal["http", "socket", "console", "offline"]
 
@@ -37,6 +39,8 @@ class Settings:
     port: int = 3000
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     admins: frozenset[str] = frozenset()
+    api_token: str | None = None
+    raw_retention_days: int = 35
 
     @property
     def socket_mode(self) -> bool:
@@ -110,6 +114,25 @@ def _admins(env: Mapping[str, str]) -> frozenset[str]:
     return frozenset(ids)
 
 
+def _api_token(env: Mapping[str, str]) -> str | None:
+    """The bearer token of the ingest API; unset means the API is off (it answers 401)."""
+    value = _get(env, "SLABOT_API_TOKEN")
+    if value is not None and not _API_TOKEN.match(value):
+        raise ConfigError(
+            f"SLABOT_API_TOKEN must be at least {MIN_API_TOKEN_LENGTH} printable ASCII characters without spaces "
+            f"(got {len(value)} characters); make one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return value
+
+
+def _retention(env: Mapping[str, str]) -> int:
+    value = _get(env, "SLABOT_RAW_RETENTION_DAYS") or "35"
+    if not value.isdigit() or not 1 <= int(value) <= 3650:
+        raise ConfigError(f"SLABOT_RAW_RETENTION_DAYS must be a number of days from 1 to 3650 (got '{value}')")
+    return int(value)
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") -> Settings:
     """Read and check every setting; `mode` decides which Slack credentials are required.
 
@@ -127,6 +150,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") 
         port=_port(env),
         timezone=_timezone(env),
         admins=_admins(env),
+        api_token=_api_token(env),
+        raw_retention_days=_retention(env),
     )
     if mode in ("console", "offline"):
         return settings

@@ -66,11 +66,7 @@ def _postgres() -> Iterator[Database | None]:
         return
     db = Database(PG_URL)
     with db.engine.begin() as connection:
-        connection.execute(
-            text(
-                "DROP TABLE IF EXISTS alert_rule, maintenance_window, sli_rollup, sli_minute, incident_event, incident, objective, service, alembic_version"
-            )
-        )
+        connection.execute(text(f"DROP TABLE IF EXISTS {', '.join([*TABLES, 'alembic_version'])}"))
     db.upgrade()
     yield db
     db.dispose()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -13,7 +15,8 @@ from slack_bolt import Ack, App
 from slabot.app import create_app, create_web_client
 from slabot.localslack import LocalSlack
 from slabot.runtime import Runtime
-from slabot.server import create_http_app
+from slabot.server import create_http_app, openapi_document
+from slabot.sli import MAX_POINTS
 from storage.db import Database
 from tests.driver import Server, SlackDriver, command_body, signed_headers
 
@@ -27,7 +30,7 @@ def production_app(runtime: Runtime, slack: LocalSlack) -> App:
 
 @pytest.fixture
 def server(runtime: Runtime, production_app: App) -> Iterator[Server]:
-    with Server(create_http_app(runtime.db, production_app)) as running:
+    with Server(create_http_app(runtime, production_app)) as running:
         yield running
 
 
@@ -81,9 +84,9 @@ def test_healthz_reports_the_database(server: Server) -> None:
     assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "up"})
 
 
-def test_healthz_is_503_when_the_database_does_not_answer(production_app: App) -> None:
+def test_healthz_is_503_when_the_database_does_not_answer(runtime: Runtime, production_app: App) -> None:
     unreachable = Database("postgresql+psycopg://postgres@127.0.0.1:1/none")
-    with Server(create_http_app(unreachable, production_app)) as running:
+    with Server(create_http_app(replace(runtime, db=unreachable), production_app)) as running:
         response = httpx.get(f"{running.url}/healthz")
     assert (response.status_code, response.json()["database"]) == (503, "down")
 
@@ -94,7 +97,7 @@ def test_one_slow_request_does_not_stall_the_others(runtime: Runtime, production
         time.sleep(1.5)  # something slow before the ack, on the request path
         ack()
 
-    with Server(create_http_app(runtime.db, production_app)) as running, ThreadPoolExecutor(2) as pool:
+    with Server(create_http_app(runtime, production_app)) as running, ThreadPoolExecutor(2) as pool:
         slow_request = pool.submit(post_command, running, slack, "/slow now")
         time.sleep(0.2)
         started = time.monotonic()
@@ -109,9 +112,7 @@ def test_unknown_paths_are_404(server: Server) -> None:
     assert httpx.get(f"{server.url}/slack/events").status_code == 405
 
 
-def test_socket_mode_serves_only_healthz_over_http(runtime: Runtime, production_app: App) -> None:
-    from dataclasses import replace
-
+def test_socket_mode_serves_all_but_slack_events_over_http(runtime: Runtime, production_app: App) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from slabot.server import build_frontends
@@ -122,6 +123,32 @@ def test_socket_mode_serves_only_healthz_over_http(runtime: Runtime, production_
     assert handler.app is production_app
     with Server(http_app) as running:
         assert httpx.get(f"{running.url}/healthz").status_code == 200
+        assert httpx.get(f"{running.url}/openapi.json").status_code == 200
+        assert httpx.post(f"{running.url}/api/v1/events", json={}).status_code == 401  # mounted; the API is off
         assert httpx.post(f"{running.url}/slack/events", content="x").status_code == 404
     http_app, handler = build_frontends(runtime, production_app)
     assert handler is None
+
+
+def test_the_openapi_document_is_served_and_names_every_status(server: Server) -> None:
+    response = httpx.get(f"{server.url}/openapi.json")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    document = json.loads(response.text)
+    assert document == openapi_document() and document["openapi"].startswith("3.1")
+    events = document["paths"]["/api/v1/events"]["post"]
+    assert set(events["responses"]) == {"200", "401", "404", "405", "413", "422", "500"}
+    assert events["security"] == [{"bearerAuth": []}]
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    for code, answer in events["responses"].items():
+        if code != "200":
+            assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert set(document["paths"]["/healthz"]["get"]["responses"]) == {"200", "503"}
+    point = document["components"]["schemas"]["Point"]
+    assert point["additionalProperties"] is False and point["required"] == ["ts", "good", "total"]
+    assert document["components"]["schemas"]["EventBatch"]["properties"]["points"]["maxItems"] == MAX_POINTS
+
+
+def test_the_openapi_document_is_valid_openapi_3_1() -> None:
+    from openapi_spec_validator import validate
+
+    validate(openapi_document())

@@ -47,7 +47,11 @@ def run_bot(args: list[str], env: dict[str, str], cwd: Path, stdin: str = "", ti
         ({**BASE, "DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"),
         ({**BASE, "DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({**BASE, "SLACK_API_URL": "ftp://slack"}, "SLACK_API_URL"),
+        ({**BASE, "SLABOT_RAW_RETENTION_DAYS": "0"}, "SLABOT_RAW_RETENTION_DAYS"),
         ({**BASE, "SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "2"}, "SLACK_CLIENT_ID"),
+        ({**BASE, "SLABOT_API_TOKEN": "fifteen-chars.."}, "SLABOT_API_TOKEN"),
+        ({**BASE, "SLABOT_API_TOKEN": "long enough but has spaces"}, "SLABOT_API_TOKEN"),
+        ({**BASE, "SLABOT_API_TOKEN": "s\u00e9same-ouvre-toi-0123"}, "SLABOT_API_TOKEN"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_the_variable(env: dict[str, str], variable: str) -> None:
@@ -74,6 +78,12 @@ def test_settings_are_read_and_normalised() -> None:
     socket_mode = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})
     assert socket_mode.socket_mode and socket_mode.signing_secret is None
     assert load_settings({}, mode="console").bot_token is None
+    assert settings.api_token is None
+    assert load_settings({**BASE, "SLABOT_API_TOKEN": " sixteen-chars-ok "}).api_token == "sixteen-chars-ok"
+    for mode in ("console", "offline"):
+        assert load_settings({"SLABOT_API_TOKEN": "x" * 16}, mode=mode).api_token == "x" * 16
+        with pytest.raises(ConfigError, match=r"^SLABOT_API_TOKEN must be at least 16 "):
+            load_settings({"SLABOT_API_TOKEN": "short"}, mode=mode)
 
 
 def test_bot_exits_with_one_line_when_a_setting_is_missing(tmp_path: Path) -> None:
@@ -101,6 +111,13 @@ def test_db_upgrade_creates_the_schema_in_wal_mode(tmp_path: Path) -> None:
     assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"service", "objective", "incident", "incident_event", "alembic_version"} <= tables
+
+
+def test_db_prune_reports_what_it_deleted(tmp_path: Path) -> None:
+    assert run_bot(["db", "upgrade"], {}, tmp_path).returncode == 0
+    result = run_bot(["db", "prune"], {"SLABOT_RAW_RETENTION_DAYS": "10"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("deleted 0 per-minute rows older than ") and "(rollups kept)" in result.stdout
 
 
 def free_port() -> int:
