@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, any_, func, select, update
+from sqlalchemy import BigInteger, any_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -70,19 +70,42 @@ def lock_objective(session: Session, objective_id: int) -> None:
     )
 
 
+def _in_ids(column: Any, values: Sequence[int], session: Session) -> Any:
+    """column IN (…): one array parameter on Postgres, a list of parameters on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(postgresql.array(list(values), type_=BigInteger))
+    return column.in_(values)
+
+
+def _stored(session: Session, objective_id: int, keys: Sequence[int]) -> dict[int, Sums]:
+    """What is stored now for these minutes: one range read when they are close together (the usual batch)."""
+    m = SliMinute.__table__.c  # type: ignore[attr-defined]
+    columns = (m.epoch_minute, m.good, m.total, m.good_slice)
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    lo, hi = min(wanted), max(wanted)
+    if hi - lo < 4 * len(wanted):
+        queries = [select(*columns).where(m.objective_id == objective_id, m.epoch_minute >= lo, m.epoch_minute <= hi)]
+    else:
+        ordered = sorted(wanted)
+        queries = [
+            select(*columns).where(
+                m.objective_id == objective_id, _in_ids(m.epoch_minute, ordered[i : i + _CHUNK], session)
+            )
+            for i in range(0, len(ordered), _CHUNK)
+        ]
+    stored: dict[int, Sums] = {}
+    for query in queries:
+        for minute, good, total, good_slice in session.execute(query).all():
+            if minute in wanted:
+                stored[minute] = Sums(good, total, good_slice, 1 if total > 0 else 0)
+    return stored
+
+
 def write_minutes(session: Session, objective_id: int, minutes: Sequence[MinuteCounts]) -> None:
     """Set each minute's counts (replacing what was there) and move the rollups by the difference."""
-    old: dict[int, Sums] = {}
-    for start in range(0, len(minutes), _CHUNK):
-        keys = [m.epoch_minute for m in minutes[start : start + _CHUNK]]
-        rows = session.execute(
-            select(SliMinute.epoch_minute, SliMinute.good, SliMinute.total, SliMinute.good_slice).where(  # type: ignore[call-overload]
-                SliMinute.objective_id == objective_id,
-                SliMinute.epoch_minute.in_(keys),  # type: ignore[attr-defined]
-            )
-        )
-        for minute, good, total, good_slice in rows:
-            old[minute] = Sums(good, total, good_slice, 1 if total > 0 else 0)
+    old = _stored(session, objective_id, [m.epoch_minute for m in minutes])
     insert = _insert(session)
     statement = insert(SliMinute)
     statement = statement.on_conflict_do_update(
@@ -177,13 +200,6 @@ def range_sums(
                 bucket = result[owner]
                 bucket[objective_id] = bucket.get(objective_id, Sums()) + sums
     return result
-
-
-def _in_ids(column: Any, objective_ids: Sequence[int], session: Session) -> Any:
-    """objective_id IN (…): one array parameter on Postgres, a list of parameters on SQLite."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(postgresql.array(list(objective_ids), type_=Integer))
-    return column.in_(objective_ids)
 
 
 def _piece_sums(session: Session, objective_ids: Sequence[int], span: int, lo: int, hi: int) -> dict[int, Sums]:

@@ -36,7 +36,7 @@ from slabot.config import Settings  # noqa: E402
 from slabot.evaluation import evaluate_all  # noqa: E402
 from slabot.localslack import LocalSlack  # noqa: E402
 from slabot.policy import LOOKBACKS  # noqa: E402
-from slabot.sli import epoch_minute  # noqa: E402
+from slabot.sli import epoch_minute, minute_start  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.sli import SPANS  # noqa: E402
 from tests.driver import command_body, signed_headers  # noqa: E402
@@ -168,16 +168,23 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--batches", type=int, default=200, help="1,000-point ingest batches")
+    parser.add_argument("--keep", action="store_true", help="leave the seeded data in place at the end")
+    parser.add_argument("--skip-seed", action="store_true", help="measure data left by an earlier --keep run")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="slabot-bench-")
     db = Database(args.database_url or f"sqlite:///{tmp}/bench.db")
-    if db.is_postgres:
-        db.downgrade("base")
-    db.upgrade()
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    print(f"{db.url.get_backend_name()}: seeding {args.objectives} objectives × {args.days} days of minutes …")
+    if args.skip_seed:
+        with db.engine.connect() as connection:
+            now = minute_start(int(connection.execute(text("SELECT MAX(epoch_minute) FROM sli_minute")).scalar()) + 1)
+    else:
+        if db.is_postgres:
+            db.downgrade("base")
+        db.upgrade()
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        print(f"{db.url.get_backend_name()}: seeding {args.objectives} objectives × {args.days} days of minutes …")
     started = time.perf_counter()
-    seed(db, args.objectives, args.days, now)
+    if not args.skip_seed:
+        seed(db, args.objectives, args.days, now)
     with db.engine.connect() as connection:
         rows = connection.execute(text("SELECT COUNT(*) FROM sli_minute")).scalar()
     print(f"  {rows:,} minute rows in {time.perf_counter() - started:.0f}s")
@@ -229,7 +236,7 @@ def main() -> None:
         elapsed = time.perf_counter() - t0
         rate = args.batches * 1000 / elapsed
         print(f"ingest over HTTP, {args.batches} × 1,000 points, one client: {rate:,.0f} points/s")
-    if db.is_postgres:
+    if db.is_postgres and not args.keep:
         db.downgrade("base")
     db.dispose()
 
