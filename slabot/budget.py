@@ -187,8 +187,8 @@ def burn_rate(bad: Seconds, valid: Seconds, target: Fraction) -> Fraction | None
     target = _check_target(target)
     if valid == 0:
         return None
-    bad, valid = Fraction(bad), Fraction(valid)
-    # One exact fraction: (bad/valid) / ((d − n)/d) with target = n/d; built once instead of through two divisions.
+    # (bad/valid) / ((d − n)/d) for target n/d, built as one exact fraction rather than through two divisions;
+    # ints and Fractions both have numerator and denominator.
     return Fraction(
         bad.numerator * valid.denominator * target.denominator,
         bad.denominator * valid.numerator * (target.denominator - target.numerator),

@@ -35,7 +35,7 @@ class Consumer:
 @dataclass(frozen=True)
 class Measurement:
     window: Counts  # the elapsed part of the window
-    window_valid_total: Fraction  # valid amount the budget is computed on (the full window, for time)
+    window_valid_total: Fraction | int  # valid amount the budget is computed on (the full window, for time)
     lookbacks: dict[int, Counts]
     consumers: tuple[Consumer, ...] = ()
 

@@ -7,6 +7,7 @@ Pure: no I/O, no database, no Slack, no clock. The caller counts bad and valid a
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -45,13 +46,14 @@ _EXAMPLE = "like page:2%:1h/5m or ticket:10%:3d/6h"
 class Counts:
     """Bad and valid amounts in one lookback: events for event-based objectives, seconds for time-based ones."""
 
-    bad: Fraction
-    valid: Fraction
+    bad: Fraction | int
+    valid: Fraction | int
 
     def __init__(self, bad: Fraction | int, valid: Fraction | int) -> None:
-        if type(bad) is not Fraction:
+        """Whole counts stay ints (exact, and cheaper than Fractions in a pass over a thousand objectives)."""
+        if not isinstance(bad, int):
             bad = Fraction(bad)
-        if type(valid) is not Fraction:
+        if not isinstance(valid, int):
             valid = Fraction(valid)
         if not 0 <= bad <= valid:
             raise ValueError(f"bad ({bad}) must be between 0 and valid ({valid})")
@@ -73,7 +75,7 @@ class AlertRule:
 
     def threshold(self, window_seconds: int) -> Fraction:
         """The burn rate at which the long window consumes ``budget_fraction``: fraction × window / long."""
-        return burn_threshold(self.budget_fraction, window_seconds, self.long_seconds)
+        return _threshold(self, window_seconds)
 
     def describe(self) -> str:
         """ "page: 2% of the budget in 1h (5m)"."""
@@ -81,6 +83,11 @@ class AlertRule:
             f"{self.severity}: {format_target(self.budget_fraction)} of the budget in "
             f"{format_duration(self.long_seconds)} ({format_duration(self.short_seconds)})"
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def _threshold(rule: AlertRule, window_seconds: int) -> Fraction:
+    return burn_threshold(rule.budget_fraction, window_seconds, rule.long_seconds)
 
 
 DEFAULT_RULES: tuple[AlertRule, ...] = (
@@ -184,7 +191,12 @@ class RuleResult:
     short_rate: Fraction | None
     firing: bool
     low_traffic: bool  # valid events below min_events in the long or the short window (only when events_based)
-    budget_consumed: Fraction | None  # long.bad / budget_total: share of the window's budget spent in the long window
+    budget_total: Fraction
+
+    @property
+    def budget_consumed(self) -> Fraction | None:
+        """long.bad / budget_total: the share of the window's budget spent in the long window."""
+        return Fraction(self.long.bad) / self.budget_total if self.budget_total != 0 else None
 
 
 def evaluate_rules(
@@ -226,8 +238,9 @@ def evaluate_rules(
             and long_rate >= threshold
             and short_rate >= threshold
         )
-        consumed = long.bad / Fraction(budget_total) if budget_total != 0 else None
-        results.append(RuleResult(rule, threshold, long, short, long_rate, short_rate, firing, low_traffic, consumed))
+        results.append(
+            RuleResult(rule, threshold, long, short, long_rate, short_rate, firing, low_traffic, Fraction(budget_total))
+        )
     return results
 
 

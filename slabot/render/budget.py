@@ -23,7 +23,7 @@ def _name(status: ObjectiveStatus) -> str:
     return f"{status.service.name}/{status.objective.name}"
 
 
-def _amount(status: ObjectiveStatus, value: Fraction) -> str:
+def _amount(status: ObjectiveStatus, value: Fraction | int) -> str:
     if status.time_based:
         return format_duration(value)
     if status.objective.budgeting == Budgeting.TIMESLICES:
