@@ -8,11 +8,11 @@ each edge and one row per day in between, whatever the length of the history.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, any_, func, select, update
+from sqlalchemy import BigInteger, any_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -24,6 +24,7 @@ DAY = 1440
 SPANS = (QUARTER, HOUR, DAY)
 LEVELS = (DAY, HOUR, QUARTER)  # coarse to fine; below the finest come single minutes
 _CHUNK = 2000
+_ROWS = 1000  # rows per multi-row INSERT: 5,000-7,000 parameters, under SQLite's limit
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,6 @@ class Sums:
             self.good_slices - other.good_slices,
             self.slices - other.slices,
         )
-
-
-def _insert(session: Session) -> Any:
-    """The INSERT … ON CONFLICT construct of the session's database (SQLite and Postgres both have it)."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def lock_objective(session: Session, objective_id: int) -> None:
@@ -103,31 +99,55 @@ def _stored(session: Session, objective_id: int, keys: Sequence[int]) -> dict[in
     return stored
 
 
+def _upsert(
+    session: Session,
+    table: Any,
+    rows: Sequence[dict[str, int]],
+    keys: list[str],
+    updates: Callable[[Any, Any], dict[str, Any]],
+) -> None:
+    """INSERT … ON CONFLICT DO UPDATE for many rows: executemany on SQLite, one unnest() statement on Postgres."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        columns = list(rows[0])
+        # one array parameter per column; unnest() zips them back into rows
+        arrays = [
+            bindparam(f"{name}_values", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type))
+            for name in columns
+        ]
+        unnested = func.unnest(*arrays).table_valued(*columns).render_derived()
+        source = select(*(unnested.c[name] for name in columns))
+        pg_statement = postgresql.insert(table).from_select(columns, source)
+        pg_statement = pg_statement.on_conflict_do_update(
+            index_elements=keys, set_=updates(pg_statement.excluded, table.c)
+        )
+        session.execute(pg_statement)
+        return
+    statement = sqlite.insert(table)
+    statement = statement.on_conflict_do_update(index_elements=keys, set_=updates(statement.excluded, table.c))
+    session.execute(statement, list(rows))
+
+
 def write_minutes(session: Session, objective_id: int, minutes: Sequence[MinuteCounts]) -> None:
     """Set each minute's counts (replacing what was there) and move the rollups by the difference."""
     old = _stored(session, objective_id, [m.epoch_minute for m in minutes])
-    insert = _insert(session)
-    statement = insert(SliMinute)
-    statement = statement.on_conflict_do_update(
-        index_elements=["objective_id", "epoch_minute"],
-        set_={
-            "good": statement.excluded.good,
-            "total": statement.excluded.total,
-            "good_slice": statement.excluded.good_slice,
-        },
-    )
-    session.execute(
-        statement,
-        [
-            {
-                "objective_id": objective_id,
-                "epoch_minute": m.epoch_minute,
-                "good": m.good,
-                "total": m.total,
-                "good_slice": m.good_slice,
-            }
-            for m in minutes
-        ],
+    rows = [
+        {
+            "objective_id": objective_id,
+            "epoch_minute": m.epoch_minute,
+            "good": m.good,
+            "total": m.total,
+            "good_slice": m.good_slice,
+        }
+        for m in minutes
+    ]
+    _upsert(
+        session,
+        SliMinute.__table__,  # type: ignore[attr-defined]
+        rows,
+        ["objective_id", "epoch_minute"],
+        lambda new, old: {name: new[name] for name in ("good", "total", "good_slice")},
     )
     deltas: dict[tuple[int, int], Sums] = defaultdict(Sums)
     for m in minutes:
@@ -152,16 +172,13 @@ def _add_to_rollups(session: Session, objective_id: int, deltas: Mapping[tuple[i
         for (span, start), d in sorted(deltas.items())
         if d != Sums()
     ]
-    if not rows:
-        return
-    insert = _insert(session)
-    statement = insert(SliRollup)
-    table = SliRollup.__table__  # type: ignore[attr-defined]
-    statement = statement.on_conflict_do_update(
-        index_elements=["objective_id", "span_minutes", "start_minute"],
-        set_={name: table.c[name] + statement.excluded[name] for name in ("good", "total", "good_slices", "slices")},
+    _upsert(
+        session,
+        SliRollup.__table__,  # type: ignore[attr-defined]
+        rows,
+        ["objective_id", "span_minutes", "start_minute"],
+        lambda new, old: {name: old[name] + new[name] for name in ("good", "total", "good_slices", "slices")},
     )
-    session.execute(statement, rows)
 
 
 def _ceil(value: int, step: int) -> int:
