@@ -7,7 +7,10 @@ their rollups, then measures in the same run:
   1. one full evaluation pass: every burn rate (5m … 3d and the window) of every objective, with alert verdicts;
   2. the straightforward way: per objective, SUM over its minute rows for each lookback;
   3. /sla status for one service through the real HTTP server with signed requests (p50/p99);
-  4. ingest through POST /api/v1/events in 1,000-point batches (points per second).
+  4. ingest through POST /api/v1/events in 1,000-point batches (points per second), of new minutes and of
+     rewrites of stored ones (the retry path, which moves rollups by differences).
+
+The bot runs as `python bot.py` in its own process, as in production.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -38,6 +42,7 @@ from slabot.localslack import LocalSlack  # noqa: E402
 from slabot.policy import LOOKBACKS  # noqa: E402
 from slabot.sli import epoch_minute, minute_start  # noqa: E402
 from storage.db import Database  # noqa: E402
+from storage.models import Objective, Service  # noqa: E402
 from storage.sli import SPANS  # noqa: E402
 from tests.driver import command_body, signed_headers  # noqa: E402
 
@@ -95,6 +100,7 @@ def seed(db: Database, objectives: int, days: int, now: datetime) -> None:
     if db.is_postgres:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))
+            connection.execute(text("CHECKPOINT"))  # measure after the seeding's writes are flushed
     else:
         with db.engine.begin() as connection:
             connection.execute(text("ANALYZE"))
@@ -114,6 +120,26 @@ def naive_pass(db: Database, now: datetime) -> float:
             for lookback in (*LOOKBACKS, 30 * 86400):
                 connection.execute(query, {"o": objective_id, "a": end - lookback // 60, "b": end}).one()
     return time.perf_counter() - started
+
+
+def fresh_objectives(db: Database, count: int) -> list[tuple[str, str]]:
+    """Event objectives with no data yet, for measuring ingest of new minutes."""
+    with db.session() as session:
+        service = Service(name="ingest-fresh", created_by="U0")
+        session.add(service)
+        session.flush()
+        assert service.id is not None
+        for i in range(count):
+            session.add(
+                Objective(
+                    service_id=service.id,
+                    name=f"fresh-{i}",
+                    target_percent=Decimal("99.9"),
+                    source="events",
+                    created_by="U0",
+                )
+            )
+    return [("ingest-fresh", f"fresh-{i}") for i in range(count)]
 
 
 @contextmanager
@@ -219,23 +245,33 @@ def main() -> None:
             f"{percentiles(samples)}"
         )
 
-        # each batch rewrites the last 1,000 minutes of another objective: the path that moves rollups by deltas
+        headers = {"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "application/json"}
         first = now - timedelta(minutes=1000)
         stamps = [(first + timedelta(minutes=i)).isoformat() for i in range(1000)]
-        headers = {"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "application/json"}
-        payloads = []
-        for batch in range(args.batches):
-            objective = batch % args.objectives
-            points = [{"ts": stamp, "good": 990, "total": 1000} for stamp in stamps]
-            service, slo = f"svc-{objective // PER_SERVICE:04d}", f"slo-{objective % PER_SERVICE}"
-            payloads.append(json.dumps({"service": service, "slo": slo, "points": points}))
-        t0 = time.perf_counter()
-        for payload in payloads:
-            response = http.post(f"{url}/api/v1/events", content=payload, headers=headers)
-            assert response.status_code == 200, response.text
-        elapsed = time.perf_counter() - t0
-        rate = args.batches * 1000 / elapsed
-        print(f"ingest over HTTP, {args.batches} × 1,000 points, one client: {rate:,.0f} points/s")
+        fresh = fresh_objectives(db, args.batches)
+        for label, targets in (
+            ("new minutes (each batch: 1,000 minutes an objective has not had yet)", fresh),
+            (
+                "rewrites (each batch: the last 1,000 minutes of a seeded objective again)",
+                [(f"svc-{i // PER_SERVICE:04d}", f"slo-{i % PER_SERVICE}") for i in range(args.batches)],
+            ),
+        ):
+            payloads = [
+                json.dumps(
+                    {
+                        "service": service,
+                        "slo": slo,
+                        "points": [{"ts": stamp, "good": 990, "total": 1000} for stamp in stamps],
+                    }
+                )
+                for service, slo in targets
+            ]
+            t0 = time.perf_counter()
+            for payload in payloads:
+                response = http.post(f"{url}/api/v1/events", content=payload, headers=headers)
+                assert response.status_code == 200, response.text
+            rate = len(payloads) * 1000 / (time.perf_counter() - t0)
+            print(f"ingest over HTTP in 1,000-point batches, one client, {label}: {rate:,.0f} points/s")
     if db.is_postgres and not args.keep:
         db.downgrade("base")
     db.dispose()
