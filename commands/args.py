@@ -146,3 +146,10 @@ def parse_incident_id(text: str) -> int:
     if not raw.isdigit() or int(raw) <= 0 or len(raw) > 12:
         raise UserError(f"'{text}' is not an incident number: use the number from /incident list, like 12")
     return int(raw)
+
+
+def optional_service(args: Args, command: str) -> str | None:
+    """At most one service name among the words (for listings that take one); None when there is none."""
+    if len(args.words) > 1:
+        raise UserError(f"Give at most one service name, like: {command} checkout")
+    return parse_name(args.words[0], "service") if args.words else None

@@ -6,6 +6,7 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands.args import (
+    optional_service,
     parse_args,
     parse_channel,
     parse_choice,
@@ -170,9 +171,7 @@ def define(ctx: CommandContext, text: str) -> Reply:
 
 def list_objectives(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
-    if len(args.words) > 1:
-        raise UserError("Give at most one service name, like: /sla list checkout")
-    service_name = parse_name(args.words[0], "service") if args.words else None
+    service_name = optional_service(args, "/sla list")
     with ctx.runtime.db.session() as session:
         pairs, name = catalog.objectives_of(session, service_name)
     return render.objective_list(pairs, name)

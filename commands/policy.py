@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands.args import parse_args, parse_incident_id, parse_name, parse_objective_ref
+from commands.args import optional_service, parse_args, parse_incident_id, parse_name, parse_objective_ref
 from commands.context import CommandContext
 from commands.router import CommandGroup
 from slabot import alert_policy, catalog, maintenance
@@ -91,9 +91,7 @@ def maintenance_add(ctx: CommandContext, text: str) -> Reply:
 @MAINTENANCE.route("list", "/sla maintenance list [service]", "list maintenance windows")
 def maintenance_list(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
-    if len(args.words) > 1:
-        raise UserError("Give at most one service name, like: /sla maintenance list checkout")
-    service_name = parse_name(args.words[0], "service") if args.words else None
+    service_name = optional_service(args, "/sla maintenance list")
     with ctx.runtime.db.session() as session:
         rows = maintenance.listing(session, service_name)
     return render.maintenance_list(rows, ctx.runtime.settings.timezone)
