@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import httpx
 import uvicorn
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
@@ -133,3 +135,17 @@ class Server:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.sock.close()
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[Any], timeout: float = 30) -> None:
+    """Poll GET /healthz of a `python bot.py` process until it answers 200; fail if it exits or times out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError("bot.py did not start")
+        time.sleep(0.1)

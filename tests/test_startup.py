@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -14,7 +13,7 @@ import pytest
 
 from slabot.config import ConfigError, load_settings
 from slabot.localslack import LocalSlack
-from tests.driver import command_body, signed_headers
+from tests.driver import command_body, signed_headers, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
@@ -142,15 +141,7 @@ def test_http_mode_end_to_end(tmp_path: Path) -> None:
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{url}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline and process.poll() is None, "bot did not start"
-                time.sleep(0.1)
+            wait_until_healthy(url, process)
             body = command_body(slack, "/sla", "service add checkout")
             response = httpx.post(f"{url}/slack/events", content=body, headers=signed_headers("s3cret", body))
             assert response.status_code == 200

@@ -44,7 +44,7 @@ from slabot.sli import epoch_minute, minute_start  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import Objective, Service  # noqa: E402
 from storage.sli import SPANS  # noqa: E402
-from tests.driver import command_body, signed_headers  # noqa: E402
+from tests.driver import command_body, signed_headers, wait_until_healthy  # noqa: E402
 
 SECRET = "bench-secret"
 API_TOKEN = "bench-api-token-0123456789"
@@ -162,16 +162,7 @@ def bot_process(db: Database, slack: LocalSlack) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("bot.py did not start")
-            time.sleep(0.1)
+        wait_until_healthy(url, process, timeout=60)
         yield url
     finally:
         process.terminate()
