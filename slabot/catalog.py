@@ -51,6 +51,9 @@ def get_service(session: Session, name: str) -> Service:
 
 
 def get_objective(session: Session, service_name: str, name: str) -> tuple[Objective, Service]:
+    found = queries.objective_and_service(session, service_name, name)
+    if found is not None:
+        return found
     service = get_service(session, service_name)
     assert service.id is not None
     objective = queries.objective_by_name(session, service.id, name)

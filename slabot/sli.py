@@ -70,7 +70,8 @@ def slice_target(objective: Objective) -> Fraction:
 
 
 def is_good_slice(good: int, total: int, target: Fraction) -> bool:
-    return total > 0 and Fraction(good, total) >= target
+    """good / total >= target, in integers."""
+    return total > 0 and good * target.denominator >= total * target.numerator
 
 
 def ingest(session: Session, objective: Objective, points: Sequence[Point], now: datetime) -> int:

@@ -24,6 +24,17 @@ def objective_by_name(session: Session, service_id: int, name: str) -> Objective
     return session.exec(query).first()
 
 
+def objective_and_service(session: Session, service_name: str, name: str) -> tuple[Objective, Service] | None:
+    """One query for the usual case of both existing."""
+    query = (
+        select(Objective, Service)
+        .join(Service, col(Service.id) == Objective.service_id)
+        .where(Service.name == service_name, Objective.name == name)
+    )
+    row = session.exec(query).first()
+    return None if row is None else (row[0], row[1])
+
+
 def objectives_with_services(session: Session, service_id: int | None = None) -> list[tuple[Objective, Service]]:
     query = select(Objective, Service).join(Service, col(Service.id) == Objective.service_id)
     if service_id is not None:
