@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, any_, bindparam, func, select, update
+from sqlalchemy import BigInteger, any_, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -73,7 +73,10 @@ def _in_ids(column: Any, values: Sequence[int], session: Session) -> Any:
     return column.in_(values)
 
 
-def _stored(session: Session, objective_id: int, keys: Sequence[int]) -> dict[int, Sums]:
+Quad = tuple[int, int, int, int]  # good, total, good slices, slices with data
+
+
+def _stored(session: Session, objective_id: int, keys: Sequence[int]) -> dict[int, Quad]:
     """What is stored now for these minutes: one range read when they are close together (the usual batch)."""
     m = SliMinute.__table__.c  # type: ignore[attr-defined]
     columns = (m.epoch_minute, m.good, m.total, m.good_slice)
@@ -91,91 +94,109 @@ def _stored(session: Session, objective_id: int, keys: Sequence[int]) -> dict[in
             )
             for i in range(0, len(ordered), _CHUNK)
         ]
-    stored: dict[int, Sums] = {}
+    stored: dict[int, Quad] = {}
     for query in queries:
         for minute, good, total, good_slice in session.execute(query).all():
             if minute in wanted:
-                stored[minute] = Sums(good, total, good_slice, 1 if total > 0 else 0)
+                stored[minute] = (good, total, good_slice, 1 if total > 0 else 0)
     return stored
+
+
+Column = int | list[int]  # one value for every row, or one per row
 
 
 def _upsert(
     session: Session,
     table: Any,
-    rows: Sequence[dict[str, int]],
+    columns: dict[str, Column],
     keys: list[str],
     updates: Callable[[Any, Any], dict[str, Any]],
 ) -> None:
-    """INSERT … ON CONFLICT DO UPDATE for many rows: executemany on SQLite, one unnest() statement on Postgres."""
-    if not rows:
+    """INSERT … ON CONFLICT DO UPDATE of rows given column by column.
+
+    Postgres: one statement, each listed column one array parameter zipped back into rows by unnest().
+    SQLite: executemany.
+    """
+    count = max(len(v) for v in columns.values() if isinstance(v, list))
+    if count == 0:
         return
+    names = list(columns)
     if session.get_bind().dialect.name == "postgresql":
-        columns = list(rows[0])
-        # one array parameter per column; unnest() zips them back into rows
+        listed = [name for name in names if isinstance(columns[name], list)]
         arrays = [
-            bindparam(f"{name}_values", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type))
-            for name in columns
+            bindparam(f"{name}_values", columns[name], type_=postgresql.ARRAY(table.c[name].type)) for name in listed
         ]
-        unnested = func.unnest(*arrays).table_valued(*columns).render_derived()
-        source = select(*(unnested.c[name] for name in columns))
-        pg_statement = postgresql.insert(table).from_select(columns, source)
+        unnested = func.unnest(*arrays).table_valued(*listed).render_derived()
+        values = {name: unnested.c[name] for name in listed}
+        values.update(
+            {name: literal(value, table.c[name].type) for name, value in columns.items() if isinstance(value, int)}
+        )
+        pg_statement = postgresql.insert(table).from_select(names, select(*(values[name] for name in names)))
         pg_statement = pg_statement.on_conflict_do_update(
             index_elements=keys, set_=updates(pg_statement.excluded, table.c)
         )
         session.execute(pg_statement)
         return
+    rows = [
+        {name: value[i] if isinstance(value, list) else value for name, value in columns.items()} for i in range(count)
+    ]
     statement = sqlite.insert(table)
     statement = statement.on_conflict_do_update(index_elements=keys, set_=updates(statement.excluded, table.c))
-    session.execute(statement, list(rows))
+    session.execute(statement, rows)
+
+
+def _rollup_deltas(minutes: Sequence[MinuteCounts], old: Mapping[int, Quad]) -> dict[tuple[int, int], list[int]]:
+    """The change of every rollup these minutes fall in: summed into quarters, quarters into hours, hours into days."""
+    deltas: dict[tuple[int, int], list[int]] = {}
+    for m in minutes:
+        before = old.get(m.epoch_minute, (0, 0, 0, 0))
+        change = (m.good - before[0], m.total - before[1], m.good_slice - before[2], (m.total > 0) - before[3])
+        key = (QUARTER, m.epoch_minute - m.epoch_minute % QUARTER)
+        acc = deltas.setdefault(key, [0, 0, 0, 0])
+        for i in range(4):
+            acc[i] += change[i]
+    for finer, coarser in ((QUARTER, HOUR), (HOUR, DAY)):
+        for (span, start), sums in list(deltas.items()):
+            if span == finer:
+                acc = deltas.setdefault((coarser, start - start % coarser), [0, 0, 0, 0])
+                for i in range(4):
+                    acc[i] += sums[i]
+    return deltas
 
 
 def write_minutes(session: Session, objective_id: int, minutes: Sequence[MinuteCounts]) -> None:
     """Set each minute's counts (replacing what was there) and move the rollups by the difference."""
     old = _stored(session, objective_id, [m.epoch_minute for m in minutes])
-    rows = [
-        {
-            "objective_id": objective_id,
-            "epoch_minute": m.epoch_minute,
-            "good": m.good,
-            "total": m.total,
-            "good_slice": m.good_slice,
-        }
-        for m in minutes
-    ]
     _upsert(
         session,
         SliMinute.__table__,  # type: ignore[attr-defined]
-        rows,
+        {
+            "objective_id": objective_id,
+            "epoch_minute": [m.epoch_minute for m in minutes],
+            "good": [m.good for m in minutes],
+            "total": [m.total for m in minutes],
+            "good_slice": [m.good_slice for m in minutes],
+        },
         ["objective_id", "epoch_minute"],
         lambda new, old: {name: new[name] for name in ("good", "total", "good_slice")},
     )
-    deltas: dict[tuple[int, int], Sums] = defaultdict(Sums)
-    for m in minutes:
-        change = Sums(m.good, m.total, m.good_slice, 1 if m.total > 0 else 0) - old.get(m.epoch_minute, Sums())
-        for span in SPANS:
-            key = (span, m.epoch_minute - m.epoch_minute % span)
-            deltas[key] = deltas[key] + change
-    _add_to_rollups(session, objective_id, deltas)
+    _add_to_rollups(session, objective_id, _rollup_deltas(minutes, old))
 
 
-def _add_to_rollups(session: Session, objective_id: int, deltas: Mapping[tuple[int, int], Sums]) -> None:
-    rows = [
-        {
-            "objective_id": objective_id,
-            "span_minutes": span,
-            "start_minute": start,
-            "good": d.good,
-            "total": d.total,
-            "good_slices": d.good_slices,
-            "slices": d.slices,
-        }
-        for (span, start), d in sorted(deltas.items())
-        if d != Sums()
-    ]
+def _add_to_rollups(session: Session, objective_id: int, deltas: Mapping[tuple[int, int], list[int]]) -> None:
+    changed = sorted((key, sums) for key, sums in deltas.items() if any(sums))
     _upsert(
         session,
         SliRollup.__table__,  # type: ignore[attr-defined]
-        rows,
+        {
+            "objective_id": objective_id,
+            "span_minutes": [span for (span, _), _ in changed],
+            "start_minute": [start for (_, start), _ in changed],
+            "good": [sums[0] for _, sums in changed],
+            "total": [sums[1] for _, sums in changed],
+            "good_slices": [sums[2] for _, sums in changed],
+            "slices": [sums[3] for _, sums in changed],
+        },
         ["objective_id", "span_minutes", "start_minute"],
         lambda new, old: {name: old[name] + new[name] for name in ("good", "total", "good_slices", "slices")},
     )
