@@ -7,12 +7,12 @@ each edge and one row per day in between, whatever the length of the history.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, any_, bindparam, func, literal, select, update
+from sqlalchemy import BigInteger, Integer, any_, bindparam, case, column, func, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -223,53 +223,64 @@ def decompose(start: int, end: int, levels: tuple[int, ...] = LEVELS) -> list[tu
 def range_sums(
     session: Session, objective_ids: Sequence[int], ranges: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], dict[int, Sums]]:
-    """Sums per objective for each [start, end) minute range: {range: {objective_id: Sums}} (missing = zero)."""
+    """Sums per objective for each [start, end) minute range: {range: {objective_id: Sums}} (missing = zero).
+
+    One query: every range cut into its pieces (decompose), the pieces' rows tagged with their range, summed
+    per range and objective by the database.
+    """
     wanted = sorted(set(ranges))
-    pieces: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
-    for span_range in wanted:
-        for piece in decompose(*span_range):
-            pieces[piece].append(span_range)
     result: dict[tuple[int, int], dict[int, Sums]] = {span_range: {} for span_range in wanted}
-    if not objective_ids:
+    if not objective_ids or not wanted:
         return result
-    for (span, lo, hi), owners in pieces.items():
-        for objective_id, sums in _piece_sums(session, objective_ids, span, lo, hi).items():
-            for owner in owners:
-                bucket = result[owner]
-                bucket[objective_id] = bucket.get(objective_id, Sums()) + sums
+    matches = _objective_filter(session, objective_ids)
+    parts = [
+        _piece_rows(index, span, lo, hi, matches)
+        for index, span_range in enumerate(wanted)
+        for span, lo, hi in decompose(*span_range)
+    ]
+    if not parts:
+        return result
+    rows = union_all(*parts).subquery()
+    query = select(
+        rows.c.range_index,
+        rows.c.objective_id,
+        func.sum(rows.c.good),
+        func.sum(rows.c.total),
+        func.sum(rows.c.good_slices),
+        func.sum(rows.c.slices),
+    ).group_by(rows.c.range_index, rows.c.objective_id)
+    for index, objective_id, good, total, good_slices, slices in session.execute(query).all():
+        result[wanted[index]][objective_id] = Sums(int(good), int(total), int(good_slices), int(slices))
     return result
 
 
-def _piece_sums(session: Session, objective_ids: Sequence[int], span: int, lo: int, hi: int) -> dict[int, Sums]:
+def _objective_filter(session: Session, objective_ids: Sequence[int]) -> Callable[[Any], Any]:
+    """objective_id among these, with one parameter however many pieces use it."""
+    if session.get_bind().dialect.name == "postgresql":
+        ids = bindparam("objective_ids", list(objective_ids), type_=postgresql.ARRAY(Integer))
+        return lambda column: column == any_(ids)
+    as_json: Any = bindparam("objective_ids", json.dumps(list(objective_ids)))
+    listed: Any = select(column("value")).select_from(func.json_each(as_json))
+    return lambda c: c.in_(listed.scalar_subquery())
+
+
+def _piece_rows(index: int, span: int, lo: int, hi: int, matches: Callable[[Any], Any]) -> Any:
+    """The rows of one piece: minutes, or rollups of one span, with the index of the range they belong to."""
+    tag = literal(index, Integer).label("range_index")
     if span == 1:
         m = SliMinute.__table__.c  # type: ignore[attr-defined]
-        query = (
-            select(
-                m.objective_id,
-                func.sum(m.good),
-                func.sum(m.total),
-                func.sum(m.good_slice),
-                func.count().filter(m.total > 0),
-            )
-            .where(_in_ids(m.objective_id, objective_ids, session), m.epoch_minute >= lo, m.epoch_minute < hi)
-            .group_by(m.objective_id)
-        )
-    else:
-        r = SliRollup.__table__.c  # type: ignore[attr-defined]
-        query = (
-            select(r.objective_id, func.sum(r.good), func.sum(r.total), func.sum(r.good_slices), func.sum(r.slices))
-            .where(
-                _in_ids(r.objective_id, objective_ids, session),
-                r.span_minutes == span,
-                r.start_minute >= lo,
-                r.start_minute < hi,
-            )
-            .group_by(r.objective_id)
-        )
-    return {
-        objective_id: Sums(int(good or 0), int(total or 0), int(good_slices or 0), int(slices or 0))
-        for objective_id, good, total, good_slices, slices in session.execute(query).all()
-    }
+        return select(
+            tag,
+            m.objective_id,
+            m.good,
+            m.total,
+            m.good_slice.label("good_slices"),
+            case((m.total > 0, 1), else_=0).label("slices"),
+        ).where(matches(m.objective_id), m.epoch_minute >= lo, m.epoch_minute < hi)
+    r = SliRollup.__table__.c  # type: ignore[attr-defined]
+    return select(tag, r.objective_id, r.good, r.total, r.good_slices, r.slices).where(
+        matches(r.objective_id), r.span_minutes == span, r.start_minute >= lo, r.start_minute < hi
+    )
 
 
 def prune_minutes(session: Session, before_minute: int) -> int:
