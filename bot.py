@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "serve"
     try:
         if command == "db":
+            logging.getLogger().setLevel(logging.WARNING)
             runtime = _runtime("offline")
             if args.action == "prune":
                 return prune(runtime)

@@ -145,7 +145,7 @@ def budget_reply(status: ObjectiveStatus, zone: ZoneInfo, public: bool) -> Reply
         blocks.append(
             context(
                 "No events in this window yet: send counts to POST /api/v1/events "
-                "or backfill with python bot.py ingest <file.csv>."
+                "or backfill with python bot.py ingest &lt;file.csv&gt;."
             )
         )
     text = (
