@@ -96,7 +96,7 @@ def main() -> None:
         with LocalSlack() as slack:
             client = create_web_client(runtime.settings, base_url=slack.base_url)
             app = create_app(runtime, client, signing_secret=SECRET, listener_executor=InlineExecutor())
-            with Server(create_http_app(db, app)) as server, httpx.Client() as http:
+            with Server(create_http_app(runtime, app)) as server, httpx.Client() as http:
                 objectives = args.services * len(WINDOWS)
                 print(
                     f"{db.url.get_backend_name()}: {args.services} services, {objectives} objectives, "
