@@ -23,8 +23,9 @@ HOUR = 60
 DAY = 1440
 SPANS = (QUARTER, HOUR, DAY)
 LEVELS = (DAY, HOUR, QUARTER)  # coarse to fine; below the finest come single minutes
-_CHUNK = 2000
-_ROWS = 1000  # rows per multi-row INSERT: 5,000-7,000 parameters, under SQLite's limit
+_CHUNK = 2000  # keys per IN list when reading stored minutes that are far apart
+# Up to this many objectives, range sums run a small query per piece; more, one query for everything.
+SMALL_SET = 32
 
 
 @dataclass(frozen=True)
@@ -225,13 +226,15 @@ def range_sums(
 ) -> dict[tuple[int, int], dict[int, Sums]]:
     """Sums per objective for each [start, end) minute range: {range: {objective_id: Sums}} (missing = zero).
 
-    One query: every range cut into its pieces (decompose), the pieces' rows tagged with their range, summed
-    per range and objective by the database.
+    For many objectives, one query: every range cut into its pieces (decompose), the pieces' rows tagged with
+    their range, summed per range and objective by the database.
     """
     wanted = sorted(set(ranges))
     result: dict[tuple[int, int], dict[int, Sums]] = {span_range: {} for span_range in wanted}
     if not objective_ids or not wanted:
         return result
+    if len(objective_ids) <= SMALL_SET:
+        return _range_sums_by_piece(session, objective_ids, wanted, result)
     matches = _objective_filter(session, objective_ids)
     parts = [
         _piece_rows(index, span, lo, hi, matches)
@@ -252,6 +255,60 @@ def range_sums(
     for index, objective_id, good, total, good_slices, slices in session.execute(query).all():
         result[wanted[index]][objective_id] = Sums(int(good), int(total), int(good_slices), int(slices))
     return result
+
+
+def _range_sums_by_piece(
+    session: Session,
+    objective_ids: Sequence[int],
+    wanted: Sequence[tuple[int, int]],
+    result: dict[tuple[int, int], dict[int, Sums]],
+) -> dict[tuple[int, int], dict[int, Sums]]:
+    """For a few objectives (one service's status): a small query per distinct piece, added up here.
+
+    Many small plans are quicker and steadier than one large one when there are few rows to read.
+    """
+    owners: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
+    for span_range in wanted:
+        for piece in decompose(*span_range):
+            owners.setdefault(piece, []).append(span_range)
+    for (span, lo, hi), ranges in owners.items():
+        for objective_id, sums in _piece_sums_query(session, objective_ids, span, lo, hi).items():
+            for span_range in ranges:
+                bucket = result[span_range]
+                bucket[objective_id] = bucket.get(objective_id, Sums()) + sums
+    return result
+
+
+def _piece_sums_query(session: Session, objective_ids: Sequence[int], span: int, lo: int, hi: int) -> dict[int, Sums]:
+    if span == 1:
+        m = SliMinute.__table__.c  # type: ignore[attr-defined]
+        query = (
+            select(
+                m.objective_id,
+                func.sum(m.good),
+                func.sum(m.total),
+                func.sum(m.good_slice),
+                func.count().filter(m.total > 0),
+            )
+            .where(_in_ids(m.objective_id, objective_ids, session), m.epoch_minute >= lo, m.epoch_minute < hi)
+            .group_by(m.objective_id)
+        )
+    else:
+        r = SliRollup.__table__.c  # type: ignore[attr-defined]
+        query = (
+            select(r.objective_id, func.sum(r.good), func.sum(r.total), func.sum(r.good_slices), func.sum(r.slices))
+            .where(
+                _in_ids(r.objective_id, objective_ids, session),
+                r.span_minutes == span,
+                r.start_minute >= lo,
+                r.start_minute < hi,
+            )
+            .group_by(r.objective_id)
+        )
+    return {
+        objective_id: Sums(int(good or 0), int(total or 0), int(good_slices or 0), int(slices or 0))
+        for objective_id, good, total, good_slices, slices in session.execute(query).all()
+    }
 
 
 def _objective_filter(session: Session, objective_ids: Sequence[int]) -> Callable[[Any], Any]:
