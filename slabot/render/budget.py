@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block
 
 from slabot.policy import LOOKBACKS
 from slabot.render.reply import Reply, context, escape, fields_only, header, section
-from slabot.render.status import STATE_ICON, format_amount, format_rate, left_phrase
+from slabot.render.status import STATE_ICON, format_amount, format_rate, left_phrase, objective_name
 from slabot.status import ObjectiveStatus
 from slabot.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
 from storage.models import Budgeting
@@ -17,10 +17,6 @@ from storage.models import Budgeting
 MAX_CONSUMERS = 10
 MAX_MAINTENANCE = 5
 LOOKBACK_LABELS = {300: "5m", 1800: "30m", 3600: "1h", 7200: "2h", 21600: "6h", 86400: "1d", 259200: "3d"}
-
-
-def _name(status: ObjectiveStatus) -> str:
-    return f"{status.service.name}/{status.objective.name}"
 
 
 def _amount(status: ObjectiveStatus, value: Fraction | int) -> str:
@@ -126,7 +122,7 @@ def budget_reply(status: ObjectiveStatus, zone: ZoneInfo, public: bool) -> Reply
             f"*Consumed*\n{format_amount(status, report.consumed)}",
             f"*Left*\n{format_amount(status, report.left)} ({format_percent(report.left_fraction)})",
         ]
-    blocks: list[Block] = [header(f"Error budget: {_name(status)}"), fields_only(fields)]
+    blocks: list[Block] = [header(f"Error budget: {objective_name(status)}"), fields_only(fields)]
     if report.attainment is not None:
         blocks += [section("*Burn rates*\n" + burn_table(status)), section(outlook(status))]
     if status.time_based:
@@ -149,7 +145,7 @@ def budget_reply(status: ObjectiveStatus, zone: ZoneInfo, public: bool) -> Reply
             )
         )
     text = (
-        f"Error budget {_name(status)}: {format_amount(status, report.total)} budget, "
+        f"Error budget {objective_name(status)}: {format_amount(status, report.total)} budget, "
         f"{format_amount(status, report.consumed)} consumed, {left_phrase(status)}"
     )
     return Reply(text=text, blocks=blocks, public=public)

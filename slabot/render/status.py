@@ -41,7 +41,8 @@ def format_amount(status: ObjectiveStatus, amount: Fraction) -> str:
     return f"{text} events"
 
 
-def _name(status: ObjectiveStatus) -> str:
+def objective_name(status: ObjectiveStatus) -> str:
+    """service/objective, as users type it."""
     return f"{status.service.name}/{status.objective.name}"
 
 
@@ -61,7 +62,7 @@ def left_phrase(status: ObjectiveStatus) -> str:
 def status_line(status: ObjectiveStatus) -> str:
     objective = status.objective
     head = (
-        f"{STATE_ICON[status.state]} *{_name(status)}* {objective.kind.upper()} "
+        f"{STATE_ICON[status.state]} *{objective_name(status)}* {objective.kind.upper()} "
         f"{format_target(status.target)} over {objective.window} · *{status.state.value}*"
     )
     attainment = format_attainment(status.report.attainment, status.target)
@@ -91,13 +92,13 @@ def status_reply(
         where = f" for {service_name}" if service_name else ""
         text = f"No objectives{where} yet. Define one with /sla define <service> <name> target=99.9 window=30d"
         return Reply(text=text, blocks=[section(escape(text))], public=public)
-    ordered = sorted(items, key=lambda s: (STATE_ORDER.index(s.state), _name(s)))
+    ordered = sorted(items, key=lambda s: (STATE_ORDER.index(s.state), objective_name(s)))
     summary = f"{_state_counts(ordered)} · as of {format_when(now, zone)}"
     rows: list[Block] = [section(status_line(item)) for item in ordered]
     blocks = with_more([header(title), context(summary)], rows, "objectives")
     text_lines = [f"{title} ({summary})"]
     text_lines += [
-        f"{_name(s)}: {s.state.value}, attainment {format_attainment(s.report.attainment, s.target)}, "
+        f"{objective_name(s)}: {s.state.value}, attainment {format_attainment(s.report.attainment, s.target)}, "
         f"budget {left_phrase(s)}"
         for s in ordered
     ]
