@@ -5,11 +5,11 @@ Times are aware UTC datetimes (UTCDateTime); targets and impacts are exact perce
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, SmallInteger, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import ExactDecimal, UTCDateTime
@@ -52,6 +52,8 @@ class IncidentEventKind(StrEnum):
     OPENED = "opened"
     ACKNOWLEDGED = "acknowledged"
     RESOLVED = "resolved"
+    PAUSED = "paused"
+    RESUMED = "resumed"
 
 
 class Service(SQLModel, table=True):
@@ -107,6 +109,8 @@ class Incident(SQLModel, table=True):
     resolved_by: str | None = Field(default=None, max_length=32)
     channel_id: str | None = Field(default=None, max_length=32)
     thread_ts: str | None = Field(default=None, max_length=32)
+    # set while the incident waits on someone outside the team (its SLA timers do not run)
+    paused_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
@@ -192,3 +196,169 @@ class AlertRule(SQLModel, table=True):
     long_seconds: int
     short_seconds: int
     budget_percent: Decimal = Field(sa_column=Column(ExactDecimal, nullable=False))
+
+
+# ---- incident response and resolution SLAs (the ITSM side) ---------------------------------------------
+
+
+class SlaTimerKind(StrEnum):
+    RESPONSE = "response"
+    RESOLUTION = "resolution"
+
+
+class SeverityTarget(SQLModel, table=True):
+    """Response and resolution targets of one severity; a severity with no row uses DOMAIN.md's defaults.
+
+    Targets are duration texts ("15m", "4h", "3d"): on a business calendar a day means one working day.
+    """
+
+    __tablename__ = "severity_target"
+
+    severity: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    response: str = Field(max_length=32)
+    resolution: str = Field(max_length=32)
+    calendar: str = Field(max_length=64)  # "24x7" or a business calendar's name
+    updated_by: str = Field(max_length=32)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Calendar(SQLModel, table=True):
+    """A business calendar: working windows per weekday in a zone, a country's public holidays."""
+
+    __tablename__ = "business_calendar"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    timezone: str = Field(max_length=64)
+    hours: str = Field(max_length=300)  # normalised spec, e.g. "mon-fri 09:00-12:00,13:00-18:00"
+    country: str | None = Field(default=None, max_length=8)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class CalendarDayKind(StrEnum):
+    HOLIDAY = "holiday"
+    WORKDAY = "workday"
+
+
+class CalendarDay(SQLModel, table=True):
+    """An explicit day off (holiday) or extra working day (workday) of one calendar."""
+
+    __tablename__ = "calendar_day"
+
+    calendar_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("business_calendar.id", ondelete="CASCADE"), primary_key=True)
+    )
+    day: date = Field(sa_column=Column(Date, primary_key=True))
+    kind: str = Field(max_length=8)
+    created_by: str = Field(max_length=32)
+
+
+class SlaBreach(SQLModel, table=True):
+    """A response or resolution target an incident missed, kept for the digest's attainment per severity."""
+
+    __tablename__ = "sla_breach"
+
+    incident_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True)
+    )
+    timer: str = Field(sa_column=Column(String(16), primary_key=True))
+    severity: int
+    target_seconds: int
+    due_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+# ---- alerting and delivery -----------------------------------------------------------------------------
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    SUPERSEDED = "superseded"
+    FAILED = "failed"
+
+
+class OutboxAction(StrEnum):
+    POST = "post"
+    UPDATE = "update"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message to post (or an edit to make) in Slack, written before it is sent; `key` makes it happen once.
+
+    A post in the thread of another outbox message names it in parent_key; an edit names its message in
+    target_key. Both wait until that message has been delivered and has a ts.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    action: str = Field(max_length=8)
+    channel_id: str = Field(max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    parent_key: str | None = Field(default=None, max_length=200)
+    target_key: str | None = Field(default=None, max_length=200, index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    blocks: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of Block Kit blocks
+    status: str = Field(default=OutboxStatus.PENDING.value, max_length=12)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    uncertain: bool = Field(default=False)  # an attempt may have reached Slack without us hearing back
+    last_error: str | None = Field(default=None, max_length=200)
+    ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
+class Alert(SQLModel, table=True):
+    """One firing burn-rate alert of an objective: one Slack message, updated until it resolves.
+
+    open_objective_id equals objective_id while the alert is open (unique: one open alert per objective).
+    """
+
+    __tablename__ = "alert"
+
+    id: int | None = Field(default=None, primary_key=True)
+    objective_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("objective.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    open_objective_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True, unique=True))
+    severity: str = Field(max_length=8)
+    rules: str = Field(max_length=300)  # the pairs firing at the last evaluation, e.g. "page:2%:1h/5m"
+    snapshot: str = Field(sa_column=Column(Text, nullable=False))  # JSON: the figures the message shows
+    opened_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    last_firing_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    clear_since: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    acknowledged_by: str | None = Field(default=None, max_length=32)
+    acknowledged_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    incident_id: int | None = Field(default=None)
+    version: int = Field(default=0)  # bumped on every edit; part of the edits' outbox keys
+
+
+class AlertSilence(SQLModel, table=True):
+    """No pings for one rule of one objective until `until`."""
+
+    __tablename__ = "alert_silence"
+
+    objective_id: int = Field(sa_column=_objective_fk())
+    rule: str = Field(sa_column=Column(String(64), primary_key=True))
+    until: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    created_by: str = Field(max_length=32)
+
+
+class BudgetLevel(SQLModel, table=True):
+    """The error-budget band an objective was last told about (100, 50, 25 or 0 % left) and how many
+    crossings it has had, so each crossing is announced once."""
+
+    __tablename__ = "budget_level"
+
+    objective_id: int = Field(sa_column=_objective_fk())
+    level: int
+    crossings: int = Field(default=0)
+    changed_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

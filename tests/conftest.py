@@ -20,6 +20,14 @@ from tests.driver import SlackDriver
 PG_URL = os.environ.get("SLABOT_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", *(["postgres"] if PG_URL else [])]
 TABLES = [
+    "budget_level",
+    "alert_silence",
+    "alert",
+    "outbox",
+    "sla_breach",
+    "calendar_day",
+    "business_calendar",
+    "severity_target",
     "alert_rule",
     "maintenance_window",
     "sli_rollup",
