@@ -59,10 +59,15 @@ def serve(runtime: Runtime) -> None:
     import uvicorn
 
     from slabot.app import create_app, create_web_client
+    from slabot.delivery import Deliverer, create_delivery_client
+    from slabot.scheduler import build_scheduler
     from slabot.server import build_frontends
 
     settings = runtime.settings
     http_app, socket_handler = build_frontends(runtime, create_app(runtime, create_web_client(settings)))
+    scheduler = build_scheduler(runtime, Deliverer(runtime.db, create_delivery_client(settings), runtime.clock))
+    scheduler.start()
+    log.info("evaluating objectives every %ss; alerts go out through the outbox", settings.eval_interval_seconds)
     api = "on" if settings.api_token else "off until SLABOT_API_TOKEN is set"
     if socket_handler is not None:
         socket_handler.connect()
@@ -73,6 +78,7 @@ def serve(runtime: Runtime) -> None:
     try:
         uvicorn.run(http_app, host="0.0.0.0", port=settings.port, log_level="info", proxy_headers=True)
     finally:
+        scheduler.shutdown(wait=False)
         if socket_handler is not None:
             socket_handler.close()
 

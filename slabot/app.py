@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 import commands
-from slabot import events
+from slabot import events, interactions
 from slabot.config import ConfigError, Settings
 from slabot.runtime import Runtime
 
@@ -81,4 +81,5 @@ def create_app(
 
     commands.register(app, runtime)
     events.register(app)
+    interactions.register(app, runtime)
     return app

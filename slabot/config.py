@@ -41,6 +41,7 @@ class Settings:
     admins: frozenset[str] = frozenset()
     api_token: str | None = None
     raw_retention_days: int = 35
+    eval_interval_seconds: int = 60
 
     @property
     def socket_mode(self) -> bool:
@@ -133,6 +134,13 @@ def _retention(env: Mapping[str, str]) -> int:
     return int(value)
 
 
+def _eval_interval(env: Mapping[str, str]) -> int:
+    value = _get(env, "SLABOT_EVAL_INTERVAL") or "60"
+    if not value.isdigit() or not 1 <= int(value) <= 3600:
+        raise ConfigError(f"SLABOT_EVAL_INTERVAL must be a number of seconds from 1 to 3600 (got '{value}')")
+    return int(value)
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") -> Settings:
     """Read and check every setting; `mode` decides which Slack credentials are required.
 
@@ -152,6 +160,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") 
         admins=_admins(env),
         api_token=_api_token(env),
         raw_retention_days=_retention(env),
+        eval_interval_seconds=_eval_interval(env),
     )
     if mode in ("console", "offline"):
         return settings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +18,14 @@ from sqlmodel import Session
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any constant works; it only has to be the same for every replica upgrading the same database.
 _MIGRATION_LOCK_KEY = 0x51AB07
+# In-process locks stand in for advisory locks on SQLite, which one process serves.
+_LOCAL_LOCKS: dict[str, threading.Lock] = {}
+_LOCAL_LOCKS_GUARD = threading.Lock()
+
+
+def lock_key(name: str) -> int:
+    """A stable 63-bit key for pg_try_advisory_lock, the same in every replica."""
+    return 0x51AB << 32 | zlib.crc32(name.encode())
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -59,6 +69,31 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """Try to become the one holder of `name` for the block: True if this caller got it, False if someone
+        else (another thread, or on Postgres another replica) holds it. Never waits."""
+        if not self.is_postgres:
+            with _LOCAL_LOCKS_GUARD:
+                lock = _LOCAL_LOCKS.setdefault(f"{self.url}#{name}", threading.Lock())
+            got = lock.acquire(blocking=False)
+            try:
+                yield got
+            finally:
+                if got:
+                    lock.release()
+            return
+        with self.engine.connect() as connection:
+            key = lock_key(name)
+            got = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar())
+            connection.commit()
+            try:
+                yield got
+            finally:
+                if got:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    connection.commit()
 
     def ping(self) -> bool:
         try:

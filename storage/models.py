@@ -9,7 +9,18 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import ExactDecimal, UTCDateTime
@@ -259,9 +270,7 @@ class SlaBreach(SQLModel, table=True):
 
     __tablename__ = "sla_breach"
 
-    incident_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True)
-    )
+    incident_id: int = Field(sa_column=Column(Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
     timer: str = Field(sa_column=Column(String(16), primary_key=True))
     severity: int
     target_seconds: int

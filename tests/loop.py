@@ -1,0 +1,47 @@
+"""The bot's scheduled work, driven by the test's clock: traffic arrives minute by minute, the evaluation
+pass runs, the outbox is delivered to the local Slack."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from slabot.delivery import Deliverer, create_delivery_client
+from slabot.evaluator import evaluate
+from slabot.sli import Point, event_objective, ingest
+from tests.conftest import FakeClock
+from tests.driver import SlackDriver
+
+
+class Loop:
+    def __init__(self, driver: SlackDriver, clock: FakeClock) -> None:
+        self.driver = driver
+        self.clock = clock
+        runtime = driver.runtime
+        client = create_delivery_client(runtime.settings, token="xoxb-test", base_url=driver.slack.base_url)
+        self.deliverer = Deliverer(runtime.db, client, clock)
+
+    def send(self, ref: str, minutes: int, good: int, total: int, *, offset: int = 0) -> list[Point]:
+        """One point per minute for the `minutes` minutes ending `offset` minutes before now; returns them."""
+        points = [Point(self.clock.now - timedelta(minutes=offset + i + 1), good, total) for i in range(minutes)]
+        self.store(ref, points)
+        return points
+
+    def store(self, ref: str, points: list[Point]) -> None:
+        service, name = ref.split("/")
+        runtime = self.driver.runtime
+        for start in range(0, len(points), 10_000):
+            with runtime.db.session() as session:
+                objective = event_objective(session, service, name)
+                ingest(session, objective, points[start : start + 10_000], runtime.now())
+
+    def tick(self) -> None:
+        evaluate(self.driver.runtime)
+        self.deliverer.deliver_due()
+
+    def run(self, minutes: int, traffic: dict[str, tuple[int, int]] | None = None) -> None:
+        """Let `minutes` pass one at a time: each minute's traffic arrives, then the scheduled pass runs."""
+        for _ in range(minutes):
+            self.clock.advance(minutes=1)
+            for ref, (good, total) in (traffic or {}).items():
+                self.send(ref, 1, good, total)
+            self.tick()
