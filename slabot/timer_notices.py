@@ -44,8 +44,11 @@ def apply(session: Session, now: datetime, zone: ZoneInfo) -> None:
                 reply = render.timer_warning(incident, state, level, shown_zone)
                 outbox.post(session, key, channel, reply, now, thread_ts=incident.thread_ts)
                 continue
-            breach = render.timer_breach(incident, service, state, shown_zone, in_channel=incident.thread_ts is None)
+            target = book.spec(incident.severity).text(state.kind)
+            breach = render.timer_breach(
+                incident, service, state, target, shown_zone, in_channel=incident.thread_ts is None
+            )
             outbox.post(session, key, channel, breach, now, thread_ts=incident.thread_ts)
             if incident.thread_ts is not None:
-                loud = render.timer_breach(incident, service, state, shown_zone, in_channel=True)
+                loud = render.timer_breach(incident, service, state, target, shown_zone, in_channel=True)
                 outbox.post(session, f"{key}:channel", service.channel_id or channel, loud, now)

@@ -1,12 +1,16 @@
-"""Drives the real Bolt app the way Slack does: signed, form-encoded slash commands through app.dispatch."""
+"""Drives the real Bolt app the way Slack does: signed, form-encoded slash commands, button clicks
+(block_actions) and modal submissions (view_submission) through app.dispatch."""
 
 from __future__ import annotations
 
+import copy
+import json
 import socket
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -50,6 +54,139 @@ def command_body(slack: LocalSlack, command: str, text: str, user: str = USER, c
             "trigger_id": "1.2.trigger",
         }
     )
+
+
+def interactivity_body(payload: dict[str, Any]) -> str:
+    """An interactivity request body as Slack sends it: form-encoded `payload=<JSON>`."""
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def _user(slack: LocalSlack, user: str) -> dict[str, str]:
+    return {"id": user, "username": user.lower(), "name": user.lower(), "team_id": slack.team_id}
+
+
+def _trigger_id() -> str:
+    """Unique per interaction, shaped like Slack's ("1234.5678.hex")."""
+    return f"{time.time_ns() // 1000}.{uuid.uuid4().int % 10**9}.{uuid.uuid4().hex}"
+
+
+def _find_button(message: dict[str, Any], action_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The block holding the button `action_id` in an actions block or as a section accessory, and the button."""
+    seen: list[str] = []
+    for block in message.get("blocks") or []:
+        elements = list(block.get("elements") or []) + ([block["accessory"]] if block.get("accessory") else [])
+        for element in elements:
+            if not isinstance(element, dict) or "action_id" not in element:
+                continue
+            seen.append(f"{element['action_id']} ({element.get('type')})")
+            if element["action_id"] == action_id:
+                if element.get("type") != "button":
+                    raise AssertionError(f"{action_id!r} is a {element.get('type')}, not a button")
+                return block, element
+    raise AssertionError(
+        f"no button {action_id!r} in message {message.get('ts')}; its elements: {', '.join(seen) or 'none'}"
+    )
+
+
+def block_actions_payload(
+    slack: LocalSlack, message: dict[str, Any], action_id: str, *, user: str = USER, channel: str | None = None
+) -> dict[str, Any]:
+    """What Slack posts when `user` clicks the button `action_id` in `message` (as LocalSlack stores it)."""
+    channel = channel or message.get("channel")
+    if not channel:
+        raise AssertionError("the message has no channel: pass channel=")
+    block, button = _find_button(message, action_id)
+    shown = {k: copy.deepcopy(v) for k, v in message.items() if k != "channel" and v is not None}
+    container = {"type": "message", "message_ts": message["ts"], "channel_id": channel, "is_ephemeral": False}
+    if message.get("thread_ts"):
+        container["thread_ts"] = message["thread_ts"]
+    action = {"action_id": action_id, "block_id": block.get("block_id") or f"b{uuid.uuid4().hex[:5]}"}
+    action.update(text=button.get("text"), type="button", action_ts=f"{time.time():.6f}")
+    if "value" in button:
+        action["value"] = button["value"]
+    return {
+        "type": "block_actions",
+        "user": _user(slack, user),
+        "api_app_id": "A0TEST",
+        "token": "legacy",
+        "container": container,
+        "trigger_id": _trigger_id(),
+        "team": {"id": slack.team_id, "domain": "local"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel, "name": slack.channel_name(channel)},
+        "message": shown,
+        "state": {"values": {}},
+        "response_url": slack.new_response_url(),
+        "actions": [action],
+    }
+
+
+_EMPTY_INPUT: dict[str, dict[str, Any]] = {  # what state.values holds for an input left empty, by element type
+    "static_select": {"selected_option": None},
+    "external_select": {"selected_option": None},
+    "radio_buttons": {"selected_option": None},
+    "multi_static_select": {"selected_options": []},
+    "checkboxes": {"selected_options": []},
+    "users_select": {"selected_user": None},
+    "conversations_select": {"selected_conversation": None},
+    "channels_select": {"selected_channel": None},
+    "datepicker": {"selected_date": None},
+    "timepicker": {"selected_time": None},
+}
+
+
+def _state_values(view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """`values` checked against the view's input blocks, with Slack's empty value for every input not given."""
+    inputs = {b.get("block_id"): b.get("element") or {} for b in view.get("blocks") or [] if b.get("type") == "input"}
+    state: dict[str, Any] = {}
+    for block_id, element in inputs.items():
+        if block_id is None or block_id in values:
+            continue
+        kind = str(element.get("type", "plain_text_input"))
+        state[block_id] = {element.get("action_id"): {"type": kind, **_EMPTY_INPUT.get(kind, {"value": None})}}
+    for block_id, actions in values.items():
+        if block_id not in inputs:
+            raise AssertionError(f"no input block {block_id!r} in the view; it has {sorted(map(str, inputs))}")
+        expected = inputs[block_id].get("action_id")
+        if expected is not None and set(actions) != {expected}:
+            raise AssertionError(f"input block {block_id!r} holds action {expected!r}, not {sorted(actions)}")
+        state[block_id] = copy.deepcopy(actions)
+    return state
+
+
+def view_submission_payload(
+    slack: LocalSlack, view: dict[str, Any] | str, values: dict[str, dict[str, dict[str, Any]]], *, user: str = USER
+) -> dict[str, Any]:
+    """What Slack posts when `user` submits the modal `view` (as sent to views.open, or as it answered)
+    with the inputs `values` ({block_id: {action_id: {"type": ..., "value" | "selected_option": ...}}})."""
+    opened: dict[str, Any] = json.loads(view) if isinstance(view, str) else copy.deepcopy(view)
+    view_id = opened.get("id") or f"V0L{uuid.uuid4().hex[:8].upper()}"
+    submitted = {"private_metadata": "", "callback_id": "", "external_id": "", **opened}
+    submitted.update(id=view_id, root_view_id=opened.get("root_view_id") or view_id, previous_view_id=None)
+    submitted.update(team_id=slack.team_id, app_id="A0TEST", bot_id=slack.bot_id, hash=f"{time.time_ns()}.local")
+    submitted["state"] = {"values": _state_values(opened, values)}
+    return {
+        "type": "view_submission",
+        "team": {"id": slack.team_id, "domain": "local"},
+        "user": _user(slack, user),
+        "api_app_id": "A0TEST",
+        "token": "legacy",
+        "trigger_id": _trigger_id(),
+        "view": submitted,
+        "response_urls": [],
+        "enterprise": None,
+        "is_enterprise_install": False,
+    }
+
+
+@dataclass(frozen=True)
+class Clicked:
+    """What a click produced: the ack, the posts to the click's response_url (as recorded), the payload sent."""
+
+    ack: BoltResponse
+    responses: list[dict[str, Any]]
+    payload: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -106,6 +243,29 @@ class SlackDriver:
         replies = self.slack.calls_to("response_url")[before:]
         assert len(replies) == 1, f"expected one reply, got {len(replies)}"
         return Answer(ack, replies[0].args)
+
+    def interact(self, payload: dict[str, Any]) -> BoltResponse:
+        """Dispatch an interactivity payload (block_actions, view_submission, ...) signed, as Slack does."""
+        body = interactivity_body(payload)
+        return self.dispatch(body, signed_headers(self.secret, body))
+
+    def click(
+        self, message: dict[str, Any], action_id: str, *, user: str = USER, channel: str | None = None
+    ) -> Clicked:
+        """Click the button `action_id` in `message` (one of `slack.messages(channel)`). The ack is returned
+        as is (not checked): with the inline executor the listener has finished when this returns."""
+        payload = block_actions_payload(self.slack, message, action_id, user=user, channel=channel)
+        ack = self.interact(payload)
+        url = payload["response_url"]
+        responses = [c.args for c in self.slack.calls_to("response_url") if c.args.get("response_url") == url]
+        return Clicked(ack, responses, payload)
+
+    def submit_view(
+        self, view: dict[str, Any] | str, values: dict[str, dict[str, dict[str, Any]]], *, user: str = USER
+    ) -> BoltResponse:
+        """Submit the modal `view` with the inputs `values`; a validation failure comes back in the body as
+        {"response_action": "errors", "errors": {block_id: message}}."""
+        return self.interact(view_submission_payload(self.slack, view, values, user=user))
 
     def posts(self, channel: str | None = None) -> list[RecordedCall]:
         return [

@@ -1,6 +1,7 @@
 """The HTTP side of LocalSlack: the server and its request handler, request parsing, recording every
-call, failure injection and waiting for calls. The workspace it serves (messages, files, views and
-the Web API methods) is ``slabot.localslack.workspace.Workspace``, which ``LocalSlack`` extends."""
+call, failure injection (failed calls, lost and delayed answers) and waiting for calls. The workspace
+it serves (messages, files, views and the Web API methods) is ``slabot.localslack.workspace.Workspace``,
+which ``LocalSlack`` extends."""
 
 from __future__ import annotations
 
@@ -42,6 +43,22 @@ class _Reply:
     payload: dict[str, Any]  # the JSON body, and what gets recorded
     text: str | None = None  # sent instead of the JSON body when set
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to hold the answer (it is recorded at once)
+
+
+@dataclass(frozen=True)
+class _Fault:
+    """What to do to one upcoming call to a method: answer `reply` instead of carrying it out ("fail"),
+    carry it out and answer `reply` instead of its result ("lose"), or carry it out and answer late."""
+
+    kind: str  # "fail" | "lose" | "delay"
+    reply: _Reply | None = None
+    seconds: float = 0.0
+
+
+def _error_reply(status: int, error: str, retry_after: int = 1) -> _Reply:
+    headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+    return _Reply(status, {"ok": False, "error": error}, None, headers)
 
 
 def _parse_args(query: str, content_type: str, body: bytes) -> Args:
@@ -82,7 +99,8 @@ class LocalSlack(Workspace):
         super().__init__(team_id=team_id, bot_user_id=bot_user_id, bot_id=bot_id, channels=channels)
         self._on_call = on_call
         self._calls: list[RecordedCall] = []
-        self._failures: dict[str, list[_Reply]] = {}
+        self._faults: dict[str, list[_Fault]] = {}  # per method, oldest first
+        self._stopping = threading.Event()  # wakes delayed answers when the server stops
         self._response_counts: dict[str, int] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -94,6 +112,7 @@ class LocalSlack(Workspace):
             raise RuntimeError("LocalSlack is already running")
         server = _Server(("127.0.0.1", 0), _Handler)
         server.slack = self
+        self._stopping.clear()
         self._server = server
         # a short poll interval keeps stop() quick
         self._thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="localslack", daemon=True)
@@ -103,6 +122,7 @@ class LocalSlack(Workspace):
     def stop(self) -> None:
         server, thread = self._server, self._thread
         self._server = self._thread = None
+        self._stopping.set()  # a delayed answer goes out now, so server_close() does not wait for it
         if server is not None:
             server.shutdown()
             server.server_close()
@@ -143,7 +163,7 @@ class LocalSlack(Workspace):
             return [call for call in self._calls if call.method == method]
 
     def clear(self) -> None:
-        """Forget the recorded calls (messages, files and pending failures stay)."""
+        """Forget the recorded calls (messages, files and pending failures, losses and delays stay)."""
         with self._cond:
             self._calls.clear()
 
@@ -156,14 +176,25 @@ class LocalSlack(Workspace):
         retry_after: int = 1,
         error: str | None = None,
     ) -> None:
-        """Answer the next `times` calls to `method` with HTTP `status` (429: rate limited)."""
+        """Answer the next `times` calls to `method` with HTTP `status` instead of carrying them out
+        (429: rate limited, with a Retry-After of `retry_after` seconds; 0 is allowed)."""
         default = "ratelimited" if status == 429 else "internal_error"
-        headers = {"Retry-After": str(retry_after)} if status == 429 else {}
-        self._queue_failure(method, times, _Reply(status, {"ok": False, "error": error or default}, None, headers))
+        self._queue_fault(method, times, _Fault("fail", _error_reply(status, error or default, retry_after)))
 
     def fail_with_error(self, method: str, error: str, *, times: int = 1) -> None:
         """Answer the next `times` calls to `method` with HTTP 200 and {"ok": false, "error": error}."""
-        self._queue_failure(method, times, _Reply(200, {"ok": False, "error": error}))
+        self._queue_fault(method, times, _Fault("fail", _Reply(200, {"ok": False, "error": error})))
+
+    def lose_response(self, method: str, *, times: int = 1, status: int = 500, error: str = "internal_error") -> None:
+        """The request reached Slack but its answer was lost: the next `times` calls to `method` are carried
+        out (a message is stored, the call recorded) but the client gets HTTP `status` with
+        {"ok": false, "error": error}. The recorded response is that error, as the client saw it."""
+        self._queue_fault(method, times, _Fault("lose", _error_reply(status, error, 0)))
+
+    def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Carry out the next `times` calls to `method` (recorded at once) but hold each answer for
+        `seconds`, to run a client into its timeout. stop() releases held answers."""
+        self._queue_fault(method, times, _Fault("delay", seconds=seconds))
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:
         with self._cond:
@@ -174,9 +205,9 @@ class LocalSlack(Workspace):
 
     # ---- request handling (called from the server threads) ------------------------------------
 
-    def _queue_failure(self, method: str, times: int, reply: _Reply) -> None:
+    def _queue_fault(self, method: str, times: int, fault: _Fault) -> None:
         with self._cond:
-            self._failures.setdefault(method, []).extend(copy.deepcopy(reply) for _ in range(times))
+            self._faults.setdefault(method, []).extend(copy.deepcopy(fault) for _ in range(times))
 
     def _handle(self, verb: str, raw_path: str, headers: dict[str, str], body: bytes) -> _Reply:
         parts = urlsplit(raw_path)
@@ -206,9 +237,10 @@ class LocalSlack(Workspace):
         self, method: str, path: str, headers: dict[str, str], args: Args, compute: Callable[[], _Reply]
     ) -> _Reply:
         with self._cond:
-            queue = self._failures.get(method)
-            if queue:
-                reply = queue.pop(0)
+            queue = self._faults.get(method)
+            fault = queue.pop(0) if queue else None
+            if fault is not None and fault.kind == "fail" and fault.reply is not None:
+                reply = fault.reply
             else:
                 try:
                     reply = compute()
@@ -217,6 +249,10 @@ class LocalSlack(Workspace):
                 except Exception:  # a bug here, or a request shape nobody expected: answer like Slack would
                     logger.exception("LocalSlack: %s failed", method)
                     reply = _Reply(500, {"ok": False, "error": "internal_error"})
+                if fault is not None and fault.kind == "lose" and fault.reply is not None:
+                    reply = fault.reply
+                elif fault is not None and fault.kind == "delay":
+                    reply.delay = fault.seconds
             call = RecordedCall(method, args, dict(headers), copy.deepcopy(reply.payload), path)
             self._calls.append(call)
             self._cond.notify_all()
@@ -283,6 +319,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             logger.exception("LocalSlack: failed to handle %s %s", verb, self.path)
             reply = _Reply(500, {"ok": False, "error": "internal_error"})
+        if reply.delay > 0:
+            slack._stopping.wait(reply.delay)
         if reply.text is not None:
             data, content_type = reply.text.encode("utf-8"), "text/plain; charset=utf-8"
         else:

@@ -7,15 +7,19 @@ Nothing here speaks HTTP; ``slabot.localslack.server`` parses requests, calls a 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 SLACK_URL = "https://local.slack.invalid/"
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")
+_HISTORY_LIMIT, _HISTORY_MAX = 100, 1000
 
 Args = dict[str, Any]
 
@@ -40,12 +44,78 @@ def _require_content(args: Args) -> None:
         raise SlackError("no_text")
 
 
-def _public(message: dict[str, Any]) -> dict[str, Any]:
-    """A message as the Web API shows it: no channel key, thread_ts only in threads."""
-    out = {k: v for k, v in message.items() if k != "channel"}
+def _flag(args: Args, key: str) -> bool:
+    return str(args.get(key, "")).lower() in ("1", "true")
+
+
+def _metadata(args: Args) -> dict[str, Any] | None:
+    """The `metadata` argument of chat.postMessage / chat.update, checked as Slack does; None if absent."""
+    metadata = args.get("metadata")
+    if metadata is None or metadata == "":
+        return None
+    if not (
+        isinstance(metadata, dict)
+        and isinstance(metadata.get("event_type"), str)
+        and isinstance(metadata.get("event_payload"), dict)
+    ):
+        raise SlackError("invalid_metadata_format")
+    return {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}
+
+
+def _public(message: dict[str, Any], *, metadata: bool = False) -> dict[str, Any]:
+    """A message as the Web API shows it: no channel key, thread_ts only in threads, and metadata only
+    when the request asked for it (include_all_metadata)."""
+    out = {k: v for k, v in message.items() if k != "channel" and (metadata or k != "metadata")}
     if out.get("thread_ts") is None:
         out.pop("thread_ts", None)
     return copy.deepcopy(out)
+
+
+def _ts(args: Args, key: str) -> Decimal | None:
+    value = args.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise SlackError(f"invalid_ts_{key}") from None
+
+
+def _page(messages: list[dict[str, Any]], args: Args, *, newest_first: bool) -> Args:
+    """One page of `messages` (already in answer order) for `limit` and `cursor`, Slack-style: the cursor
+    names the ts the next page starts at, so messages posted in between do not shift the pages."""
+    try:
+        limit = int(args.get("limit") or _HISTORY_LIMIT)
+    except (TypeError, ValueError):
+        raise SlackError("invalid_limit") from None
+    limit = min(max(limit, 1), _HISTORY_MAX)
+    start = 0
+    if args.get("cursor"):
+        try:
+            prefix, _, ts = base64.b64decode(str(args["cursor"]), validate=True).decode().partition(":")
+            after = Decimal(ts)
+        except (binascii.Error, UnicodeDecodeError, InvalidOperation):
+            raise SlackError("invalid_cursor") from None
+        if prefix != "next_ts":
+            raise SlackError("invalid_cursor")
+        before = [m for m in messages if (Decimal(m["ts"]) > after if newest_first else Decimal(m["ts"]) < after)]
+        start = len(before)
+    page, rest = messages[start : start + limit], messages[start + limit :]
+    cursor = base64.b64encode(f"next_ts:{rest[0]['ts']}".encode()).decode() if rest else ""
+    return {"messages": page, "has_more": bool(rest), "response_metadata": {"next_cursor": cursor}}
+
+
+def _in_bounds(messages: list[dict[str, Any]], args: Args) -> list[dict[str, Any]]:
+    """The messages between `oldest` and `latest`, both exclusive unless `inclusive`."""
+    oldest, latest, inclusive = _ts(args, "oldest"), _ts(args, "latest"), _flag(args, "inclusive")
+
+    def inside(message: dict[str, Any]) -> bool:
+        ts = Decimal(message["ts"])
+        if oldest is not None and (ts < oldest or (ts == oldest and not inclusive)):
+            return False
+        return latest is None or ts < latest or (ts == latest and inclusive)
+
+    return [m for m in messages if inside(m)]
 
 
 class Workspace:
@@ -87,7 +157,8 @@ class Workspace:
         """The messages now in `channel` (or everywhere), oldest first, as edited; deleted ones are gone.
 
         Each has channel, ts, text, blocks, thread_ts (None outside threads), user, and bot_id for the
-        bot's own; possibly attachments, edited, files (a files_upload_v2 share)."""
+        bot's own; possibly attachments, metadata (always shown here), edited, files (a files_upload_v2
+        share)."""
         with self._cond:
             found = [m for m in self._messages.values() if channel is None or m["channel"] == channel]
             return copy.deepcopy(sorted(found, key=lambda m: float(m["ts"])))
@@ -96,6 +167,11 @@ class Workspace:
         """Put a message from a person into `channel` (e.g. a thread reply); returns its ts."""
         with self._cond:
             return self._store(channel, {"text": text, "thread_ts": thread_ts}, user=user)["ts"]
+
+    def channel_name(self, channel_id: str) -> str:
+        """The name of a channel (its ID in lower case unless the workspace was given one)."""
+        with self._cond:
+            return str(self._channel(channel_id)["name"])
 
     # ---- state helpers (hold the lock) ----------------------------------------------------------
 
@@ -124,6 +200,9 @@ class Workspace:
         message.update(text=args.get("text") or "", blocks=args.get("blocks") or [])
         if args.get("attachments"):
             message["attachments"] = args["attachments"]
+        metadata = _metadata(args)
+        if metadata is not None:
+            message["metadata"] = metadata
         message["thread_ts"] = str(args["thread_ts"]) if args.get("thread_ts") else None
         if _CHANNEL_ID.fullmatch(channel):
             self._channel_names.setdefault(channel, channel.lower())
@@ -157,7 +236,10 @@ class Workspace:
 
     def _api_chat_update(self, args: Args) -> Args:
         message = self._own_message(args, "update")
+        metadata = _metadata(args)
         message.update({key: args[key] for key in ("text", "blocks", "attachments") if key in args})
+        if metadata is not None:
+            message["metadata"] = metadata
         message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
         channel, ts = message["channel"], message["ts"]
         return {"channel": channel, "ts": ts, "text": message["text"], "message": _public(message)}
@@ -269,15 +351,40 @@ class Workspace:
         _require(args, "channel", "channel_not_found")
         return {"members": [self.bot_user_id], "response_metadata": {"next_cursor": ""}}
 
+    def _thread_replies(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        thread = (m for m in self._messages.values() if m["channel"] == channel and m["thread_ts"] == ts)
+        return sorted((m for m in thread if m["ts"] != ts), key=lambda m: Decimal(m["ts"]))
+
+    def _head(self, message: dict[str, Any], metadata: bool) -> dict[str, Any]:
+        """A top-level message as shown, with thread_ts and reply_count when it has replies."""
+        replies = self._thread_replies(message["channel"], message["ts"])
+        head = _public(message, metadata=metadata)
+        if replies:
+            head.update(thread_ts=message["ts"], reply_count=len(replies))
+        return head
+
+    def _api_conversations_history(self, args: Args) -> Args:
+        """Top-level messages (thread replies are left out), newest first, between oldest and latest."""
+        channel = _require(args, "channel", "channel_not_found")
+        stored = [m for m in self._messages.values() if m["channel"] == channel]
+        if not stored and channel not in self._channel_names and not _CHANNEL_ID.fullmatch(channel):
+            raise SlackError("channel_not_found")
+        top = sorted((m for m in stored if m["thread_ts"] in (None, m["ts"])), key=lambda m: -Decimal(m["ts"]))
+        metadata = _flag(args, "include_all_metadata")
+        page = _page(_in_bounds(top, args), args, newest_first=True)
+        page["messages"] = [self._head(m, metadata) for m in page["messages"]]
+        return {**page, "pin_count": 0}
+
     def _api_conversations_replies(self, args: Args) -> Args:
+        """The thread's parent (always first on the first page), then its replies between oldest and latest."""
         channel = _require(args, "channel", "channel_not_found")
         ts = _require(args, "ts", "thread_not_found")
         if (channel, ts) not in self._messages:
             raise SlackError("thread_not_found")
-        thread = [m for m in self._messages.values() if m["channel"] == channel and m["thread_ts"] == ts]
-        replies = sorted((m for m in thread if m["ts"] != ts), key=lambda m: float(m["ts"]))
-        head = _public(self._messages[(channel, ts)])
-        if replies:
-            head.update(thread_ts=ts, reply_count=len(replies))
-        messages = [head, *map(_public, replies)]
-        return {"messages": messages, "has_more": False, "response_metadata": {"next_cursor": ""}}
+        metadata = _flag(args, "include_all_metadata")
+        thread = [self._messages[(channel, ts)], *_in_bounds(self._thread_replies(channel, ts), args)]
+        page = _page(thread, args, newest_first=False)
+        page["messages"] = [
+            self._head(m, metadata) if m["ts"] == ts else _public(m, metadata=metadata) for m in page["messages"]
+        ]
+        return page

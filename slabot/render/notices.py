@@ -61,9 +61,13 @@ def timer_warning(incident: Incident, state: TimerState, level: int, zone: ZoneI
     return Reply(text=text, blocks=[section(text)], public=True)
 
 
-def timer_breach(incident: Incident, service: Service, state: TimerState, zone: ZoneInfo, in_channel: bool) -> Reply:
+def timer_breach(
+    incident: Incident, service: Service, state: TimerState, target: str, zone: ZoneInfo, in_channel: bool
+) -> Reply:
+    """`target` as it was set ("30m", "3d"); on a business calendar its name follows ("3d of business")."""
     what = TIMER_NAME[state.kind]
-    target = format_duration(state.target_seconds)
+    if state.calendar != "24x7":
+        target = f"{target} ({state.calendar} calendar)"
     due = format_when(state.due_at, zone) if state.due_at is not None else "now"
     oncall = f" {oncall_mention(service.oncall_id)}" if service.oncall_id else ""
     where = f" on {service.name} (sev{incident.severity}: {escape(incident.title)})" if in_channel else ""
