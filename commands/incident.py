@@ -1,4 +1,4 @@
-"""/incident open | ack | resolve | list | show."""
+"""/incident open | ack | resolve | pause | resume | list | show."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from datetime import datetime
 from commands.args import Args, parse_args, parse_choice, parse_incident_id, parse_name, parse_percent
 from commands.context import CommandContext
 from commands.router import CommandGroup
-from slabot import incidents
+from slabot import incident_pause, incidents
 from slabot.announce import post, update
 from slabot.errors import UserError
+from slabot.incident_flow import open_and_announce
 from slabot.incidents import NewIncident
+from slabot.itsm import TimerBook
 from slabot.render import incidents as render
+from slabot.render import itsm as render_itsm
 from slabot.render.reply import Reply
 from slabot.timefmt import parse_when
 from storage import queries
@@ -52,17 +55,8 @@ def open_(ctx: CommandContext, text: str) -> Reply:
         started_at=_when(ctx, "started", args.options["started"], now) if "started" in args.options else now,
         impact_percent=parse_percent(args.options.get("impact", "100"), "impact", allow_hundred=True),
     )
-    with ctx.runtime.db.session() as session:
-        incident, service = incidents.open_incident(session, new, ctx.user_id, now)
-    channel = service.channel_id or ctx.channel_id
-    zone = ctx.runtime.settings.timezone
-    ts, error = post(ctx.client, channel, render.announcement(incident, service, now, zone))
-    if ts is not None:
-        assert incident.id is not None
-        with ctx.runtime.db.session() as session:
-            incidents.record_announcement(session, incident.id, channel, ts)
-        incident.channel_id, incident.thread_ts = channel, ts
-    return render.confirmation(incident, service, "Opened", render.post_failure(channel, error) if error else None)
+    incident, service, problem = open_and_announce(ctx.runtime, ctx.client, new, ctx.user_id, ctx.channel_id)
+    return render.confirmation(incident, service, "Opened", problem)
 
 
 def _one_incident_id(args: Args, verb: str) -> int:
@@ -103,6 +97,33 @@ def resolve(ctx: CommandContext, text: str) -> Reply:
     return render.confirmation(incident, service, "Resolved", problem)
 
 
+@INCIDENT.route(
+    "pause", "/incident pause <id> [reason…]", "stop an incident's SLA timers while it waits on someone outside"
+)
+def pause(ctx: CommandContext, text: str) -> Reply:
+    first, _, reason = text.strip().partition(" ")
+    if not first:
+        raise UserError("Give the incident number and why, like: /incident pause 12 waiting on the card processor")
+    incident_id = parse_incident_id(first)
+    with ctx.runtime.db.session() as session:
+        incident, service = incident_pause.pause(session, incident_id, ctx.user_id, ctx.now(), reason)
+    note = render_itsm.paused_note(incident, ctx.user_id, " ".join(reason.split()) or None)
+    problem = _announce_change(ctx, incident, service, note)
+    return render.confirmation(incident, service, "Paused the SLA timers of", problem)
+
+
+@INCIDENT.route("resume", "/incident resume <id>", "restart a paused incident's SLA timers")
+def resume(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    incident_id = _one_incident_id(args, "resume")
+    now = ctx.now()
+    with ctx.runtime.db.session() as session:
+        incident, service, paused_at = incident_pause.resume(session, incident_id, ctx.user_id, now)
+    note = render_itsm.resumed_note(incident, ctx.user_id, paused_at, now)
+    problem = _announce_change(ctx, incident, service, note)
+    return render.confirmation(incident, service, "Resumed the SLA timers of", problem)
+
+
 @INCIDENT.route("list", "/incident list [open|all]", "list unresolved (or all) incidents")
 def list_(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
@@ -118,7 +139,9 @@ def list_(ctx: CommandContext, text: str) -> Reply:
 def show(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     incident_id = _one_incident_id(args, "show")
+    now, zone = ctx.now(), ctx.runtime.settings.timezone
     with ctx.runtime.db.session() as session:
         incident, service = incidents.get_incident(session, incident_id)
         timeline = queries.incident_timeline(session, incident_id)
-    return render.incident_detail(incident, service, timeline, ctx.now(), ctx.runtime.settings.timezone)
+        timers = TimerBook.load(session, zone).timers(incident, timeline, now)
+    return render.incident_detail(incident, service, timeline, now, zone, timers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commands import itsm
 from commands.args import optional_service, parse_args, parse_incident_id, parse_name, parse_objective_ref
 from commands.context import CommandContext
 from commands.router import CommandGroup
@@ -23,6 +24,8 @@ def _min_events(text: str) -> int:
 
 
 def policy(ctx: CommandContext, text: str) -> Reply:
+    if itsm.is_severity(text.strip().partition(" ")[0]):
+        return itsm.severity_policy(ctx, text)
     args = parse_args(text, frozenset({"min_events"}))
     reset = args.take_flag("reset")
     if not args.words:

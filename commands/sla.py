@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import catalog, policy, status
+from commands import catalog, itsm, policy, status
 from commands.router import CommandGroup
 
 SLA = CommandGroup("/sla", "Service levels")
@@ -20,7 +20,9 @@ SLA.route("status", "/sla status [service] [public]", "attainment and budget lef
 SLA.route("budget", "/sla budget <service>/<name> [public]", "an objective's error budget in detail")(status.budget)
 SLA.route(
     "policy",
-    "/sla policy <service>/<name> [page:2%:1h/5m …] [min_events=100] [reset]",
-    "show or change an objective's burn-rate alert policy",
+    "/sla policy <service>/<name> [page:2%:1h/5m …] [min_events=100] [reset] | "
+    "/sla policy sev<N> ack=<duration> resolve=<duration> [calendar=<name>]",
+    "show or change an objective's burn-rate alert policy, or a severity's response and resolution targets",
 )(policy.policy)
 SLA.mount(policy.MAINTENANCE, "maintenance windows: add, list, remove")
+SLA.mount(itsm.CALENDAR, "business calendars for incident targets: add, holiday, workday, list, remove")

@@ -96,6 +96,7 @@ def resolve(
         incident.acknowledged_by = incident.acknowledged_by or actor
         _record(session, incident, IncidentEventKind.ACKNOWLEDGED, at, actor)
     incident.status = IncidentStatus.RESOLVED.value
+    incident.paused_at = None  # resolving ends a pause (the timers close it at the RESOLVED event)
     incident.resolved_at = at
     incident.resolved_by = actor
     session.add(incident)

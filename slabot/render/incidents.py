@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
+from slabot.render.itsm import timers_text
 from slabot.render.reply import (
     Reply,
     channel_mention,
@@ -20,6 +21,7 @@ from slabot.render.reply import (
     user_mention,
     with_more,
 )
+from slabot.sla_timers import TimerState
 from slabot.timefmt import format_duration, format_when
 from storage.models import Incident, IncidentEvent, IncidentStatus, Service
 
@@ -128,7 +130,12 @@ def incident_list(
 
 
 def incident_detail(
-    incident: Incident, service: Service, timeline: Sequence[IncidentEvent], now: datetime, zone: ZoneInfo
+    incident: Incident,
+    service: Service,
+    timeline: Sequence[IncidentEvent],
+    now: datetime,
+    zone: ZoneInfo,
+    timers: Sequence[TimerState] = (),
 ) -> Reply:
     fields = [
         f"*Service*\n{service.name}",
@@ -143,11 +150,14 @@ def incident_detail(
     if incident.resolved_at is not None:
         fields.append(f"*Time to resolve*\n{_elapsed(incident.started_at, incident.resolved_at)}")
     events = "\n".join(
-        f"{format_when(event.at, zone)} · {event.kind} by {user_mention(event.actor)}" for event in timeline
+        f"{format_when(event.at, zone)} · {event.kind} by {user_mention(event.actor)}"
+        + (f": {escape(event.detail)}" if event.detail else "")
+        for event in timeline
     )
     blocks: list[Block] = [
         header(f"{STATUS_ICON[IncidentStatus(incident.status)]} Incident {_title(incident)}"),
         fields_only(fields),
+        *([section(timers_text(timers, now))] if timers else []),
         section(f"*Timeline*\n{events or 'nothing recorded'}"),
     ]
     text = f"Incident {_title(incident)} on {service.name}: {_status_text(incident, now)}"
