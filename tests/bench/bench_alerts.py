@@ -98,9 +98,8 @@ def main() -> None:
             pass
         seconds = time.perf_counter() - started
         posted = len(slack.messages())
-    print(
-        f"outbox: {queued} messages ({alerts} alerts); delivered {posted} in {seconds:.2f} s = {posted / seconds:.0f}/s"
-    )
+    print(f"the first pass opened {alerts} alerts and queued {queued} messages (alerts and budget notices)")
+    print(f"delivered {posted} messages to the local Slack in {seconds:.2f} s = {posted / seconds:.0f} per second")
     assert posted == queued, f"{queued} queued but {posted} posted"
 
 
