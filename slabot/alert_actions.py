@@ -40,10 +40,7 @@ def _load(session: Session, alert_id: int) -> tuple[Alert, Objective, Service]:
 
 def _publish(session: Session, alert: Alert, service: Service, now: datetime, zone: ZoneInfo) -> AlertChange:
     quiet = silences(session, now).get(alert.objective_id, {})
-    edit_key = None
-    if service.channel_id is not None:
-        publish(session, alert, service, zone, now, quiet)
-        edit_key = f"alert:{alert.id}:v{alert.version}"
+    edit_key = publish(session, alert, service, zone, now, quiet) if service.channel_id is not None else None
     return AlertChange(alert, service, json.loads(alert.snapshot), edit_key)
 
 

@@ -60,14 +60,16 @@ def silenced_until(silenced: dict[str, datetime], alert: Alert) -> datetime | No
 
 def publish(
     session: Session, alert: Alert, service: Service, zone: ZoneInfo, now: datetime, silenced: dict[str, datetime]
-) -> None:
-    """Queue an edit of the alert's message showing its current state."""
+) -> str:
+    """Queue an edit of the alert's message showing its current state; returns the edit's outbox key."""
     assert alert.id is not None and service.channel_id is not None
     alert.version += 1
     session.add(alert)
     reply = render.alert_message(alert, service, json.loads(alert.snapshot), zone, silenced_until(silenced, alert))
     key = message_key(alert.id)
-    outbox.edit(session, f"{key}:v{alert.version}", key, service.channel_id, reply, now)
+    edit_key = f"{key}:v{alert.version}"
+    outbox.edit(session, edit_key, key, service.channel_id, reply, now)
+    return edit_key
 
 
 def apply(session: Session, evaluations: Sequence[Evaluation], now: datetime, zone: ZoneInfo) -> None:

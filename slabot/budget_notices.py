@@ -49,18 +49,16 @@ def apply(session: Session, statuses: Sequence[ObjectiveStatus], now: datetime) 
         if left is None or status.report.attainment is None or objective_id is None:
             continue
         row = stored.get(objective_id)
-        if row is None:
+        if row is None:  # first seen: as if it had its whole budget, so a low start is announced
             row = BudgetLevel(objective_id=objective_id, level=100, crossings=0, changed_at=now)
+            session.add(row)
         new = band(left, row.level)
         if new == row.level:
-            if objective_id not in stored:
-                session.add(row)
             continue
         was = row.level
         row.level, row.changed_at = new, now
         if new < was:
             row.crossings += 1
-        session.add(row)
         channel = status.service.channel_id
         if channel is None:
             continue

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import http.client
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -231,9 +231,3 @@ class Deliverer:
         with self.db.session() as session:
             queries.finish(session, row.id, **values)
         return outcome.ts is not None or outcome.retry_after is None
-
-
-def delivered_ts(db: Database, keys: Sequence[str]) -> dict[str, str | None]:
-    """Where the rows named were posted (None while not yet)."""
-    with db.session() as session:
-        return {key: row.ts for key, row in queries.by_keys(session, list(keys)).items()}

@@ -39,7 +39,7 @@ def apply(session: Session, now: datetime, zone: ZoneInfo) -> None:
                 continue
             level = max(state.crossings)
             key = f"timer:{incident.id}:{state.kind}:{level}"
-            shown_zone = state.zone or zone
+            shown_zone = state.zone  # the calendar's zone (24x7 counts in SLABOT_TIMEZONE)
             if level < 100:
                 reply = render.timer_warning(incident, state, level, shown_zone)
                 outbox.post(session, key, channel, reply, now, thread_ts=incident.thread_ts)
