@@ -6,6 +6,11 @@ idempotency key, so every post carries its outbox key in message metadata; a pos
 may have reached Slack (a timeout, a 5xx, a sender that died) is first looked up in the channel by that
 key, and only sent when it is not there.
 
+Uploads (a digest's charts) go through files_upload_v2; the row's `ts` then holds the shared file's id. An
+upload may have shared its file only when files.completeUploadExternal failed without a clear answer (or
+its sender died); such a row is looked up in the channel (or thread) by its file name, unique per upload,
+before it is uploaded again. See `slabot.delivery_files`.
+
 429 waits for Retry-After (slack_sdk's RateLimitErrorRetryHandler absorbs a short one inline); 5xx,
 timeouts and connection errors back off exponentially; errors retrying cannot fix (the bot is not in the
 channel, the channel is archived) mark the row failed and are logged.
@@ -15,23 +20,26 @@ from __future__ import annotations
 
 import http.client
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import urllib.error
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from slabot.config import Settings
+from slabot.delivery_files import PERMANENT_UPLOAD_ERRORS, file_named, may_have_shared, shared_file_id
 from slabot.outbox import blocks_of
 from slabot.runtime import Clock
 from storage import outbox as queries
 from storage.db import Database
-from storage.models import OutboxAction, OutboxMessage, OutboxStatus
+from storage.models import OutboxAction, OutboxFile, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 METADATA_EVENT = "slabot_outbox"
 LEASE = timedelta(minutes=2)
@@ -41,7 +49,7 @@ BATCH = 200
 LOOKUP_PAGES = 5
 MAX_INLINE_WAIT_SECONDS = 2
 # Retrying cannot fix these: someone has to invite the bot, unarchive the channel, or fix the message.
-PERMANENT_ERRORS = frozenset(
+PERMANENT_ERRORS = PERMANENT_UPLOAD_ERRORS | frozenset(
     {
         "channel_not_found",
         "not_in_channel",
@@ -91,7 +99,7 @@ class DeliveryReport:
 
 @dataclass(frozen=True)
 class _Outcome:
-    ts: str | None = None
+    ts: str | None = None  # for an upload, the shared file's id
     error: str | None = None
     retry_after: timedelta | None = None  # set for retryable errors
     uncertain: bool = False  # the attempt may have reached Slack
@@ -101,16 +109,28 @@ def _backoff(attempts: int) -> timedelta:
     return min(FIRST_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
 
 
-def _api_error_outcome(error: SlackApiError, attempts: int) -> _Outcome:
-    code = str(error.response.get("error", "unknown_error"))
-    status = error.response.status_code
+def _status_outcome(status: int, code: str, retry_after: object, attempts: int) -> _Outcome:
     if status == 429 or code == "ratelimited":
-        header = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
-        seconds = int(header) if str(header or "").isdigit() else 1
-        return _Outcome(error=code, retry_after=timedelta(seconds=seconds))
+        header = str(retry_after or "")
+        return _Outcome(error=code, retry_after=timedelta(seconds=int(header) if header.isdigit() else 1))
     if code in PERMANENT_ERRORS:
         return _Outcome(error=code)
     return _Outcome(error=code, retry_after=_backoff(attempts), uncertain=status >= 500 or status == 0)
+
+
+def _error_outcome(error: Exception, attempts: int) -> _Outcome:
+    if isinstance(error, SlackApiError):
+        code, headers = str(error.response.get("error", "unknown_error")), error.response.headers
+        wait = headers.get("Retry-After") or headers.get("retry-after")
+        return _status_outcome(error.response.status_code, code, wait, attempts)
+    if isinstance(error, urllib.error.HTTPError):  # only files_upload_v2's raw POST of the bytes lets one out
+        return _status_outcome(error.code, f"upload_http_{error.code}", error.headers.get("Retry-After"), attempts)
+    return _Outcome(error=type(error).__name__, retry_after=_backoff(attempts), uncertain=True)
+
+
+def _key_of(message: Mapping[str, Any]) -> object:
+    """The outbox key a message carries in its metadata (None for others)."""
+    return ((message.get("metadata") or {}).get("event_payload") or {}).get("key")
 
 
 class Deliverer:
@@ -154,21 +174,24 @@ class Deliverer:
         if row.action == OutboxAction.UPDATE:
             assert depends_on is not None and depends_on.ts is not None
             outcome = self._send(row, lambda: self._update(row, depends_on.channel_id, str(depends_on.ts)))
+        elif row.action == OutboxAction.UPLOAD:
+            outcome = self._upload(row, thread_ts, uncertain)
         else:
             outcome = self._send(row, lambda: self._post(row, thread_ts, uncertain))
         return self._record(row, outcome, uncertain, report)
 
-    def _send(self, row: OutboxMessage, call: Any) -> _Outcome:
+    def _send(self, row: OutboxMessage, call: Callable[[], str]) -> _Outcome:
         try:
             return _Outcome(ts=call())
-        except SlackApiError as error:
-            return _api_error_outcome(error, row.attempts + 1)
         except (SlackClientError, OSError, http.client.HTTPException) as error:
-            return _Outcome(error=type(error).__name__, retry_after=_backoff(row.attempts + 1), uncertain=True)
+            outcome = _error_outcome(error, row.attempts + 1)
+            if outcome.uncertain and row.action == OutboxAction.UPLOAD and not may_have_shared(error):
+                return replace(outcome, uncertain=False)
+            return outcome
 
     def _post(self, row: OutboxMessage, thread_ts: str | None, uncertain: bool) -> str:
         if uncertain:
-            found = self._find_posted(row, thread_ts)
+            found = self._find(row.channel_id, thread_ts, lambda m: str(m["ts"]) if _key_of(m) == row.key else None)
             if found is not None:
                 log.info("outbox %s was already in Slack (ts %s); not posting it again", row.key, found)
                 return found
@@ -186,22 +209,49 @@ class Deliverer:
         self.client.chat_update(channel=channel_id, ts=ts, text=row.text, blocks=blocks_of(row))
         return ts
 
-    def _find_posted(self, row: OutboxMessage, thread_ts: str | None) -> str | None:
-        """The ts of a message carrying this row's key in the channel (or thread), if an attempt landed."""
+    def _upload(self, row: OutboxMessage, thread_ts: str | None, uncertain: bool) -> _Outcome:
+        with self.db.session() as session:
+            file = queries.file_of(session, row.key)
+        if file is None:
+            return _Outcome(error="file_missing")
+        return self._send(row, lambda: self._share(row, file, thread_ts, uncertain))
+
+    def _share(self, row: OutboxMessage, file: OutboxFile, thread_ts: str | None, uncertain: bool) -> str:
+        """Upload the row's file into the channel (or thread); the shared file's id."""
+        if uncertain:
+            found = self._find(row.channel_id, thread_ts, lambda m: file_named(m, file.filename))
+            if found is not None:
+                log.info("outbox %s was already in Slack (file %s); not uploading it again", row.key, found["id"])
+                return str(found["id"])
+        response = self.client.files_upload_v2(
+            channel=row.channel_id,
+            thread_ts=thread_ts,
+            file=bytes(file.content),  # a driver may hand bytea back as a memoryview
+            filename=file.filename,
+            title=file.title,
+            alt_txt=file.alt_text or None,
+        )
+        return shared_file_id(response)
+
+    def _find(
+        self, channel_id: str, thread_ts: str | None, pick: Callable[[Mapping[str, Any]], _T | None]
+    ) -> _T | None:
+        """What `pick` finds in the first message of the channel (or thread) it finds anything in, newest page
+        first (oldest for a thread): the trace of an earlier attempt that landed. None when nothing matches."""
         cursor: str | None = None
         for _ in range(LOOKUP_PAGES):
             if thread_ts:
                 page = self.client.conversations_replies(
-                    channel=row.channel_id, ts=thread_ts, include_all_metadata=True, limit=200, cursor=cursor
+                    channel=channel_id, ts=thread_ts, include_all_metadata=True, limit=200, cursor=cursor
                 )
             else:
                 page = self.client.conversations_history(
-                    channel=row.channel_id, include_all_metadata=True, limit=200, cursor=cursor
+                    channel=channel_id, include_all_metadata=True, limit=200, cursor=cursor
                 )
             for message in page.get("messages") or []:
-                payload = (message.get("metadata") or {}).get("event_payload") or {}
-                if payload.get("key") == row.key:
-                    return str(message["ts"])
+                found = pick(message)
+                if found is not None:
+                    return found
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not page.get("has_more") or not cursor:
                 return None

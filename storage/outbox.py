@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import OutboxFile, OutboxMessage, OutboxStatus
 
 UNDELIVERED = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
 
@@ -50,6 +50,11 @@ def by_keys(session: Session, keys: Sequence[str]) -> dict[str, OutboxMessage]:
         return {}
     rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.key).in_(keys))).all()
     return {row.key: row for row in rows}
+
+
+def file_of(session: Session, key: str) -> OutboxFile | None:
+    """The file an upload row shares (its bytes included); None if there is none."""
+    return session.get(OutboxFile, key)
 
 
 def claim(session: Session, row_id: int, now: datetime, stale_before: datetime) -> bool:

@@ -51,11 +51,6 @@ def client_for(slack: LocalSlack, runtime: Runtime, timeout: int = 10) -> WebCli
     return client
 
 
-@pytest.fixture
-def deliverer(runtime: Runtime, slack: LocalSlack, clock: FakeClock) -> Deliverer:
-    return Deliverer(runtime.db, client_for(slack, runtime), clock)
-
-
 def drain(deliverer: Deliverer, clock: FakeClock, rounds: int = 12) -> None:
     """Deliver, letting time pass between rounds as the scheduler would."""
     for _ in range(rounds):

@@ -125,6 +125,17 @@ def test_files_upload_v2_end_to_end(slack: LocalSlack, client: WebClient) -> Non
     assert shared["files"][0]["id"] == file_id
 
 
+def test_uploaded_images_keep_their_alt_text(slack: LocalSlack, client: WebClient) -> None:
+    client.files_upload_v2(channel="C1", content=b"png", filename="a.png", alt_txt="burn rate, flat at 0.4")
+    client.files_upload_v2(channel="C1", content=b"png", filename="b.png")
+    shown = [message["files"][0] for message in client.conversations_history(channel="C1")["messages"]]
+    assert [(f["name"], f.get("alt_txt")) for f in shown] == [("b.png", None), ("a.png", "burn rate, flat at 0.4")]
+    with pytest.raises(SlackApiError) as raised:
+        client.files_upload_v2(channel="C1", content=b"png", filename="c.png", alt_txt="x" * 1001)
+    assert raised.value.response["error"] == "alt_txt_too_large"
+    assert len(slack.calls_to("upload")) == 2  # the third never got an upload URL
+
+
 def test_complete_upload_rejects_unknown_file_and_channel_names(client: WebClient) -> None:
     with pytest.raises(SlackApiError) as raised:
         client.files_completeUploadExternal(files=[{"id": "F404", "title": "x"}], channel_id="C1")

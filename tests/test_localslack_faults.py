@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.error
 
 import pytest
 from slack_sdk import WebClient
@@ -160,3 +161,27 @@ def test_rate_limit_with_retry_after_zero_is_retried_at_once(slack: LocalSlack) 
     assert time.monotonic() - started < 2.5  # slack_sdk sleeps Retry-After plus up to 1s of jitter per retry
     assert [c.response["ok"] for c in slack.calls_to("chat.postMessage")] == [False, False, True]
     assert len(slack.messages("C1")) == 1
+
+
+def test_lost_answer_of_complete_upload_shares_the_file_in_the_thread(slack: LocalSlack, client: WebClient) -> None:
+    parent = client.chat_postMessage(channel="C1", text="digest")["ts"]
+    slack.lose_response("files.completeUploadExternal")
+    with pytest.raises(SlackApiError) as raised:
+        client.files_upload_v2(channel="C1", thread_ts=parent, content=b"png", filename="chart.png", title="Chart")
+    assert raised.value.response.status_code == 500
+    assert raised.value.response.api_url.endswith("/files.completeUploadExternal")
+    replies = client.conversations_replies(channel="C1", ts=parent)["messages"]
+    assert [[f["name"] for f in m.get("files", [])] for m in replies] == [[], ["chart.png"]]
+
+
+def test_failed_raw_upload_is_an_http_error_and_shares_nothing(slack: LocalSlack, client: WebClient) -> None:
+    slack.fail("upload", status=503)
+    with pytest.raises(urllib.error.HTTPError) as raised:  # urlopen, outside the client's retry handlers
+        client.files_upload_v2(channel="C1", content=b"png", filename="chart.png")
+    assert raised.value.code == 503
+    assert slack.calls_to("files.completeUploadExternal") == [] and slack.messages("C1") == []
+    slack.delay("upload", 2)
+    impatient = WebClient(token="xoxb-local", base_url=slack.base_url, timeout=1)
+    with pytest.raises(TimeoutError):  # the bytes arrived, but no share was asked for
+        impatient.files_upload_v2(channel="C1", content=b"png", filename="chart.png")
+    assert len(slack.uploads) == 1 and slack.messages("C1") == []

@@ -276,9 +276,14 @@ class Workspace:
         filename = _require(args, "filename")
         if not str(args.get("length", "")).isdigit():
             raise SlackError("invalid_arguments")
+        alt_txt = str(args.get("alt_txt") or "")
+        if len(alt_txt) > 1000:
+            raise SlackError("alt_txt_too_large")
         file_id = self._new_id("F")
         permalink = f"{SLACK_URL}files/{self.bot_user_id}/{file_id}/{filename}"
-        info = {"id": file_id, "name": filename, "title": filename, "size": int(args["length"])}
+        info: Args = {"id": file_id, "name": filename, "title": filename, "size": int(args["length"])}
+        if alt_txt:
+            info["alt_txt"] = alt_txt  # what screen readers say for the image
         self._files[file_id] = {**info, "permalink": permalink, "url_private": permalink, "channels": []}
         return {"upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
 
