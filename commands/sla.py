@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import catalog, itsm, policy, status
+from commands import catalog, digest, itsm, policy, status
 from commands.router import CommandGroup
 
 SLA = CommandGroup("/sla", "Service levels")
@@ -26,3 +26,5 @@ SLA.route(
 )(policy.policy)
 SLA.mount(policy.MAINTENANCE, "maintenance windows: add, list, remove")
 SLA.mount(itsm.CALENDAR, "business calendars for incident targets: add, holiday, workday, list, remove")
+SLA.mount(digest.DIGEST, "weekly digests: add, list, remove")
+SLA.route("report", digest.REPORT_USAGE, "post a digest of one week here now")(digest.report)

@@ -42,6 +42,7 @@ class Settings:
     api_token: str | None = None
     raw_retention_days: int = 35
     eval_interval_seconds: int = 60
+    digest_grace_hours: int = 12
 
     @property
     def socket_mode(self) -> bool:
@@ -141,6 +142,13 @@ def _eval_interval(env: Mapping[str, str]) -> int:
     return int(value)
 
 
+def _digest_grace(env: Mapping[str, str]) -> int:
+    value = _get(env, "SLABOT_DIGEST_GRACE_HOURS") or "12"
+    if not value.isdigit() or not 0 <= int(value) <= 144:
+        raise ConfigError(f"SLABOT_DIGEST_GRACE_HOURS must be a number of hours from 0 to 144 (got '{value}')")
+    return int(value)
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") -> Settings:
     """Read and check every setting; `mode` decides which Slack credentials are required.
 
@@ -161,6 +169,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") 
         api_token=_api_token(env),
         raw_retention_days=_retention(env),
         eval_interval_seconds=_eval_interval(env),
+        digest_grace_hours=_digest_grace(env),
     )
     if mode in ("console", "offline"):
         return settings

@@ -68,7 +68,8 @@ def lookback_starts(bounds: WindowBounds, extra: Iterable[int] = ()) -> dict[int
 # --- incidents: seconds -------------------------------------------------------------------------------
 
 
-def _time_counts(intervals: Sequence[BadInterval], start: datetime, end: datetime, excluded: Sequence[Span]) -> Counts:
+def time_counts(intervals: Sequence[BadInterval], start: datetime, end: datetime, excluded: Sequence[Span]) -> Counts:
+    """Bad and valid seconds in [start, end), the excluded spans (merged, maintenance) left out."""
     inside = _clip(excluded, start, end)
     bad = bad_seconds(intervals, start, end) - sum((bad_seconds(intervals, a, b) for a, b in inside), Fraction(0))
     return Counts(bad=bad, valid=Fraction(int((end - start).total_seconds()) - _seconds(inside)))
@@ -80,7 +81,7 @@ def measure_incidents(
     intervals = [BadInterval(i.started_at, i.resolved_at, Fraction(i.impact_percent) / 100) for i in incidents]
     excluded = merge_spans(maintenance)
     counts = {
-        key: _time_counts(intervals, start, bounds.now, excluded)
+        key: time_counts(intervals, start, bounds.now, excluded)
         for key, start in lookback_starts(bounds, extra).items()
     }
     window = counts.pop(0)

@@ -2,7 +2,12 @@
 
 - slabot.evaluate: every SLABOT_EVAL_INTERVAL seconds, the evaluation pass (alerts, budget notices,
   SLA timers) and then delivery of what it queued;
-- slabot.deliver: every DELIVER_EVERY seconds, whatever the outbox still holds (retries, after a restart).
+- slabot.deliver: every DELIVER_EVERY seconds, whatever the outbox still holds (retries, after a restart);
+- slabot.digests: every DIGEST_EVERY seconds, render the digest runs queued (/sla report, cron jobs) and deliver;
+- slabot.digest_sync: every DIGEST_SYNC_EVERY seconds, one cron job per stored digest (CronTrigger in the
+  digest's zone: slabot.digest.<id>), added, changed or removed to match the database, and a catch-up that
+  queues any run missed in the last SLABOT_DIGEST_GRACE_HOURS (the bot was down, or the digest was just added);
+- slabot.digest.<id>: at the digest's weekday and local time, queue that week's run, render it and deliver.
 
 Both start at once when the process starts (a restart never waits a full interval, nor skips a run), run
 in UTC, coalesce missed runs into one, never overlap themselves and have no misfire grace limit, so a late
@@ -12,20 +17,26 @@ run is run late rather than dropped.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from slabot.delivery import Deliverer
+from slabot.digest.runner import DigestWorker, digests
 from slabot.evaluator import evaluate_and_deliver
 from slabot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 EVALUATE_JOB = "slabot.evaluate"
 DELIVER_JOB = "slabot.deliver"
+DIGESTS_JOB = "slabot.digests"
+DIGEST_SYNC_JOB = "slabot.digest_sync"
+DIGEST_JOB_PREFIX = "slabot.digest."
 DELIVER_EVERY = 5
+DIGEST_EVERY = 5
+DIGEST_SYNC_EVERY = 30
 # Missed runs are coalesced into one, a job never overlaps itself, and a late run is run, however late.
 JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
@@ -53,27 +64,98 @@ def _deliver(deliverer: Deliverer) -> None:
         log.exception("outbox delivery failed; retrying on schedule")
 
 
-def build_scheduler(runtime: Runtime, deliverer: Deliverer, *, start_at: datetime | None = None) -> BackgroundScheduler:
+def _render_digests(worker: DigestWorker, deliverer: Deliverer) -> None:
+    try:
+        if worker.render_due():
+            deliverer.deliver_due()
+    except Exception:
+        log.exception("rendering digests failed; retrying on schedule")
+
+
+def _fire_digest(worker: DigestWorker, deliverer: Deliverer, digest_id: int) -> None:
+    try:
+        worker.catch_up(digest_id)
+    except Exception:
+        log.exception("queuing digest %s failed; the catch-up retries it", digest_id)
+    _render_digests(worker, deliverer)
+
+
+def sync_digest_jobs(scheduler: BackgroundScheduler, worker: DigestWorker, deliverer: Deliverer) -> None:
+    """One cron job per stored digest, in its zone; then queue whatever was missed (and render it)."""
+    wanted = {f"{DIGEST_JOB_PREFIX}{info.digest.id}": info for info in digests(worker.db)}
+    for job in scheduler.get_jobs():
+        if job.id.startswith(DIGEST_JOB_PREFIX) and job.id not in wanted:
+            job.remove()
+    grace = max(int(worker.grace.total_seconds()), 1)
+    for job_id, info in wanted.items():
+        trigger = info.slot.trigger()
+        existing = scheduler.get_job(job_id)
+        if existing is not None and repr(existing.trigger) == repr(trigger):
+            continue
+        scheduler.add_job(
+            _fire_digest,
+            trigger,
+            id=job_id,
+            name=f"weekly digest {info.digest.id} to {info.digest.channel_id}",
+            args=(worker, deliverer, info.digest.id),
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=grace,
+        )
+    if worker.catch_up():
+        _render_digests(worker, deliverer)
+
+
+def _sync(scheduler: BackgroundScheduler, worker: DigestWorker, deliverer: Deliverer) -> None:
+    try:
+        sync_digest_jobs(scheduler, worker, deliverer)
+    except Exception:
+        log.exception("syncing digest jobs failed; retrying on schedule")
+
+
+def digest_worker(runtime: Runtime) -> DigestWorker:
+    settings = runtime.settings
+    return DigestWorker(runtime.db, runtime.clock, settings.timezone, timedelta(hours=settings.digest_grace_hours))
+
+
+def build_scheduler(
+    runtime: Runtime,
+    deliverer: Deliverer,
+    *,
+    start_at: datetime | None = None,
+    worker: DigestWorker | None = None,
+) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
     first = start_at or datetime.now(UTC)
-    scheduler.add_job(
-        _evaluate,
-        IntervalTrigger(seconds=runtime.settings.eval_interval_seconds, timezone=UTC),
-        id=EVALUATE_JOB,
-        name="evaluate objectives, alerts and SLA timers",
-        args=(runtime, deliverer),
-        next_run_time=first,
-        replace_existing=True,
-        **JOB_DEFAULTS,
-    )
-    scheduler.add_job(
-        _deliver,
-        IntervalTrigger(seconds=DELIVER_EVERY, timezone=UTC),
-        id=DELIVER_JOB,
-        name="deliver the outbox",
-        args=(deliverer,),
-        next_run_time=first,
-        replace_existing=True,
-        **JOB_DEFAULTS,
-    )
+    worker = worker or digest_worker(runtime)
+    every: list[tuple[Any, int, str, str, tuple[Any, ...]]] = [
+        (
+            _evaluate,
+            runtime.settings.eval_interval_seconds,
+            EVALUATE_JOB,
+            "evaluate objectives, alerts and SLA timers",
+            (runtime, deliverer),
+        ),
+        (_deliver, DELIVER_EVERY, DELIVER_JOB, "deliver the outbox", (deliverer,)),
+        (_render_digests, DIGEST_EVERY, DIGESTS_JOB, "render queued digests", (worker, deliverer)),
+        (
+            _sync,
+            DIGEST_SYNC_EVERY,
+            DIGEST_SYNC_JOB,
+            "match digest cron jobs to the database; catch up on missed runs",
+            (scheduler, worker, deliverer),
+        ),
+    ]
+    for job, seconds, job_id, name, args in every:
+        scheduler.add_job(
+            job,
+            IntervalTrigger(seconds=seconds, timezone=UTC),
+            id=job_id,
+            name=name,
+            args=args,
+            next_run_time=first,
+            replace_existing=True,
+            **JOB_DEFAULTS,
+        )
     return scheduler

@@ -118,15 +118,21 @@ def statuses(
     zone: ZoneInfo,
     pairs: Sequence[tuple[Objective, Service]],
     extra_lookbacks: Mapping[int, Iterable[int]] | None = None,
+    *,
+    span: WindowBounds | None = None,
 ) -> list[ObjectiveStatus]:
     """Status of each (objective, service) pair, in the order given.
 
     extra_lookbacks: per objective id, lookbacks (seconds) beyond the standard ones, for custom alert rules.
+    span: measure every objective over these bounds instead of its own window (a digest's week).
     """
     if not pairs:
         return []
     extra = [tuple(sorted((extra_lookbacks or {}).get(o.id or 0, ()))) for o, _ in pairs]
-    bounds = [window_bounds(WindowSpec.parse(o.window), now, objective_zone(o, zone)) for o, _ in pairs]
+    if span is not None:
+        bounds = [span] * len(pairs)
+    else:
+        bounds = [window_bounds(WindowSpec.parse(o.window), now, objective_zone(o, zone)) for o, _ in pairs]
     earliest = min(b.start for b in bounds)
     latest = max(b.end for b in bounds)
     service_ids = sorted({o.service_id for o, _ in pairs})

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -292,6 +293,7 @@ class OutboxStatus(StrEnum):
 class OutboxAction(StrEnum):
     POST = "post"
     UPDATE = "update"
+    UPLOAD = "upload"
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -322,6 +324,18 @@ class OutboxMessage(SQLModel, table=True):
     ts: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
+class OutboxFile(SQLModel, table=True):
+    """The file an upload row of the outbox shares (a digest's chart), kept apart so claiming rows stays light."""
+
+    __tablename__ = "outbox_file"
+
+    key: str = Field(sa_column=Column(String(200), ForeignKey("outbox.key", ondelete="CASCADE"), primary_key=True))
+    filename: str = Field(max_length=200)  # unique per upload: an uncertain attempt is looked up by it
+    title: str = Field(max_length=250)
+    alt_text: str = Field(max_length=1000)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class Alert(SQLModel, table=True):

@@ -345,3 +345,22 @@ def prune_minutes(session: Session, before_minute: int) -> int:
     table = SliMinute.__table__  # type: ignore[attr-defined]
     result = session.connection().execute(table.delete().where(table.c.epoch_minute < before_minute))
     return int(result.rowcount or 0)
+
+
+def hourly_sums(
+    session: Session, objective_ids: Sequence[int], start_minute: int, end_minute: int
+) -> dict[int, dict[int, Sums]]:
+    """The hourly rollups in [start_minute, end_minute): {objective_id: {hour's first minute: Sums}}, for charts."""
+    found: dict[int, dict[int, Sums]] = {objective_id: {} for objective_id in objective_ids}
+    if not objective_ids:
+        return found
+    r = SliRollup.__table__.c  # type: ignore[attr-defined]
+    query = select(r.objective_id, r.start_minute, r.good, r.total, r.good_slices, r.slices).where(
+        _in_ids(r.objective_id, objective_ids, session),
+        r.span_minutes == HOUR,
+        r.start_minute >= start_minute,
+        r.start_minute < end_minute,
+    )
+    for objective_id, minute, good, total, good_slices, slices in session.execute(query).all():
+        found[objective_id][minute] = Sums(int(good), int(total), int(good_slices), int(slices))
+    return found

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from slabot.config import Settings
+from slabot.delivery import Deliverer, create_delivery_client
 from slabot.localslack import LocalSlack
 from slabot.runtime import Runtime
 from storage.db import Database
@@ -20,6 +21,10 @@ from tests.driver import SlackDriver
 PG_URL = os.environ.get("SLABOT_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", *(["postgres"] if PG_URL else [])]
 TABLES = [
+    "digest_run",
+    "digest_service",
+    "digest",
+    "outbox_file",
     "budget_level",
     "alert_silence",
     "alert",
@@ -113,3 +118,10 @@ def slack() -> Iterator[LocalSlack]:
 @pytest.fixture
 def driver(runtime: Runtime, slack: LocalSlack) -> SlackDriver:
     return SlackDriver(runtime, slack)
+
+
+@pytest.fixture
+def deliverer(runtime: Runtime, slack: LocalSlack, clock: FakeClock) -> Deliverer:
+    """Sends the outbox to the local Slack, with the client the scheduler uses."""
+    client = create_delivery_client(runtime.settings, token="xoxb-test", base_url=slack.base_url)
+    return Deliverer(runtime.db, client, clock)

@@ -20,10 +20,11 @@ from slabot.catalog import ObjectiveSpec, ServiceFields
 from slabot.delivery import Deliverer, create_delivery_client
 from slabot.localslack import LocalSlack
 from slabot.runtime import Runtime
-from slabot.scheduler import DELIVER_JOB, EVALUATE_JOB, build_scheduler
+from slabot.scheduler import DELIVER_JOB, DIGEST_SYNC_JOB, DIGESTS_JOB, EVALUATE_JOB, build_scheduler
 from slabot.sli import Point, event_objective, ingest
 from slabot.windows import WindowSpec
 from storage.db import Database
+from storage.digest_models import Digest
 from storage.models import ObjectiveSource
 from tests.conftest import PG_URL, TABLES
 from tests.driver import wait_until_healthy
@@ -36,7 +37,7 @@ def test_jobs_have_stable_ids_utc_and_never_skip_a_late_run(runtime: Runtime, sl
     start = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
     scheduler = build_scheduler(runtime, Deliverer(runtime.db, client, runtime.clock), start_at=start)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {EVALUATE_JOB, DELIVER_JOB}
+    assert set(jobs) == {EVALUATE_JOB, DELIVER_JOB, DIGESTS_JOB, DIGEST_SYNC_JOB}
     evaluate = jobs[EVALUATE_JOB]
     assert isinstance(evaluate.trigger, IntervalTrigger)
     assert evaluate.trigger.interval == timedelta(seconds=60)
@@ -66,10 +67,25 @@ def free_port() -> int:
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs Postgres (SLABOT_TEST_DATABASE_URL)")
-def test_two_bot_processes_on_postgres_post_one_message_per_alert(_postgres: Database, tmp_path: Path) -> None:
+def test_two_bot_processes_on_postgres_post_one_message_per_alert_and_one_digest(
+    _postgres: Database, tmp_path: Path
+) -> None:
     with _postgres.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-    seed_outage(_postgres, datetime.now(UTC))
+    now = datetime.now(UTC)
+    seed_outage(_postgres, now)
+    fired = now - timedelta(hours=1)  # a weekly digest whose time came an hour ago, while no bot was running
+    with _postgres.session() as session:
+        session.add(
+            Digest(
+                channel_id="C0LEADS",
+                weekday=fired.weekday(),
+                at_minute=fired.hour * 60 + fired.minute,
+                timezone="UTC",
+                created_by="U0ADMIN",
+                created_at=now - timedelta(days=2),
+            )
+        )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SLABOT_")) and k != "DATABASE_URL"}
     with LocalSlack() as slack:
         env = {
@@ -94,6 +110,7 @@ def test_two_bot_processes_on_postgres_post_one_message_per_alert(_postgres: Dat
                 processes.append(process)
                 wait_until_healthy(f"http://127.0.0.1:{port}", process)
             slack.wait_for("chat.postMessage", timeout=30)
+            slack.wait_for("files.completeUploadExternal", timeout=30)
             time.sleep(4)  # several more passes in each process
         finally:
             for process in processes:
@@ -101,6 +118,12 @@ def test_two_bot_processes_on_postgres_post_one_message_per_alert(_postgres: Dat
                 process.wait(timeout=10)
         posted = [m for m in slack.messages("C0CHECK") if "checkout/api is burning" in m["text"] or "PAGE" in m["text"]]
         assert len(posted) == 1, [m["text"] for m in slack.messages("C0CHECK")]
-        assert len(slack.calls_to("chat.postMessage")) == len(slack.messages())
+        posts = [m for m in slack.messages() if not m.get("files")]  # file shares are messages too
+        assert len(slack.calls_to("chat.postMessage")) == len(posts)
+        digests = [m for m in slack.messages("C0LEADS") if m["text"].startswith("Weekly service levels")]
+        assert len(digests) == 1, "the missed digest is posted once, by one of the two processes"
+        charts = [m for m in slack.messages("C0LEADS") if m.get("files")]
+        assert charts and all(m["thread_ts"] == digests[0]["ts"] for m in charts)
+        assert len(charts) == len({m["files"][0]["name"] for m in charts})
     with _postgres.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))

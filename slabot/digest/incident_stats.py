@@ -1,0 +1,181 @@
+"""The incident side of the digest: counts per severity, MTTA and MTTR (median and p90), response and
+resolution SLA attainment, breaches, the 8-week trend and where the bad time came from. Pure.
+
+- An incident belongs to the week it started in (local to the digest's zone).
+- Time to acknowledge = acknowledged_at − started_at; time to resolve = resolved_at − started_at (wall clock).
+- Median: the middle value, or the mean of the two middle ones. p90: the nearest-rank value (the
+  ⌈0.9·n⌉-th smallest), so it is always a time that really happened.
+- SLA attainment of a severity = incidents that met the target / incidents whose timer has an outcome (met
+  or missed) at the end of the week; a timer still running within its target has no outcome yet.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from slabot.budget import BadInterval, interval_bad_seconds
+from slabot.digest.chart_data import ParetoItem, WeekTimes
+from slabot.digest.schedule import Week
+from slabot.sla_timers import TimerState
+from storage.models import Incident, IncidentEvent, SlaBreach, SlaTimerKind
+
+Timers = Callable[[Incident, Sequence[IncidentEvent], datetime], tuple[TimerState, TimerState]]
+
+
+def median(values: Sequence[Fraction]) -> Fraction | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def percentile(values: Sequence[Fraction], share: Fraction) -> Fraction | None:
+    """Nearest rank: the smallest value with at least `share` of the values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(math.ceil(share * len(ordered)), 1)
+    return ordered[rank - 1]
+
+
+P90 = Fraction(9, 10)
+
+
+def _seconds(start: datetime, end: datetime) -> Fraction:
+    delta = end - start
+    return Fraction(delta.days * 86400 + delta.seconds) + Fraction(delta.microseconds, 1_000_000)
+
+
+def ack_seconds(incident: Incident) -> Fraction | None:
+    return None if incident.acknowledged_at is None else _seconds(incident.started_at, incident.acknowledged_at)
+
+
+def resolve_seconds(incident: Incident) -> Fraction | None:
+    return None if incident.resolved_at is None else _seconds(incident.started_at, incident.resolved_at)
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    mtta_median: Fraction | None
+    mtta_p90: Fraction | None
+    mttr_median: Fraction | None
+    mttr_p90: Fraction | None
+
+
+def response_times(incidents: Iterable[Incident], until: datetime) -> ResponseTimes:
+    """Over the incidents acknowledged (resolved) by `until`; later acknowledgements are not known yet."""
+    acks, fixes = [], []
+    for incident in incidents:
+        ack, fix = ack_seconds(incident), resolve_seconds(incident)
+        if ack is not None and incident.acknowledged_at is not None and incident.acknowledged_at <= until:
+            acks.append(ack)
+        if fix is not None and incident.resolved_at is not None and incident.resolved_at <= until:
+            fixes.append(fix)
+    return ResponseTimes(median(acks), percentile(acks, P90), median(fixes), percentile(fixes, P90))
+
+
+@dataclass(frozen=True)
+class Attainment:
+    met: int = 0
+    missed: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.met + self.missed
+
+    @property
+    def ratio(self) -> Fraction | None:
+        return Fraction(self.met, self.decided) if self.decided else None
+
+    def add(self, state: TimerState) -> Attainment:
+        if state.breached:
+            return Attainment(self.met, self.missed + 1)
+        if state.stopped:
+            return Attainment(self.met + 1, self.missed)
+        return self
+
+
+@dataclass(frozen=True)
+class SeverityStats:
+    severity: int
+    count: int
+    times: ResponseTimes
+    response: Attainment
+    resolution: Attainment
+
+
+def severity_stats(
+    incidents: Sequence[Incident],
+    timelines: Mapping[int, Sequence[IncidentEvent]],
+    timers: Timers,
+    until: datetime,
+) -> list[SeverityStats]:
+    """One row per severity that had incidents, most severe first."""
+    by_severity: dict[int, list[Incident]] = defaultdict(list)
+    for incident in incidents:
+        by_severity[incident.severity].append(incident)
+    rows = []
+    for severity in sorted(by_severity):
+        mine = by_severity[severity]
+        response, resolution = Attainment(), Attainment()
+        for incident in mine:
+            ack_timer, fix_timer = timers(incident, timelines.get(incident.id or 0, ()), until)
+            response, resolution = response.add(ack_timer), resolution.add(fix_timer)
+        rows.append(SeverityStats(severity, len(mine), response_times(mine, until), response, resolution))
+    return rows
+
+
+@dataclass(frozen=True)
+class BreachLine:
+    incident: Incident
+    service: str
+    timer: SlaTimerKind
+    target_seconds: int
+    due_at: datetime
+
+
+def breach_lines(breaches: Iterable[tuple[SlaBreach, Incident, str]]) -> list[BreachLine]:
+    """Missed targets, in the order they fell due."""
+    lines = [
+        BreachLine(incident, service, SlaTimerKind(breach.timer), breach.target_seconds, breach.due_at)
+        for breach, incident, service in breaches
+    ]
+    return sorted(lines, key=lambda line: (line.due_at, line.incident.id or 0, line.timer.value))
+
+
+def weekly_trend(incidents: Iterable[Incident], weeks: Sequence[Week]) -> list[WeekTimes]:
+    """MTTA and MTTR of the incidents started in each week, as known at the end of the last week."""
+    until = weeks[-1].end
+    started: dict[int, list[Incident]] = defaultdict(list)
+    for incident in incidents:
+        for index, week in enumerate(weeks):
+            if week.start <= incident.started_at < week.end:
+                started[index].append(incident)
+                break
+    trend = []
+    for index, week in enumerate(weeks):
+        times = response_times(started[index], until)
+        label = f"W{week.monday.isocalendar()[1]:02d}"
+        trend.append(
+            WeekTimes(label, len(started[index]), times.mtta_median, times.mtta_p90, times.mttr_median, times.mttr_p90)
+        )
+    return trend
+
+
+def bad_minutes_by(incidents: Iterable[Incident], week: Week, cause: Callable[[Incident], str]) -> list[ParetoItem]:
+    """Each incident's own bad time inside the week (duration × impact, in minutes), added up per cause."""
+    minutes: dict[str, Fraction] = defaultdict(Fraction)
+    for incident in incidents:
+        interval = BadInterval(incident.started_at, incident.resolved_at, Fraction(incident.impact_percent) / 100)
+        bad = interval_bad_seconds(interval, week.start, week.end)
+        if bad > 0:
+            minutes[cause(incident)] += bad / 60
+    return [ParetoItem(label, value) for label, value in minutes.items()]
