@@ -1,7 +1,8 @@
 """`python bot.py console`: slabot with no Slack. Lines typed are slash commands from one user in one channel.
 
 The same App and handlers run against LocalSlack, the local stand-in for Slack's Web API; whatever the bot
-posts is printed, files it uploads are saved under ./slabot-out/.
+posts is printed, files it uploads are saved under ./slabot-out/. After each command, the work the bot's
+scheduler would do next is done at once: a digest asked for with /sla report is rendered and posted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from slabot.app import InlineExecutor, create_app, create_web_client
+from slabot.delivery import Deliverer, create_delivery_client
+from slabot.digest.runner import DigestWorker
 from slabot.localslack import LocalSlack, RecordedCall
 from slabot.runtime import Runtime
 
@@ -36,6 +39,8 @@ EMOJI = {
     ":large_green_circle:": "🟢",
     ":white_circle:": "⚪",
     ":wastebasket:": "🗑️",
+    ":calendar:": "📅",
+    ":hourglass_flowing_sand:": "⏳",
     ":tada:": "🎉",
     ":construction:": "🚧",
 }
@@ -149,6 +154,9 @@ class Console:
         self.output = ConsoleOutput(out, slack)
         self.output.seen = len(slack.calls)  # start-up's auth.test is not news
         self.out = out
+        self.digests = DigestWorker.for_runtime(runtime)
+        delivery_client = create_delivery_client(runtime.settings, token="xoxb-console", base_url=slack.base_url)
+        self.deliverer = Deliverer(runtime.db, delivery_client, runtime.clock)
 
     def handle(self, line: str) -> None:
         command, _, text = line.strip().partition(" ")
@@ -177,6 +185,9 @@ class Console:
         }
         response = self.app.dispatch(BoltRequest(body=body, headers=headers))
         self.output.flush()
+        if self.digests.render_due():  # what the scheduler's digest job does a few seconds later
+            self.deliverer.deliver_due()
+            self.output.flush()
         if response.status == 404:
             self.out.write(f"slabot has no {command} command. Try /sla help or /incident help.\n\n")
         elif response.status != 200:

@@ -17,7 +17,7 @@ run is run late rather than dropped.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -114,11 +114,6 @@ def _sync(scheduler: BackgroundScheduler, worker: DigestWorker, deliverer: Deliv
         log.exception("syncing digest jobs failed; retrying on schedule")
 
 
-def digest_worker(runtime: Runtime) -> DigestWorker:
-    settings = runtime.settings
-    return DigestWorker(runtime.db, runtime.clock, settings.timezone, timedelta(hours=settings.digest_grace_hours))
-
-
 def build_scheduler(
     runtime: Runtime,
     deliverer: Deliverer,
@@ -128,7 +123,7 @@ def build_scheduler(
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
     first = start_at or datetime.now(UTC)
-    worker = worker or digest_worker(runtime)
+    worker = worker or DigestWorker.for_runtime(runtime)
     every: list[tuple[Any, int, str, str, tuple[Any, ...]]] = [
         (
             _evaluate,

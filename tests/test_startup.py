@@ -160,6 +160,7 @@ CONSOLE_SCRIPT = """\
 /incident open checkout sev1 Payments down started=2h
 /incident resolve 1 resolved=90m
 /sla budget checkout/availability
+/sla report
 /sla frob
 /nope
 hello
@@ -177,6 +178,10 @@ def test_console_with_piped_input(tmp_path: Path) -> None:
     assert "[#C0CHECK · slabot · ts" in out and "🚨 Incident #1 sev1: Payments down" in out
     assert "[#C0CHECK · thread of" in out and "resolved incident #1 after 30m" in out
     assert "*Budget*: 43m 12s" in out and "*Consumed*: 30m" in out and "*Left*: 13m 12s (30.6%)" in out
+    assert "⏳ Preparing the digest of 2026-W" in out  # then rendered, as the scheduler would, and posted
+    assert "[#C0CONSOLE · slabot · ts" in out and "Weekly service levels · 2026-W" in out
+    assert "saved as slabot-out/slabot-digest-1-sli.png" in out
+    assert (tmp_path / "slabot-out" / "slabot-digest-1-sli.png").read_bytes().startswith(b"\x89PNG")
     assert "⚠️ 'frob' is not a /sla command" in out
     assert "slabot has no /nope command" in out
     assert "Type a slash command" in out

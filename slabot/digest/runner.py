@@ -20,7 +20,7 @@ from slabot.digest.report import DigestReport, build_report
 from slabot.digest.schedule import Week, last_complete_week
 from slabot.digest.service import DigestInfo, list_digests, queue_scheduled, run_service_ids
 from slabot.render.digest import digest_message
-from slabot.runtime import Clock
+from slabot.runtime import Clock, Runtime
 from storage import digest_queries
 from storage.db import Database
 from storage.digest_models import DigestRun, DigestRunStatus
@@ -79,6 +79,12 @@ class DigestWorker:
         self.default_zone = default_zone
         self.grace = grace
         self.lease = lease
+
+    @classmethod
+    def for_runtime(cls, runtime: Runtime) -> DigestWorker:
+        """A worker with the bot's zone and SLABOT_DIGEST_GRACE_HOURS."""
+        settings = runtime.settings
+        return cls(runtime.db, runtime.clock, settings.timezone, timedelta(hours=settings.digest_grace_hours))
 
     # --- queuing scheduled runs ---------------------------------------------------------------------------
 
