@@ -45,7 +45,7 @@ def _check_target(target: Fraction) -> Fraction:
     return target
 
 
-def _seconds(delta: timedelta) -> Fraction:
+def exact_seconds(delta: timedelta) -> Fraction:
     """A timedelta as exact seconds (microseconds included)."""
     return Fraction(delta.days * 86400 + delta.seconds) + Fraction(delta.microseconds, 1_000_000)
 
@@ -86,7 +86,7 @@ def interval_bad_seconds(interval: BadInterval, start: datetime, end: datetime) 
     part = interval.clipped(start, end)
     if part is None:
         return Fraction(0)
-    return _seconds(part[1] - part[0]) * interval.impact
+    return exact_seconds(part[1] - part[0]) * interval.impact
 
 
 def bad_seconds(intervals: Iterable[BadInterval], start: datetime, end: datetime) -> Fraction:
@@ -110,7 +110,7 @@ def bad_seconds(intervals: Iterable[BadInterval], start: datetime, end: datetime
     previous: datetime | None = None
     for moment in sorted(changes):
         if previous is not None and rate > 0:
-            total += _seconds(moment - previous) * min(Fraction(1), rate)
+            total += exact_seconds(moment - previous) * min(Fraction(1), rate)
         rate += changes[moment]
         previous = moment
     return total

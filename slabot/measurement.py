@@ -68,6 +68,11 @@ def lookback_starts(bounds: WindowBounds, extra: Iterable[int] = ()) -> dict[int
 # --- incidents: seconds -------------------------------------------------------------------------------
 
 
+def incident_interval(incident: Incident) -> BadInterval:
+    """An incident as bad time: from its start to its resolution (or on), at its impact."""
+    return BadInterval(incident.started_at, incident.resolved_at, Fraction(incident.impact_percent) / 100)
+
+
 def time_counts(intervals: Sequence[BadInterval], start: datetime, end: datetime, excluded: Sequence[Span]) -> Counts:
     """Bad and valid seconds in [start, end), the excluded spans (merged, maintenance) left out."""
     inside = _clip(excluded, start, end)
@@ -78,7 +83,7 @@ def time_counts(intervals: Sequence[BadInterval], start: datetime, end: datetime
 def measure_incidents(
     incidents: Sequence[Incident], bounds: WindowBounds, maintenance: Sequence[Span], extra: Iterable[int] = ()
 ) -> Measurement:
-    intervals = [BadInterval(i.started_at, i.resolved_at, Fraction(i.impact_percent) / 100) for i in incidents]
+    intervals = [incident_interval(i) for i in incidents]
     excluded = merge_spans(maintenance)
     counts = {
         key: time_counts(intervals, start, bounds.now, excluded)
@@ -122,7 +127,7 @@ def event_ranges(bounds: WindowBounds, maintenance: Sequence[Span], extra: Itera
     return ranges
 
 
-def _event_counts(sums: Sums, budgeting: str) -> Counts:
+def event_counts(sums: Sums, budgeting: str) -> Counts:
     if budgeting == Budgeting.TIMESLICES:
         return Counts(bad=sums.slices - sums.good_slices, valid=sums.slices)
     return Counts(bad=sums.total - sums.good, valid=sums.total)
@@ -145,6 +150,6 @@ def measure_events(
         for a, b in excluded:
             if min(b, end) > max(a, lo):
                 total = total - sums.get((max(a, lo), min(b, end)), Sums())
-        counts[key] = _event_counts(total, budgeting)
+        counts[key] = event_counts(total, budgeting)
     window = counts.pop(0)
     return Measurement(window, window.valid, counts)

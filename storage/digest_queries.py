@@ -44,19 +44,17 @@ def services_by_ids(session: Session, service_ids: Sequence[int]) -> list[Servic
     return list(session.exec(query).all())
 
 
+def _claimable(stale_before: datetime) -> Any:
+    """Waiting for a worker, or held by one for so long that it may have died."""
+    return or_(
+        col(DigestRun.status) == DigestRunStatus.PENDING.value,
+        (col(DigestRun.status) == DigestRunStatus.RENDERING.value) & (col(DigestRun.claimed_at) < stale_before),
+    )
+
+
 def runs_to_render(session: Session, stale_before: datetime, limit: int) -> list[DigestRun]:
     """Runs waiting for a worker, and runs whose worker has held them too long (it may have died)."""
-    query = (
-        select(DigestRun)
-        .where(
-            or_(
-                col(DigestRun.status) == DigestRunStatus.PENDING.value,
-                (col(DigestRun.status) == DigestRunStatus.RENDERING.value) & (col(DigestRun.claimed_at) < stale_before),
-            )
-        )
-        .order_by(col(DigestRun.id))
-        .limit(limit)
-    )
+    query = select(DigestRun).where(_claimable(stale_before)).order_by(col(DigestRun.id)).limit(limit)
     return list(session.exec(query).all())
 
 
@@ -65,12 +63,7 @@ def claim_run(session: Session, run_id: int, now: datetime, stale_before: dateti
     result = session.execute(
         update(DigestRun)
         .where(col(DigestRun.id) == run_id)
-        .where(
-            or_(
-                col(DigestRun.status) == DigestRunStatus.PENDING.value,
-                (col(DigestRun.status) == DigestRunStatus.RENDERING.value) & (col(DigestRun.claimed_at) < stale_before),
-            )
-        )
+        .where(_claimable(stale_before))
         .values(status=DigestRunStatus.RENDERING.value, claimed_at=now, attempts=DigestRun.attempts + 1)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]

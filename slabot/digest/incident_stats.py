@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from slabot.budget import BadInterval, interval_bad_seconds
+from slabot.budget import exact_seconds, interval_bad_seconds
 from slabot.digest.chart_data import ParetoItem, WeekTimes
 from slabot.digest.schedule import Week
+from slabot.measurement import incident_interval
 from slabot.sla_timers import TimerState
 from storage.models import Incident, IncidentEvent, SlaBreach, SlaTimerKind
 
@@ -49,17 +50,12 @@ def percentile(values: Sequence[Fraction], share: Fraction) -> Fraction | None:
 P90 = Fraction(9, 10)
 
 
-def _seconds(start: datetime, end: datetime) -> Fraction:
-    delta = end - start
-    return Fraction(delta.days * 86400 + delta.seconds) + Fraction(delta.microseconds, 1_000_000)
-
-
 def ack_seconds(incident: Incident) -> Fraction | None:
-    return None if incident.acknowledged_at is None else _seconds(incident.started_at, incident.acknowledged_at)
+    return None if incident.acknowledged_at is None else exact_seconds(incident.acknowledged_at - incident.started_at)
 
 
 def resolve_seconds(incident: Incident) -> Fraction | None:
-    return None if incident.resolved_at is None else _seconds(incident.started_at, incident.resolved_at)
+    return None if incident.resolved_at is None else exact_seconds(incident.resolved_at - incident.started_at)
 
 
 @dataclass(frozen=True)
@@ -174,8 +170,7 @@ def bad_minutes_by(incidents: Iterable[Incident], week: Week, cause: Callable[[I
     """Each incident's own bad time inside the week (duration × impact, in minutes), added up per cause."""
     minutes: dict[str, Fraction] = defaultdict(Fraction)
     for incident in incidents:
-        interval = BadInterval(incident.started_at, incident.resolved_at, Fraction(incident.impact_percent) / 100)
-        bad = interval_bad_seconds(interval, week.start, week.end)
+        bad = interval_bad_seconds(incident_interval(incident), week.start, week.end)
         if bad > 0:
             minutes[cause(incident)] += bad / 60
     return [ParetoItem(label, value) for label, value in minutes.items()]

@@ -9,7 +9,7 @@ second replica's (or a second catch-up's) attempt change nothing. Rendering happ
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,16 +37,6 @@ def message_key(run_id: int) -> str:
 
 def chart_key(run_id: int, index: int) -> str:
     return f"digest:{run_id}:chart:{index}"
-
-
-@dataclass(frozen=True)
-class _Unique:
-    """A chart with a filename unique to its run, so an uncertain upload can be found in the thread."""
-
-    filename: str
-    title: str
-    alt_text: str
-    png: bytes
 
 
 def draw_charts(report: DigestReport) -> list[RenderedChart]:
@@ -129,10 +119,8 @@ class DigestWorker:
             with self.db.session() as session:
                 report = build_report(session, week, run_service_ids(run), self.default_zone)
             message = digest_message(report)
-            drawn = [
-                _Unique(f"slabot-digest-{run.id}-{chart.filename}", chart.title, chart.alt_text, chart.png)
-                for chart in draw_charts(report)
-            ]
+            # a file name unique to the run, so an uncertain upload can be found in the thread
+            drawn = [replace(c, filename=f"slabot-digest-{run.id}-{c.filename}") for c in draw_charts(report)]
         except Exception as error:
             log.exception("digest run %s (%s) failed to render", run.id, run.once_key)
             self._failed(run, claimed_at, error)

@@ -12,13 +12,12 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
-from slabot.budget import BadInterval
 from slabot.digest.chart_data import BurnDown, IncidentMarker, SliPanel
-from slabot.measurement import merge_spans, time_counts
+from slabot.measurement import event_counts, incident_interval, merge_spans, time_counts
 from slabot.policy import Counts
 from slabot.sli import epoch_minute
 from slabot.status import ObjectiveStatus
-from storage.models import Budgeting, Incident, ObjectiveSource
+from storage.models import Incident, ObjectiveSource
 from storage.sli import Sums
 
 HOUR = timedelta(hours=1)
@@ -40,16 +39,6 @@ def label(status: ObjectiveStatus) -> str:
     return f"{status.service.name}/{status.objective.name}"
 
 
-def intervals_of(incidents: Sequence[Incident]) -> list[BadInterval]:
-    return [BadInterval(i.started_at, i.resolved_at, Fraction(i.impact_percent) / 100) for i in incidents]
-
-
-def _event_counts(sums: Sums, budgeting: str) -> Counts:
-    if budgeting == Budgeting.TIMESLICES:
-        return Counts(bad=sums.slices - sums.good_slices, valid=sums.slices)
-    return Counts(bad=sums.total - sums.good, valid=sums.total)
-
-
 def hourly_counts(
     status: ObjectiveStatus,
     start: datetime,
@@ -60,13 +49,13 @@ def hourly_counts(
     """Bad and valid amounts of each UTC hour overlapping [start, end) (an edge hour only inside it)."""
     rows = []
     if status.objective.source == ObjectiveSource.INCIDENTS:
-        intervals = intervals_of(incidents)
+        intervals = [incident_interval(i) for i in incidents]
         excluded = merge_spans((w.starts_at, w.ends_at) for w in status.maintenance)
         for hour in hours(start, end):
             rows.append((hour, time_counts(intervals, max(hour, start), min(hour + HOUR, end), excluded)))
         return rows
     for hour in hours(start, end):
-        rows.append((hour, _event_counts(hourly.get(epoch_minute(hour), Sums()), status.objective.budgeting)))
+        rows.append((hour, event_counts(hourly.get(epoch_minute(hour), Sums()), status.objective.budgeting)))
     return rows
 
 
