@@ -5,6 +5,7 @@ python bot.py console       try slabot locally with no Slack
 python bot.py db upgrade    create or upgrade the database schema
 python bot.py db prune      drop per-minute counts no window needs, past SLABOT_RAW_RETENTION_DAYS
 python bot.py ingest FILE   load event counts from a CSV file (service,slo,ts,good,total)
+python bot.py export-rca ID write incident ID's postmortem as Markdown to postmortem-incident-ID.md (-o FILE; - stdout)
 """
 
 from __future__ import annotations
@@ -40,6 +41,16 @@ def _parser() -> argparse.ArgumentParser:
         "Needs no Slack tokens.",
     )
     ingest.add_argument("file", type=Path, help="the CSV file")
+    export = sub.add_parser(
+        "export-rca",
+        help="write an incident's postmortem as Markdown",
+        description="Write an incident's postmortem (summary, timeline, error budget consumed, five whys, root "
+        "cause, action items, satisfaction) as Markdown. Needs no Slack tokens.",
+    )
+    export.add_argument("incident", type=int, metavar="ID", help="the incident number, as in #12")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="where to write it (default postmortem-incident-ID.md; - for stdout)"
+    )
     return parser
 
 
@@ -111,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
 
             logging.getLogger().setLevel(logging.WARNING)
             return run_ingest(_runtime("offline"), args.file, sys.stdout, sys.stderr)
+        if command == "export-rca":
+            from slabot.rca.export import run_export
+
+            logging.getLogger().setLevel(logging.WARNING)
+            return run_export(_runtime("offline"), args.incident, args.output, sys.stdout, sys.stderr)
         if command == "console":
             from slabot.console import run_console
 

@@ -10,14 +10,15 @@ from commands.router import CommandGroup
 from slabot import incident_pause, incidents
 from slabot.announce import post, update
 from slabot.errors import UserError
-from slabot.incident_flow import open_and_announce
+from slabot.incident_flow import after_resolve, open_and_announce
 from slabot.incidents import NewIncident
 from slabot.itsm import TimerBook
 from slabot.render import incidents as render
 from slabot.render import itsm as render_itsm
+from slabot.render.csat import FollowUp
 from slabot.render.reply import Reply
 from slabot.timefmt import parse_when
-from storage import queries
+from storage import queries, rca_queries
 from storage.models import Incident, Service
 
 INCIDENT = CommandGroup("/incident", "Incidents")
@@ -94,6 +95,7 @@ def resolve(ctx: CommandContext, text: str) -> Reply:
     with ctx.runtime.db.session() as session:
         incident, service = incidents.resolve(session, incident_id, ctx.user_id, now, resolved_at)
     problem = _announce_change(ctx, incident, service, render.resolved_note(incident))
+    after_resolve(ctx.runtime, ctx.client, incident, ctx.user_id)
     return render.confirmation(incident, service, "Resolved", problem)
 
 
@@ -144,4 +146,9 @@ def show(ctx: CommandContext, text: str) -> Reply:
         incident, service = incidents.get_incident(session, incident_id)
         timeline = queries.incident_timeline(session, incident_id)
         timers = TimerBook.load(session, zone).timers(incident, timeline, now)
-    return render.incident_detail(incident, service, timeline, now, zone, timers)
+        follow_up = FollowUp(
+            rca_queries.latest_rca(session, incident_id),
+            rca_queries.action_items_of(session, incident_id),
+            rca_queries.csat_of(session, incident_id),
+        )
+    return render.incident_detail(incident, service, timeline, now, zone, timers, follow_up)

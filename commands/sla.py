@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import catalog, digest, itsm, policy, status
+from commands import catalog, digest, itsm, policy, rca, status
 from commands.router import CommandGroup
 
 SLA = CommandGroup("/sla", "Service levels")
@@ -28,3 +28,5 @@ SLA.mount(policy.MAINTENANCE, "maintenance windows: add, list, remove")
 SLA.mount(itsm.CALENDAR, "business calendars for incident targets: add, holiday, workday, list, remove")
 SLA.mount(digest.DIGEST, "weekly digests: add, list, remove")
 SLA.route("report", digest.REPORT_USAGE, "post a digest of one week here now")(digest.report)
+SLA.route("why", rca.WHY_USAGE, "run a 5-Why root-cause analysis in an incident's thread, or stop one")(rca.why)
+SLA.route("actions", rca.ACTIONS_USAGE, "action items from 5-Whys; close one with done")(rca.actions)

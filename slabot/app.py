@@ -16,8 +16,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 import commands
-from slabot import events, interactions
+from slabot import csat_listeners, events, interactions
 from slabot.config import ConfigError, Settings
+from slabot.rca import listeners as rca_listeners
 from slabot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -82,4 +83,6 @@ def create_app(
     commands.register(app, runtime)
     events.register(app)
     interactions.register(app, runtime)
+    rca_listeners.register(app, runtime)
+    csat_listeners.register(app, runtime)
     return app

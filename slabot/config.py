@@ -43,6 +43,7 @@ class Settings:
     raw_retention_days: int = 35
     eval_interval_seconds: int = 60
     digest_grace_hours: int = 12
+    auto_rca: bool = True  # start a 5-Why when a resolved incident used more than 20% of a budget
 
     @property
     def socket_mode(self) -> bool:
@@ -149,6 +150,13 @@ def _digest_grace(env: Mapping[str, str]) -> int:
     return int(value)
 
 
+def _auto_rca(env: Mapping[str, str]) -> bool:
+    value = (_get(env, "SLABOT_AUTO_RCA") or "on").lower()
+    if value not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"SLABOT_AUTO_RCA must be on or off (got '{value}')")
+    return value in ("on", "true", "1", "yes")
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") -> Settings:
     """Read and check every setting; `mode` decides which Slack credentials are required.
 
@@ -170,6 +178,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") 
         raw_retention_days=_retention(env),
         eval_interval_seconds=_eval_interval(env),
         digest_grace_hours=_digest_grace(env),
+        auto_rca=_auto_rca(env),
     )
     if mode in ("console", "offline"):
         return settings

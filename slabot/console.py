@@ -1,4 +1,6 @@
-"""`python bot.py console`: slabot with no Slack. Lines typed are slash commands from one user in one channel.
+"""`python bot.py console`: slabot with no Slack. Lines typed are slash commands from one user in one channel;
+`> text` replies in the thread the bot last wrote in (a 5-Why's answers), `click <button>` clicks the newest
+button with that label.
 
 The same App and handlers run against LocalSlack, the local stand-in for Slack's Web API; whatever the bot
 posts is printed, files it uploads are saved under ./slabot-out/. After each command, the work the bot's
@@ -8,6 +10,7 @@ scheduler would do next is done at once: a digest asked for with /sla report is 
 from __future__ import annotations
 
 import html
+import json
 import re
 import secrets
 import time
@@ -43,6 +46,13 @@ EMOJI = {
     ":hourglass_flowing_sand:": "⏳",
     ":tada:": "🎉",
     ":construction:": "🚧",
+    ":mag:": "🔍",
+    ":dart:": "🎯",
+    ":memo:": "📝",
+    ":no_entry_sign:": "🚫",
+    ":leftwards_arrow_with_hook:": "↩️",
+    ":bar_chart:": "📊",
+    ":pray:": "🙏",
 }
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")
@@ -159,6 +169,7 @@ class Console:
         self.deliverer = Deliverer(runtime.db, delivery_client, runtime.clock)
 
     def handle(self, line: str) -> None:
+        """A slash command, typed in the console's channel."""
         command, _, text = line.strip().partition(" ")
         body = urlencode(
             {
@@ -176,10 +187,92 @@ class Console:
                 "trigger_id": f"console.{secrets.token_hex(6)}",
             }
         )
+        status = self._dispatch(body, "application/x-www-form-urlencoded")
+        if status == 404:
+            self.out.write(f"slabot has no {command} command. Try /sla help or /incident help.\n\n")
+
+    def reply(self, text: str) -> None:
+        """`> text`: a reply in the thread the bot last posted in, as a message event."""
+        post = next((c for c in reversed(self.slack.calls_to("chat.postMessage")) if c.args.get("thread_ts")), None)
+        if post is None:
+            self.out.write("No thread to reply in yet: the bot has not written in one (try /sla why <incident>).\n\n")
+            return
+        channel, thread_ts = str(post.args["channel"]), str(post.args["thread_ts"])
+        ts = self.slack.add_message(channel, text, user=CONSOLE_USER, thread_ts=thread_ts)
+        event = {"type": "message", "channel": channel, "user": CONSOLE_USER, "text": text, "ts": ts}
+        envelope = {
+            "token": "console",
+            "team_id": self.slack.team_id,
+            "api_app_id": "A0CONSOLE",
+            "type": "event_callback",
+            "event_id": f"Ev{secrets.token_hex(5).upper()}",
+            "event_time": int(time.time()),
+            "event": {**event, "thread_ts": thread_ts, "event_ts": ts, "channel_type": "channel"},
+        }
+        self.out.write(f"[#{channel} · thread of {thread_ts} · you]\n{text}\n\n")
+        self._dispatch(json.dumps(envelope), "application/json")
+
+    def click(self, label: str) -> None:
+        """`click <label>`: the newest button with that label, in a message or in what only you can see."""
+        found = self._button(label.strip().lower())
+        if found is None:
+            self.out.write(f"No button labelled {label.strip()!r} in the recent messages.\n\n")
+            return
+        message, channel, block_id, button, ephemeral = found
+        payload = {
+            "type": "block_actions",
+            "user": {"id": CONSOLE_USER, "username": "you", "name": "you", "team_id": self.slack.team_id},
+            "api_app_id": "A0CONSOLE",
+            "token": "console",
+            "container": {
+                "type": "message",
+                "message_ts": message.get("ts"),
+                "channel_id": channel,
+                "is_ephemeral": ephemeral,
+            },
+            "trigger_id": f"console.{secrets.token_hex(6)}",
+            "team": {"id": self.slack.team_id, "domain": "local"},
+            "channel": {"id": channel, "name": self.slack.channel_name(channel)},
+            "message": message,
+            "response_url": self.slack.new_response_url(),
+            "actions": [
+                {
+                    "action_id": button["action_id"],
+                    "block_id": block_id,
+                    "value": button.get("value"),
+                    "text": button.get("text"),
+                    "type": "button",
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        self.out.write(f"[you clicked {_text_of(button.get('text'))}]\n\n")
+        self._dispatch(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def _button(self, label: str) -> tuple[dict[str, Any], str, str, dict[str, Any], bool] | None:
+        shown = [(m, str(m["channel"]), False) for m in self.slack.messages()]
+        shown += [
+            (
+                {"ts": c.response.get("message_ts"), "text": c.args.get("text"), "blocks": _blocks(c.args)},
+                str(c.args.get("channel")),
+                True,
+            )
+            for c in self.slack.calls_to("chat.postEphemeral")
+            if c.response.get("ok")
+        ]
+        shown.sort(key=lambda item: float(item[0].get("ts") or 0))
+        for message, channel, ephemeral in reversed(shown):
+            for block in message.get("blocks") or []:
+                for element in block.get("elements") or []:
+                    if element.get("type") == "button" and _text_of(element.get("text")).lower() == label:
+                        return message, channel, str(block.get("block_id", "")), element, ephemeral
+        return None
+
+    def _dispatch(self, body: str, content_type: str) -> int:
         timestamp = str(int(time.time()))
         signature = SignatureVerifier(self.secret).generate_signature(timestamp=timestamp, body=body) or ""
         headers: dict[str, str | Sequence[str]] = {
-            "content-type": "application/x-www-form-urlencoded",
+            "content-type": content_type,
             "x-slack-request-timestamp": timestamp,
             "x-slack-signature": signature,
         }
@@ -188,16 +281,24 @@ class Console:
         if self.digests.render_due():  # what the scheduler's digest job does a few seconds later
             self.deliverer.deliver_due()
             self.output.flush()
-        if response.status == 404:
-            self.out.write(f"slabot has no {command} command. Try /sla help or /incident help.\n\n")
-        elif response.status != 200:
+        if response.status not in (200, 404):
             self.out.write(f"(Slack would have shown an error: HTTP {response.status})\n\n")
+        return response.status
+
+
+def _blocks(args: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks = args.get("blocks") or []
+    loaded = json.loads(blocks) if isinstance(blocks, str) else blocks
+    return loaded if isinstance(loaded, list) else []
 
 
 def run_console(runtime: Runtime, lines: TextIO, out: TextIO, *, interactive: bool) -> int:
     with LocalSlack() as slack:
         console = Console(runtime, slack, out)
-        out.write("slabot console: type slash commands like /sla help or /incident help; quit to leave.\n\n")
+        out.write(
+            "slabot console: type slash commands like /sla help or /incident help; `> text` replies in the bot's "
+            "latest thread, `click <label>` clicks a button; quit to leave.\n\n"
+        )
         while True:
             if interactive:
                 out.write(PROMPT)
@@ -212,8 +313,12 @@ def run_console(runtime: Runtime, lines: TextIO, out: TextIO, *, interactive: bo
                 break
             if not interactive:
                 out.write(f"> {line}\n")
-            if not line.startswith("/"):
-                out.write("Type a slash command, like /sla help (quit to leave).\n\n")
-                continue
-            console.handle(line)
+            if line.startswith(">"):
+                console.reply(line[1:].strip())
+            elif line.lower().startswith("click "):
+                console.click(line[6:])
+            elif line.startswith("/"):
+                console.handle(line)
+            else:
+                out.write("Type a slash command like /sla help, `> text` to reply in a thread, or quit.\n\n")
     return 0

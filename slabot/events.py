@@ -1,4 +1,5 @@
-"""Events Slack sends the bot: a mention gets a pointer to the commands; channel messages are acknowledged quietly."""
+"""Events Slack sends the bot: a mention gets a pointer to the commands. Messages (thread replies) are the
+5-Why's: see slabot.rca.listeners."""
 
 from __future__ import annotations
 
@@ -16,7 +17,3 @@ def register(app: App) -> None:
     def mentioned(event: dict[str, Any], say: Say) -> None:
         reply = Reply(text=MENTION_HELP, blocks=[section(MENTION_HELP)])
         say(thread_ts=event.get("thread_ts") or event.get("ts"), **reply.for_message())
-
-    @app.event("message")
-    def channel_message() -> None:
-        """Thread replies matter once 5-Why runs; until then a message needs only its ack (no Slack retries)."""

@@ -13,10 +13,17 @@ class ActionId(StrEnum):
     ALERT_OPEN_INCIDENT = "alert_open_incident"
     ALERT_SILENCE_1H = "alert_silence_1h"
     ALERT_SILENCE_4H = "alert_silence_4h"
+    RCA_START = "rca_start"
+    # one button per fishbone category: "rca_category:<category>" (action_ids are unique within a message)
+    RCA_CATEGORY = "rca_category"
+    # one button per rating: "csat_rate:<1..5>"
+    CSAT_RATE = "csat_rate"
+    CSAT_COMMENT = "csat_comment"
 
 
 class CallbackId(StrEnum):
     OPEN_INCIDENT = "open_incident_modal"
+    CSAT_COMMENT = "csat_comment_modal"
 
 
 class BlockId(StrEnum):
@@ -24,6 +31,10 @@ class BlockId(StrEnum):
     INCIDENT_TITLE = "incident_title"
     INCIDENT_SEVERITY = "incident_severity"
     INCIDENT_IMPACT = "incident_impact"
+    RCA_START = "rca_start"
+    RCA_CATEGORIES = "rca_categories"
+    CSAT_RATINGS = "csat_ratings"
+    CSAT_COMMENT = "csat_comment"
 
 
 class InputId(StrEnum):
@@ -32,3 +43,4 @@ class InputId(StrEnum):
     TITLE = "title"
     SEVERITY = "severity"
     IMPACT = "impact"
+    COMMENT = "comment"

@@ -1,16 +1,22 @@
 """Opening an incident the way every entry point does it (/incident open, the alert's Open incident modal):
-record it, then announce it in the service channel; the announcement becomes the incident's thread."""
+record it, then announce it in the service channel; the announcement becomes the incident's thread. And what
+follows a resolve: the opener's satisfaction survey and, for a costly incident, a 5-Why."""
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk import WebClient
 
-from slabot import incidents
+from slabot import csat, incidents
 from slabot.announce import post
 from slabot.incidents import NewIncident
+from slabot.rca import service as rca
 from slabot.render import incidents as render
 from slabot.runtime import Runtime
 from storage.models import Incident, Service
+
+log = logging.getLogger(__name__)
 
 
 def open_and_announce(
@@ -30,3 +36,13 @@ def open_and_announce(
             incidents.record_announcement(session, incident.id, channel, ts)
         incident.channel_id, incident.thread_ts = channel, ts
     return incident, service, render.post_failure(channel, error) if error else None
+
+
+def after_resolve(runtime: Runtime, client: WebClient, incident: Incident, actor: str) -> None:
+    """Ask the opener to rate the handling; start a 5-Why when the incident cost too much budget. Neither
+    may spoil the resolve: a failure is logged."""
+    for step, work in (("satisfaction survey", csat.ask_opener), ("automatic 5-Why", rca.start_if_costly)):
+        try:
+            work(runtime, client, incident)
+        except Exception:
+            log.exception("after resolving incident %s: the %s failed", incident.id, step)

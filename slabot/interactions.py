@@ -37,7 +37,7 @@ def _tell(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
-def _guarded(respond: Respond, work: Callable[[], str | None]) -> None:
+def guarded(respond: Respond, work: Callable[[], str | None]) -> None:
     """Run a button's work; a UserError or a crash becomes a short note to the clicker, never a trace."""
     try:
         note = work()
@@ -69,7 +69,7 @@ def register(app: App, runtime: Runtime) -> None:
             _deliver(runtime, client, change)
             return None
 
-        _guarded(respond, work)
+        guarded(respond, work)
 
     def silence_listener(hours: int) -> Callable[..., None]:
         def silence(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
@@ -84,7 +84,7 @@ def register(app: App, runtime: Runtime) -> None:
                 until = format_when(now + timedelta(hours=hours), zone)
                 return f":mute: No pings for {change.snapshot['objective']} ({rules}) until {until}."
 
-            _guarded(respond, work)
+            guarded(respond, work)
 
         return silence
 
@@ -101,7 +101,7 @@ def register(app: App, runtime: Runtime) -> None:
                 draft, _ = alert_actions.incident_draft(session, alert_id, runtime.now())
             client.views_open(trigger_id=body["trigger_id"], view=OpenIncidentModal(draft, alert_id).view())
 
-        _guarded(respond, work)
+        guarded(respond, work)
 
     @app.view(CallbackId.OPEN_INCIDENT)
     def submit_incident(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -106,7 +106,7 @@ def measure_incidents(
 # --- events: counts per minute ------------------------------------------------------------------------
 
 
-def _minute_ranges(spans: Sequence[Span]) -> list[MinuteRange]:
+def minute_ranges(spans: Sequence[Span]) -> list[MinuteRange]:
     """Spans as whole minutes, widened to cover every minute they touch, merged."""
     ranges = []
     for start, end in spans:
@@ -118,7 +118,7 @@ def _minute_ranges(spans: Sequence[Span]) -> list[MinuteRange]:
 def event_ranges(bounds: WindowBounds, maintenance: Sequence[Span], extra: Iterable[int] = ()) -> list[MinuteRange]:
     """Every minute range whose sums measure_events needs: the lookbacks and their excluded parts."""
     end = epoch_minute(bounds.now)
-    excluded = _minute_ranges(maintenance)
+    excluded = minute_ranges(maintenance)
     ranges = []
     for start in lookback_starts(bounds, extra).values():
         lo = epoch_minute(start)
@@ -142,7 +142,7 @@ def measure_events(
 ) -> Measurement:
     """Counts from the sums of event_ranges' ranges (for this objective), exclusions subtracted."""
     end = epoch_minute(bounds.now)
-    excluded = _minute_ranges(maintenance)
+    excluded = minute_ranges(maintenance)
     counts: dict[int, Counts] = {}
     for key, start in lookback_starts(bounds, extra).items():
         lo = epoch_minute(start)

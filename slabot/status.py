@@ -87,7 +87,7 @@ def _report(objective: Objective, target: Fraction, measured: Measurement) -> Bu
     return event_budget_report(target, valid - int(window.bad), valid)
 
 
-def _applies(window: MaintenanceWindow, objective: Objective) -> bool:
+def maintenance_applies(window: MaintenanceWindow, objective: Objective) -> bool:
     return window.service_id == objective.service_id and window.objective_id in (None, objective.id)
 
 
@@ -137,7 +137,7 @@ def statuses(
     latest = max(b.end for b in bounds)
     service_ids = sorted({o.service_id for o, _ in pairs})
     windows = queries.maintenance_overlapping(session, service_ids, earliest, latest)
-    maintenance = [[w for w in windows if _applies(w, o)] for o, _ in pairs]
+    maintenance = [[w for w in windows if maintenance_applies(w, o)] for o, _ in pairs]
     spans: list[list[Span]] = [[(w.starts_at, w.ends_at) for w in mine] for mine in maintenance]
 
     measured: dict[int, Measurement] = {}

@@ -1,3 +1,3 @@
 """Storage: SQLModel tables, the engine and sessions, migrations and queries."""
 
-from storage import digest_models, models  # noqa: F401  (every table registered in SQLModel.metadata)
+from storage import digest_models, models, rca_models  # noqa: F401  (every table registered in SQLModel.metadata)

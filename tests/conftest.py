@@ -21,6 +21,11 @@ from tests.driver import SlackDriver
 PG_URL = os.environ.get("SLABOT_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", *(["postgres"] if PG_URL else [])]
 TABLES = [
+    "slack_event",
+    "csat_rating",
+    "action_item",
+    "rca_why",
+    "rca",
     "digest_run",
     "digest_service",
     "digest",

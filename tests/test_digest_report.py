@@ -131,8 +131,12 @@ def test_the_digest_numbers_match_the_hand_computed_ones(seeded: SlackDriver, cl
     assert "*sev2* · 1 · MTTA 10m (p90 10m) · MTTR 30m (p90 30m) · response 1/1 met (100%)" in incidents
     breaches = next(t for t in body if t.startswith("*SLA breaches*"))
     assert "#2 checkout sev1: response target 15m missed at 2026-11-12 08:15 UTC" in breaches
-    causes = next(t for t in body if t.startswith("*Bad time by service"))
-    assert "checkout 1h 30m (100%)" in causes and "1 of 1 make up 80% of it" in causes
+    # neither incident has a root cause yet: all the bad time is one visible "Not analysed" bar
+    causes = next(t for t in body if t.startswith("*Bad time by root cause (incidents)*"))
+    assert "Not analysed 1h 30m (100%)" in causes and "1 of 1 make up 80% of it" in causes
+    # #2 had 60 bad minutes, #1 30: the costlier one is named first
+    assert "2 incidents have no root cause yet: `/sla why 2` · `/sla why 1`" in body
+    assert body[-1] == "*Satisfaction*\nNo ratings this week."
     assert digest["text"].startswith("Weekly service levels 2026-W46 (9–15 Nov 2026): 1 breached")
 
 
@@ -152,7 +156,7 @@ def test_charts_go_into_the_digest_thread_through_the_three_upload_calls(seeded:
     for content in slack.uploads.values():
         assert content.startswith(b"\x89PNG\r\n\x1a\n")
     alt = [call.args.get("alt_txt") for call in asked]
-    assert all(alt) and "checkout/availability" in alt[0]
+    assert all(alt) and "checkout/availability" in (alt[0] or "")
     assert [f.get("alt_txt") for f in files] == alt
 
 
@@ -187,6 +191,9 @@ def test_many_objectives_stay_within_50_blocks_and_say_how_many_more(seeded: Sla
     shown = [t for t in body if t.startswith(":")]
     assert shown[0].split("*")[1] == "checkout/availability"  # the breached one is never cut
     assert f"…and {63 - len(shown)} more objectives" in body
-    assert body[-1].startswith("*Bad time by service")  # incidents, breaches and causes always follow
+    # incidents, breaches, causes, the nudge and satisfaction always follow
+    assert [t.split("*")[1] for t in body[-5:-2]] == ["Incidents", "SLA breaches", "Bad time by root cause (incidents)"]
+    assert body[-2].startswith("2 incidents have no root cause yet")
+    assert body[-1].startswith("*Satisfaction*")
     sli_alt = replies[0]["files"][0]
     assert sli_alt["name"].endswith("sli.png")

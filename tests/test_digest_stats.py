@@ -1,4 +1,4 @@
-"""The digest's incident numbers against hand-computed ones: medians, p90, SLA attainment, trend, causes."""
+"""The digest's incident numbers against hand-computed ones: medians, p90, SLA attainment, trend, causes, CSAT."""
 
 from __future__ import annotations
 
@@ -9,19 +9,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from slabot.digest.csat_stats import CsatSummary, LowestRating, csat_summary
 from slabot.digest.incident_stats import (
+    NOT_ANALYSED,
     P90,
     bad_minutes_by,
     median,
     percentile,
     response_times,
+    root_causes,
     severity_stats,
     weekly_trend,
 )
 from slabot.digest.schedule import Week
 from slabot.itsm import TimerBook
+from slabot.render.digest import format_mean, satisfaction_text
 from slabot.sla_timers import DEFAULT_TARGETS
 from storage.models import Incident
+from storage.rca_models import CsatRating, FishboneCategory
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WEEK = Week(date(2026, 11, 9), BERLIN)  # Mon 9 Nov 00:00 CET = 8 Nov 23:00 UTC
@@ -130,3 +135,54 @@ def test_bad_minutes_add_up_duration_times_impact_inside_the_week() -> None:
     # service 1: 120 (#1) + 270 (#2, 9h at 50%) + #3 open from Wed 10:00 UTC to the week's end + 120 (#7)
     open_minutes = Fraction((WEEK.end - at(11, 10)) // timedelta(minutes=1))
     assert minutes == {"service 1": 120 + 270 + open_minutes + 120, "service 2": 60}
+
+
+def test_bad_time_by_root_cause_keeps_the_unanalysed_bad_time_as_a_bar_of_its_own() -> None:
+    categories = {1: FishboneCategory.PROCESS, 4: FishboneCategory.DEPENDENCIES}
+    quiet = incident(8, 3, at(12, 9), 0, 0)  # no bad time: neither a cause nor an incident to analyse
+    causes = root_causes([*THE_WEEK, quiet], WEEK, categories)
+    open_minutes = Fraction((WEEK.end - at(11, 10)) // timedelta(minutes=1))
+    assert {item.label: item.value for item in causes.items} == {
+        "Process": 120,
+        "Dependencies": 60,
+        NOT_ANALYSED: 270 + open_minutes,
+    }
+    assert causes.unanalysed == (3, 2)  # #3 is still open (over 4 days of bad time), #2 had 270 minutes
+
+
+def rating(incident_id: int, value: int, comment: str | None = None) -> CsatRating:
+    return CsatRating(incident_id=incident_id, user_id="U1", rating=value, comment=comment, rated_at=at(16, 9))
+
+
+@pytest.mark.parametrize(
+    ("values", "mean", "shown", "distribution"),
+    [
+        ([5, 4, 4, 3], Fraction(4), "4.0", (1, 2, 1, 0, 0)),
+        ([5, 4], Fraction(9, 2), "4.5", (1, 1, 0, 0, 0)),
+        ([5, 4, 4, 4], Fraction(17, 4), "4.3", (1, 3, 0, 0, 0)),  # 4.25 rounds half up
+        ([2, 1, 1], Fraction(4, 3), "1.3", (0, 0, 0, 1, 2)),
+        ([5, 5, 5, 5, 4, 4], Fraction(14, 3), "4.7", (4, 2, 0, 0, 0)),
+        ([1], Fraction(1), "1.0", (0, 0, 0, 0, 1)),
+    ],
+)
+def test_csat_mean_and_distribution(
+    values: list[int], mean: Fraction, shown: str, distribution: tuple[int, ...]
+) -> None:
+    summary = csat_summary([rating(number, value) for number, value in enumerate(values, start=1)])
+    assert (summary.count, summary.mean) == (len(values), mean)
+    assert summary.distribution == tuple(zip((5, 4, 3, 2, 1), distribution, strict=True))
+    assert format_mean(mean) == shown
+
+
+def test_no_ratings_have_no_mean() -> None:
+    summary = csat_summary([])
+    assert summary == CsatSummary(0, None, ((5, 0), (4, 0), (3, 0), (2, 0), (1, 0)), None)
+    assert satisfaction_text(summary) == "*Satisfaction*\nNo ratings this week."
+
+
+def test_the_lowest_rating_prefers_one_with_a_comment_then_the_lowest_incident() -> None:
+    ratings = [rating(7, 2, "  "), rating(9, 2, "nobody answered"), rating(3, 4, "ok"), rating(5, 2)]
+    assert csat_summary(ratings).lowest == LowestRating(9, 2, "nobody answered")
+    assert csat_summary([rating(7, 3, "  "), rating(5, 3)]).lowest == LowestRating(5, 3, None)  # blank = none
+    text = satisfaction_text(csat_summary([rating(6, 5), rating(4, 4)]))
+    assert text == "*Satisfaction* 4.5/5 from 2 ratings\n5★ 1 · 4★ 1 · 3★ 0 · 2★ 0 · 1★ 0\nLowest: #4 rated 4★"

@@ -47,6 +47,7 @@ def run_bot(args: list[str], env: dict[str, str], cwd: Path, stdin: str = "", ti
         ({**BASE, "DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({**BASE, "SLACK_API_URL": "ftp://slack"}, "SLACK_API_URL"),
         ({**BASE, "SLABOT_RAW_RETENTION_DAYS": "0"}, "SLABOT_RAW_RETENTION_DAYS"),
+        ({**BASE, "SLABOT_AUTO_RCA": "sometimes"}, "SLABOT_AUTO_RCA"),
         ({**BASE, "SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "2"}, "SLACK_CLIENT_ID"),
         ({**BASE, "SLABOT_API_TOKEN": "fifteen-chars.."}, "SLABOT_API_TOKEN"),
         ({**BASE, "SLABOT_API_TOKEN": "long enough but has spaces"}, "SLABOT_API_TOKEN"),
@@ -188,3 +189,9 @@ def test_console_with_piped_input(tmp_path: Path) -> None:
     assert "Services (1)" not in out  # nothing after quit runs
     assert "Traceback" not in out + result.stderr
     assert (tmp_path / "slabot.db").exists()
+
+
+@pytest.mark.parametrize(("value", "on"), [(None, True), ("on", True), ("OFF", False), ("false", False), ("1", True)])
+def test_the_automatic_5_why_can_be_switched_off(value: str | None, on: bool) -> None:
+    env = {**BASE, **({"SLABOT_AUTO_RCA": value} if value is not None else {})}
+    assert load_settings(env).auto_rca is on

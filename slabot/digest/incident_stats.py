@@ -1,5 +1,5 @@
 """The incident side of the digest: counts per severity, MTTA and MTTR (median and p90), response and
-resolution SLA attainment, breaches, the 8-week trend and where the bad time came from. Pure.
+resolution SLA attainment, breaches, the 8-week trend and where the bad time came from (by root cause). Pure.
 
 - An incident belongs to the week it started in (local to the digest's zone).
 - Time to acknowledge = acknowledged_at − started_at; time to resolve = resolved_at − started_at (wall clock).
@@ -7,6 +7,8 @@ resolution SLA attainment, breaches, the 8-week trend and where the bad time cam
   ⌈0.9·n⌉-th smallest), so it is always a time that really happened.
 - SLA attainment of a severity = incidents that met the target / incidents whose timer has an outcome (met
   or missed) at the end of the week; a timer still running within its target has no outcome yet.
+- Root causes: an incident's bad time in the week goes to the fishbone category of its newest finished 5-Why,
+  or to NOT_ANALYSED, a bar of its own, so the lead sees how much bad time is still unexplained.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from slabot.digest.schedule import Week
 from slabot.measurement import incident_interval
 from slabot.sla_timers import TimerState
 from storage.models import Incident, IncidentEvent, SlaBreach, SlaTimerKind
+from storage.rca_models import FishboneCategory
 
 Timers = Callable[[Incident, Sequence[IncidentEvent], datetime], tuple[TimerState, TimerState]]
 
@@ -166,11 +169,48 @@ def weekly_trend(incidents: Iterable[Incident], weeks: Sequence[Week]) -> list[W
     return trend
 
 
-def bad_minutes_by(incidents: Iterable[Incident], week: Week, cause: Callable[[Incident], str]) -> list[ParetoItem]:
-    """Each incident's own bad time inside the week (duration × impact, in minutes), added up per cause."""
-    minutes: dict[str, Fraction] = defaultdict(Fraction)
+def incident_bad_minutes(incidents: Iterable[Incident], week: Week) -> list[tuple[Incident, Fraction]]:
+    """Each incident's own bad time inside the week (duration × impact, in minutes); incidents without any left out."""
+    pairs = []
     for incident in incidents:
         bad = interval_bad_seconds(incident_interval(incident), week.start, week.end)
         if bad > 0:
-            minutes[cause(incident)] += bad / 60
+            pairs.append((incident, bad / 60))
+    return pairs
+
+
+def bad_minutes_by(incidents: Iterable[Incident], week: Week, cause: Callable[[Incident], str]) -> list[ParetoItem]:
+    """Each incident's own bad time inside the week (duration × impact, in minutes), added up per cause."""
+    return _add_up(incident_bad_minutes(incidents, week), cause)
+
+
+def _add_up(bad: Iterable[tuple[Incident, Fraction]], cause: Callable[[Incident], str]) -> list[ParetoItem]:
+    minutes: dict[str, Fraction] = defaultdict(Fraction)
+    for incident, value in bad:
+        minutes[cause(incident)] += value
     return [ParetoItem(label, value) for label, value in minutes.items()]
+
+
+NOT_ANALYSED = "Not analysed"  # the Pareto bar of bad time whose incident has no finished 5-Why
+
+
+@dataclass(frozen=True)
+class RootCauses:
+    items: tuple[ParetoItem, ...]  # bad minutes per fishbone category label, and NOT_ANALYSED
+    unanalysed: tuple[int, ...]  # incidents with bad time and no root cause, the most bad time first
+
+
+def root_causes(incidents: Iterable[Incident], week: Week, categories: Mapping[int, FishboneCategory]) -> RootCauses:
+    """Bad time inside the week by the root-cause category of each incident (NOT_ANALYSED when it has none)."""
+    bad = incident_bad_minutes(incidents, week)
+
+    def label(incident: Incident) -> str:
+        category = categories.get(incident.id or 0)
+        return NOT_ANALYSED if category is None else category.label
+
+    items = _add_up(bad, label)
+    open_ones = sorted(
+        ((incident.id or 0, minutes) for incident, minutes in bad if (incident.id or 0) not in categories),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    return RootCauses(tuple(items), tuple(incident_id for incident_id, _ in open_ones))

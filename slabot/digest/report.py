@@ -2,7 +2,8 @@
 
 Each objective is judged on its own window as it stood at the end of the week (met, at risk, breached, no
 data), with its budget left then and a week before, and measured over the week itself (attainment, bad
-time or bad events, incidents). Incidents are counted in the week they started.
+time or bad events, incidents). Incidents are counted in the week they started. Bad time is ranked by root
+cause (incident_stats.root_causes); satisfaction counts the ratings of the incidents resolved in the week.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from sqlmodel import Session
 
 from slabot.digest import incident_stats, series
 from slabot.digest.chart_data import BurnDown, Pareto, SliPanel, WeekTimes
+from slabot.digest.csat_stats import CsatSummary, csat_summary
 from slabot.digest.incident_stats import BreachLine, ResponseTimes, SeverityStats
 from slabot.digest.schedule import Week
 from slabot.itsm import TimerBook
 from slabot.status import ObjectiveStatus, State, statuses
 from slabot.windows import WindowBounds
-from storage import digest_queries, queries
+from storage import digest_queries, queries, rca_queries
 from storage.models import Incident, ObjectiveSource
 from storage.sli import hourly_sums
 from storage.timer_queries import timelines
@@ -32,6 +34,7 @@ from storage.timer_queries import timelines
 TREND_WEEKS = 8
 MAX_SLI_PANELS = 12
 MAX_BURNDOWNS = 6
+CAUSES_TITLE = "Bad time by root cause (incidents)"
 
 
 class Verdict(StrEnum):
@@ -82,7 +85,9 @@ class DigestReport:
     overall: ResponseTimes
     severities: tuple[SeverityStats, ...]
     breaches: tuple[BreachLine, ...]
-    causes: Pareto
+    causes: Pareto  # bad time by root-cause category, with a NOT_ANALYSED bar
+    unanalysed: tuple[int, ...]  # incidents with bad time in the week and no root cause, the most bad time first
+    satisfaction: CsatSummary  # ratings of the incidents resolved in the week
     trend: tuple[WeekTimes, ...]
     sli_panels: tuple[SliPanel, ...]
     burndowns: tuple[BurnDown, ...]
@@ -172,9 +177,12 @@ def build_report(
     severities = incident_stats.severity_stats(
         started, timelines(session, [i.id or 0 for i in started]), book.timers, end
     )
-    causes = incident_stats.bad_minutes_by(
-        [i for i in overlapping if i.started_at < end], week, lambda i: names.get(i.service_id, "?")
+    # the incidents that may have bad time in the week (root_causes keeps those that do), and those resolved in it
+    in_week = [i for i in overlapping if i.started_at < end and (i.resolved_at is None or i.resolved_at > week.start)]
+    causes = incident_stats.root_causes(
+        in_week, week, rca_queries.categories_by_incident(session, [i.id or 0 for i in in_week])
     )
+    resolved = [i.id or 0 for i in overlapping if i.resolved_at is not None and week.start <= i.resolved_at < end]
     scope = tuple(names[i] for i in sorted(service_ids or (), key=lambda i: names.get(i, ""))) if service_ids else ()
     panels, burndowns = _charts(session, lines, week, by_service)
     return DigestReport(
@@ -186,7 +194,9 @@ def build_report(
         overall=incident_stats.response_times(started, end),
         severities=tuple(severities),
         breaches=tuple(incident_stats.breach_lines(digest_queries.breaches_due(session, service_ids, week.start, end))),
-        causes=Pareto("Bad time by service (incidents)", "minutes", tuple(causes)),
+        causes=Pareto(CAUSES_TITLE, "minutes", causes.items),
+        unanalysed=causes.unanalysed,
+        satisfaction=csat_summary(rca_queries.csat_for_incidents(session, resolved)),
         trend=tuple(incident_stats.weekly_trend(overlapping, trend_weeks)),
         sli_panels=panels,
         burndowns=burndowns,

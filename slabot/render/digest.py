@@ -1,19 +1,22 @@
-"""The weekly digest message: summary first, failing objectives first, then incidents, breaches and causes.
+"""The weekly digest message: summary first, failing objectives first, then incidents, breaches, root causes
+(with a nudge to analyse the incidents that have none) and satisfaction.
 
 Always within Slack's 50 blocks: objectives past the room left end with "…and N more objectives".
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
 from slack_sdk.models.blocks import Block
 
 from slabot.digest.charts import vital_few
+from slabot.digest.csat_stats import CsatSummary
 from slabot.digest.incident_stats import Attainment, BreachLine, ResponseTimes, SeverityStats
 from slabot.digest.report import VERDICT_ORDER, DigestReport, ObjectiveLine, Verdict
-from slabot.render.reply import Reply, context, divider, escape, header, section, with_more
+from slabot.render.reply import Reply, clip, context, divider, escape, header, section, with_more
 from slabot.render.status import format_amount, objective_name
 from slabot.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
 
@@ -25,7 +28,8 @@ VERDICT_ICON = {
 }
 MAX_BREACH_LINES = 8
 MAX_CAUSES = 5
-TAIL_BLOCKS = 4  # the divider, incidents, breaches and causes after the objectives
+MAX_NUDGE_IDS = 3
+MAX_COMMENT = 300
 
 
 def summary_text(report: DigestReport) -> str:
@@ -136,6 +140,55 @@ def causes_text(report: DigestReport) -> str:
     )
 
 
+def nudge_text(report: DigestReport) -> str | None:
+    """ "2 incidents have no root cause yet: `/sla why 3` · `/sla why 5`", the most bad time first; None if none."""
+    count = len(report.unanalysed)
+    if not count:
+        return None
+    commands = [f"`/sla why {incident_id}`" for incident_id in report.unanalysed[:MAX_NUDGE_IDS]]
+    if count > MAX_NUDGE_IDS:
+        commands.append("…")
+    have = "incident has" if count == 1 else "incidents have"
+    return f"{count} {have} no root cause yet: {' · '.join(commands)}"
+
+
+def format_mean(mean: Fraction) -> str:
+    """A mean rating with one decimal, rounded half up: 17/4 -> "4.3", 4 -> "4.0"."""
+    tenths = math.floor(mean * 10 + Fraction(1, 2))
+    return f"{tenths // 10}.{tenths % 10}"
+
+
+def satisfaction_text(summary: CsatSummary) -> str:
+    if summary.mean is None:
+        return "*Satisfaction*\nNo ratings this week."
+    ratings = f"{summary.count} rating{'s' if summary.count != 1 else ''}"
+    lines = [
+        f"*Satisfaction* {format_mean(summary.mean)}/5 from {ratings}",
+        " · ".join(f"{rating}★ {count}" for rating, count in summary.distribution),
+    ]
+    if summary.lowest is not None:
+        lowest = f"Lowest: #{summary.lowest.incident_id} rated {summary.lowest.rating}★"
+        if summary.lowest.comment:
+            lowest += f": “{escape(clip(' '.join(summary.lowest.comment.split()), MAX_COMMENT))}”"
+        lines.append(lowest)
+    return "\n".join(lines)
+
+
+def _tail(report: DigestReport) -> list[Block]:
+    """What follows the objectives, always shown in full."""
+    blocks: list[Block] = [
+        divider(),
+        section(incidents_text(report)),
+        section(breaches_text(report)),
+        section(causes_text(report)),
+    ]
+    nudge = nudge_text(report)
+    if nudge:
+        blocks.append(context(nudge))
+    blocks.append(section(satisfaction_text(report.satisfaction)))
+    return blocks
+
+
 def scope_text(report: DigestReport) -> str:
     services = ", ".join(escape(name) for name in report.scope) if report.scope else "all services"
     return f"{services} · week in {report.week.zone.key} · charts in the thread"
@@ -151,7 +204,7 @@ def digest_message(report: DigestReport) -> Reply:
     rows: Sequence[Block] = [section(objective_text(line)) for line in report.objectives]
     if not rows:
         rows = [section("No objectives yet: add one with `/sla define`.")]
-    blocks = with_more(blocks, rows, "objectives", reserve=TAIL_BLOCKS)
-    blocks += [divider(), section(incidents_text(report)), section(breaches_text(report)), section(causes_text(report))]
+    tail = _tail(report)
+    blocks = [*with_more(blocks, rows, "objectives", reserve=len(tail)), *tail]
     text = f"Weekly service levels {report.week.period}: {summary_text(report)}"
     return Reply(text=text, blocks=blocks, public=True)

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from slabot.ids import ActionId, BlockId
+from slabot.render.csat import FollowUp, follow_up_blocks
 from slabot.render.itsm import timers_text
 from slabot.render.reply import (
     Reply,
@@ -77,10 +79,17 @@ def acknowledged_note(incident: Incident) -> Reply:
 
 
 def resolved_note(incident: Incident) -> Reply:
+    """Posted in the incident's thread; its button starts the 5-Why there."""
     assert incident.resolved_at is not None and incident.resolved_by is not None
     took = _elapsed(incident.started_at, incident.resolved_at)
     text = f":white_check_mark: {user_mention(incident.resolved_by)} resolved incident #{incident.id} after {took}."
-    return Reply(text=text, blocks=[section(text)], public=True)
+    start = ButtonElement(text="Start 5-Why", action_id=ActionId.RCA_START, value=str(incident.id), style="primary")
+    blocks: list[Block] = [
+        section(text),
+        ActionsBlock(block_id=BlockId.RCA_START, elements=[start]),
+        context(f"Find the root cause together in this thread, or later with /sla why {incident.id}."),
+    ]
+    return Reply(text=text, blocks=blocks, public=True)
 
 
 def _where(incident: Incident) -> str:
@@ -136,7 +145,10 @@ def incident_detail(
     now: datetime,
     zone: ZoneInfo,
     timers: Sequence[TimerState] = (),
+    follow_up: FollowUp | None = None,
 ) -> Reply:
+    """/incident show: the facts, SLA timers, timeline and, when given, what followed (root cause, action
+    items, the opener's rating)."""
     fields = [
         f"*Service*\n{service.name}",
         f"*Severity*\nsev{incident.severity}",
@@ -159,6 +171,7 @@ def incident_detail(
         fields_only(fields),
         *([section(timers_text(timers, now))] if timers else []),
         section(f"*Timeline*\n{events or 'nothing recorded'}"),
+        *(follow_up_blocks(incident, follow_up, zone) if follow_up is not None else []),
     ]
     text = f"Incident {_title(incident)} on {service.name}: {_status_text(incident, now)}"
     return Reply(text=text, blocks=blocks)

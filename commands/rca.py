@@ -1,0 +1,54 @@
+"""/sla why (start or stop an incident's 5-Why) and /sla actions (the action items 5-Whys left)."""
+
+from __future__ import annotations
+
+from commands.args import parse_args, parse_incident_id, parse_name
+from commands.context import CommandContext
+from slabot.catalog import get_service
+from slabot.errors import UserError
+from slabot.rca import service
+from slabot.render import rca as render
+from slabot.render.reply import Reply, channel_mention
+from storage.rca_models import RcaTrigger
+from storage.rca_queries import action_items_listed
+
+WHY_USAGE = "/sla why <incident-id> [cancel]"
+ACTIONS_USAGE = "/sla actions [service] [open] | /sla actions done <id>"
+LIST_LIMIT = 60
+
+
+def why(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    if not args.words or len(args.words) > 2 or (len(args.words) == 2 and args.words[1].lower() != "cancel"):
+        raise UserError("Give the incident number, and cancel to stop its 5-Why, like: /sla why 12")
+    incident_id = parse_incident_id(args.words[0])
+    if len(args.words) == 2:
+        with ctx.runtime.db.session() as session:
+            keys = service.cancel(session, incident_id, ctx.user_id, ctx.now())
+        service.deliver(ctx.runtime, ctx.client, keys)
+        return render.cancelled_reply(incident_id)
+    incident = service.start_by_person(ctx.runtime, ctx.client, incident_id, ctx.user_id, RcaTrigger.COMMAND)
+    return render.started_reply(incident, f"in its thread in {channel_mention(incident.channel_id or '')}")
+
+
+def actions(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    words = [w.lower() for w in args.words]
+    if words[:1] == ["done"]:
+        if len(words) != 2:
+            raise UserError("Give the action item's number, like: /sla actions done 7")
+        number = words[1].removeprefix("#")
+        if not number.isdigit():
+            raise UserError(f"'{args.words[1]}' is not an action item number: use the # from /sla actions, like 7")
+        with ctx.runtime.db.session() as session:
+            item = service.close_action(session, int(number), ctx.user_id, ctx.now())
+        return render.action_closed(item)
+    only_open = "open" in words
+    names = [w for w in args.words if w.lower() != "open"]
+    if len(names) > 1 or words.count("open") > 1:
+        raise UserError("Give at most one service and open, like: /sla actions checkout open")
+    with ctx.runtime.db.session() as session:
+        service_id = get_service(session, parse_name(names[0], "service")).id if names else None
+        rows = action_items_listed(session, service_id, only_open, LIST_LIMIT)
+    scope = ("open action items" if only_open else "action items") + (f" of {names[0].lower()}" if names else "")
+    return render.action_list(rows, ctx.now().astimezone(ctx.runtime.settings.timezone).date(), scope)
