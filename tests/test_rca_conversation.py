@@ -128,8 +128,8 @@ def test_five_answers_then_category_actions_and_summary(
         "Root cause: Nobody was alerted about replica lag (Measurement); 2 action items."
     )
     body = "\n".join(b["text"]["text"] for b in summary["blocks"] if b["type"] == "section")
-    assert "1. Why 1/5: why did “Checkout returns 500s” happen?\n      → The payment database failed over." in body
-    assert "5. Why 5/5: why the replica lagged and held back WAL cleanup?" in body
+    assert "Why 1/5: why did “Checkout returns 500s” happen?\n      → The payment database failed over." in body
+    assert "Why 5/5: why the replica lagged and held back WAL cleanup?" in body
     assert "*Root cause:* Nobody was alerted about replica lag\n*Category:* Measurement" in body
     assert f"• #1 add a replica lag alarm · <@{DANA}> · due 2026-12-01 · open" in body
     # the wrap-up message lost its buttons once finished

@@ -69,9 +69,9 @@ def seed_rca(session: Session, incident_id: int) -> None:
     session.flush()
     assert rca.id is not None
     whys = [
-        ("Why did payments fail?", "The card API timed out"),
-        ("Why did the card API time out?", "Its pool was exhausted\nafter a deploy by <@U0CAROL|carol>"),
-        ("Why was the pool exhausted?", "The client had no timeout"),
+        ("Why 1/5: why did “Payments fail” happen?", "The card API timed out"),
+        ("Why 2/5: why the card API timed out?", "Its pool was exhausted\nafter a deploy by <@U0CAROL|carol>"),
+        ("Why 3/5: why its pool was exhausted after a deploy?", "The client had no timeout"),
     ]
     for position, (question, answer) in enumerate(whys, start=1):
         session.add(
@@ -189,10 +189,10 @@ def test_a_full_postmortem(db: Database, clock: FakeClock) -> None:
     ]
 
     assert section(markdown, "Five whys") == (
-        "**Why 1: Why did payments fail?**\n\nThe card API timed out — @U0BOB\n\n"
-        "**Why 2: Why did the card API time out?**\n\n"
+        "**Why 1/5: why did “Payments fail” happen?**\n\nThe card API timed out — @U0BOB\n\n"
+        "**Why 2/5: why the card API timed out?**\n\n"
         "Its pool was exhausted after a deploy by @U0CAROL — @U0BOB\n\n"
-        "**Why 3: Why was the pool exhausted?**\n\nThe client had no timeout — @U0BOB"
+        "**Why 3/5: why its pool was exhausted after a deploy?**\n\nThe client had no timeout — @U0BOB"
     )
     assert section(markdown, "Root cause") == "The client had no timeout\n\nCategory (fishbone): Technology"
     assert section(markdown, "Action items").splitlines() == [
@@ -253,7 +253,7 @@ def test_a_running_5_why_and_an_overdue_action_item(db: Database, clock: FakeClo
             RcaWhy(
                 rca_id=rca.id,
                 position=1,
-                question="Why did payments fail?",
+                question="Why 1/5: why did “Payments fail” happen?",
                 answer="A bad | config",
                 answered_by="U0ALICE",
                 answered_at=at("2026-11-20T10:45Z"),
@@ -273,7 +273,7 @@ def test_a_running_5_why_and_an_overdue_action_item(db: Database, clock: FakeClo
     markdown = export(db, number, clock.now, ZoneInfo("UTC"))
     assert section(markdown, "Five whys") == (
         "This 5-Why is still running (started 2026-11-20 10:40 UTC by @U0BOB): 1 of 5 answered so far.\n\n"
-        "**Why 1: Why did payments fail?**\n\nA bad | config — @U0ALICE"
+        "**Why 1/5: why did “Payments fail” happen?**\n\nA bad | config — @U0ALICE"
     )
     assert section(markdown, "Root cause") == "Not found yet."
     assert "| 2026-11-20 10:40 UTC | 5-Why started (auto) | @U0BOB |  |" in section(markdown, "Timeline")

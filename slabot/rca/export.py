@@ -199,7 +199,7 @@ def _whys(incident_id: int, record: RcaRecord | None, zone: ZoneInfo) -> list[st
         return [*lines, "No answer yet."]
     for why in record.whys:
         answer = f"{paragraph(why.answer)} — {user(why.answered_by)}"
-        lines += [f"**Why {why.position}: {inline(why.question)}**", "", answer, ""]
+        lines += [f"**{inline(why.question)}**", "", answer, ""]  # the question as asked: "Why 2/5: why …?"
     return lines[:-1]
 
 

@@ -110,7 +110,7 @@ class Summary:
 
     def reply(self) -> Reply:
         chain = "\n".join(
-            f"{why.position}. {escape(why.question)}\n      → {escape(why.answer)} ({user_mention(why.answered_by)})"
+            f"{escape(why.question)}\n      → {escape(why.answer)} ({user_mention(why.answered_by)})"
             for why in self.whys
         )
         category = FishboneCategory(self.rca.category).label if self.rca.category else "not picked"
