@@ -15,7 +15,7 @@ from slabot.incidents import NewIncident
 from slabot.itsm import TimerBook
 from slabot.render import incidents as render
 from slabot.render import itsm as render_itsm
-from slabot.render.csat import FollowUp
+from slabot.render.follow_up import FollowUp
 from slabot.render.reply import Reply
 from slabot.timefmt import parse_when
 from storage import queries, rca_queries

@@ -13,15 +13,13 @@ from sqlmodel import Session
 
 from slabot import incidents
 from slabot.errors import UserError
+from slabot.render.csat import survey
 from slabot.render.reply import user_mention
 from slabot.runtime import Runtime
 from storage.models import Incident, IncidentStatus
-from storage.rca_models import CsatRating
+from storage.rca_models import CSAT_COMMENT_MAX, CSAT_HIGHEST, CSAT_LOWEST, CsatRating
 
 log = logging.getLogger(__name__)
-
-LOWEST, HIGHEST = 1, 5
-COMMENT_MAX = 1000
 
 
 def _opener_of(session: Session, incident_id: int, user_id: str) -> Incident:
@@ -36,8 +34,8 @@ def _opener_of(session: Session, incident_id: int, user_id: str) -> Incident:
 
 def rate(session: Session, incident_id: int, user_id: str, rating: int, now: datetime) -> CsatRating:
     """Record (or change) the opener's rating of a resolved incident; a comment given before is kept."""
-    if not LOWEST <= rating <= HIGHEST:
-        raise UserError(f"Rate from {LOWEST} (poorly) to {HIGHEST} (very well).")
+    if not CSAT_LOWEST <= rating <= CSAT_HIGHEST:
+        raise UserError(f"Rate from {CSAT_LOWEST} (poorly) to {CSAT_HIGHEST} (very well).")
     _opener_of(session, incident_id, user_id)
     row = session.get(CsatRating, incident_id)
     if row is None:
@@ -53,7 +51,7 @@ def _rating_of_opener(session: Session, incident_id: int, user_id: str) -> CsatR
     _opener_of(session, incident_id, user_id)
     row = session.get(CsatRating, incident_id)
     if row is None:
-        raise UserError(f"Rate incident #{incident_id} from {LOWEST} to {HIGHEST} first, then add a comment.")
+        raise UserError(f"Rate incident #{incident_id} from {CSAT_LOWEST} to {CSAT_HIGHEST} first, then add a comment.")
     return row
 
 
@@ -69,8 +67,8 @@ def add_comment(session: Session, incident_id: int, user_id: str, comment: str, 
     text = comment.strip()
     if not text:
         raise UserError("Write a few words, or press Cancel.")
-    if len(text) > COMMENT_MAX:
-        raise UserError(f"The comment is {len(text)} characters; keep it to {COMMENT_MAX}.")
+    if len(text) > CSAT_COMMENT_MAX:
+        raise UserError(f"The comment is {len(text)} characters; keep it to {CSAT_COMMENT_MAX}.")
     row.comment, row.rated_at = text, now
     session.add(row)
     session.flush()
@@ -86,8 +84,6 @@ def _failure(error: Exception) -> str:
 def ask_opener(runtime: Runtime, client: WebClient, incident: Incident) -> None:
     """Ask the person who opened the resolved incident, seen only by them, to rate its handling: an ephemeral
     message in the incident's thread, or a direct message when that cannot be posted. Never raises for Slack."""
-    from slabot.render.csat import survey  # here: the renderer imports this module's limits
-
     reply = survey(incident)
     if incident.channel_id is not None:
         try:

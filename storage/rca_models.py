@@ -112,6 +112,11 @@ class ActionItem(SQLModel, table=True):
     done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
+# The rating scale and the longest comment, shared by the survey, its buttons and the digest.
+CSAT_LOWEST, CSAT_HIGHEST = 1, 5
+CSAT_COMMENT_MAX = 1000
+
+
 class CsatRating(SQLModel, table=True):
     """How the person who opened an incident rated its handling, 1 to 5, with an optional comment."""
 

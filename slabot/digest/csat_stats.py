@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from storage.rca_models import CsatRating
+from storage.rca_models import CSAT_HIGHEST, CSAT_LOWEST, CsatRating
 
-RATINGS = (5, 4, 3, 2, 1)  # the scale, best first, as the distribution is shown
+RATINGS = tuple(range(CSAT_HIGHEST, CSAT_LOWEST - 1, -1))  # the scale, best first, as the distribution is shown
 
 
 @dataclass(frozen=True)

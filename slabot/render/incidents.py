@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from slabot.ids import ActionId, BlockId
-from slabot.render.csat import FollowUp, follow_up_blocks
+from slabot.render.follow_up import FollowUp, follow_up_blocks
 from slabot.render.itsm import timers_text
 from slabot.render.reply import (
     Reply,

@@ -13,7 +13,7 @@ from slabot.ids import ActionId, BlockId
 from slabot.rca.conversation import ACTION_EXAMPLE
 from slabot.render.reply import Reply, context, escape, header, section, user_mention, with_more
 from storage.models import Incident, Service
-from storage.rca_models import MAX_WHYS, ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaWhy
+from storage.rca_models import MAX_WHYS, ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaWhy
 
 
 def _hint(incident_id: int) -> str:
@@ -24,16 +24,12 @@ def _hint(incident_id: int) -> str:
     )
 
 
-def due_text(due: date) -> str:
-    return due.isoformat()
-
-
 def action_line(item: ActionItem, today: date | None = None) -> str:
     """`#7 add a replica lag alarm · @dana · due 2026-12-01 · open` (overdue flagged when today is given)."""
     state = item.status
     if today is not None and item.status == ActionItemStatus.OPEN and item.due < today:
         state = "open, *overdue*"
-    return f"#{item.id} {escape(item.text)} · {user_mention(item.owner_id)} · due {due_text(item.due)} · {state}"
+    return f"#{item.id} {escape(item.text)} · {user_mention(item.owner_id)} · due {item.due.isoformat()} · {state}"
 
 
 def started(incident: Incident, reason: str, first_question: str) -> Reply:
@@ -131,9 +127,14 @@ class Summary:
         return Reply(text=text, blocks=blocks, public=True)
 
 
+def current_why(answers: int) -> str:
+    """The question a 5-Why with this many answers is asking: "Why 3/5"."""
+    return f"Why {min(answers + 1, MAX_WHYS)}/{MAX_WHYS}"
+
+
 def why_status(rca: Rca, answers: int) -> str:
-    if rca.stage == "whys":
-        return f"at Why {min(answers + 1, MAX_WHYS)}/{MAX_WHYS}"
+    if rca.stage == RcaStage.WHYS:
+        return f"at {current_why(answers)}"
     return "picking a category and action items"
 
 
