@@ -15,8 +15,8 @@ import logging
 import sys
 from pathlib import Path
 
-from slabot.config import ConfigError, Mode, load_dotenv_file, load_settings
-from slabot.runtime import Runtime
+from slabot.config.runtime import Runtime
+from slabot.config.settings import ConfigError, Mode, load_dotenv_file, load_settings
 from storage.db import Database
 
 log = logging.getLogger("slabot")
@@ -69,10 +69,10 @@ def _runtime(mode: Mode) -> Runtime:
 def serve(runtime: Runtime) -> None:
     import uvicorn
 
-    from slabot.app import create_app, create_web_client
-    from slabot.delivery import Deliverer, create_delivery_client
-    from slabot.scheduler import build_scheduler
-    from slabot.server import build_frontends
+    from slabot.notify.delivery import Deliverer, create_delivery_client
+    from slabot.runtime.http import build_frontends
+    from slabot.runtime.scheduler import build_scheduler
+    from slabot.slack.app import create_app, create_web_client
 
     settings = runtime.settings
     http_app, socket_handler = build_frontends(runtime, create_app(runtime, create_web_client(settings)))
@@ -95,7 +95,7 @@ def serve(runtime: Runtime) -> None:
 
 
 def prune(runtime: Runtime) -> int:
-    from slabot.retention import prune as prune_minutes
+    from slabot.slo.retention import prune as prune_minutes
 
     settings = runtime.settings
     with runtime.db.session() as session:
@@ -118,17 +118,17 @@ def main(argv: list[str] | None = None) -> int:
             print("database schema is up to date")
             return 0
         if command == "ingest":
-            from slabot.ingest_csv import run_ingest
+            from slabot.sources.csv_import import run_ingest
 
             logging.getLogger().setLevel(logging.WARNING)
             return run_ingest(_runtime("offline"), args.file, sys.stdout, sys.stderr)
         if command == "export-rca":
-            from slabot.rca.export import run_export
+            from slabot.rca.postmortem import run_export
 
             logging.getLogger().setLevel(logging.WARNING)
             return run_export(_runtime("offline"), args.incident, args.output, sys.stdout, sys.stderr)
         if command == "console":
-            from slabot.console import run_console
+            from slabot.devtools.console import run_console
 
             logging.getLogger().setLevel(logging.WARNING)
             runtime = _runtime("console")

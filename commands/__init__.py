@@ -14,9 +14,9 @@ from commands.context import CommandContext
 from commands.incident import INCIDENT
 from commands.router import CommandGroup
 from commands.sla import SLA
-from slabot.errors import UserError
+from slabot.config.runtime import Runtime
+from slabot.core.errors import UserError
 from slabot.render.reply import Reply, error_reply
-from slabot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 GROUPS: tuple[CommandGroup, ...] = (SLA, INCIDENT)

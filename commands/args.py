@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from slabot.errors import UserError
+from slabot.core.errors import UserError
 
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb"}
 _CLOSING = {'"', "\u201d", "\u201c", "\u00bb"}

@@ -17,14 +17,14 @@ from commands.args import (
 )
 from commands.context import CommandContext
 from commands.router import CommandGroup
-from slabot import catalog
-from slabot.catalog import ObjectiveSpec, ServiceFields
-from slabot.errors import UserError
+from slabot.catalog import services as catalog
+from slabot.catalog.services import ObjectiveSpec, ServiceFields
+from slabot.core.errors import UserError
+from slabot.core.windows import WindowSpec
 from slabot.render import catalog as render
 from slabot.render.reply import Reply
-from slabot.windows import WindowSpec
-from storage import queries
-from storage.models import Budgeting, ObjectiveKind, ObjectiveSource
+from storage.models.catalog import Budgeting, ObjectiveKind, ObjectiveSource
+from storage.queries import catalog as queries
 
 BUDGETING = (Budgeting.OCCURRENCES.value, Budgeting.TIMESLICES.value)
 

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from slabot.errors import UserError
-from slabot.runtime import Runtime
+from slabot.config.runtime import Runtime
+from slabot.core.errors import UserError
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from commands.args import parse_args, parse_channel, parse_name
 from commands.context import CommandContext
 from commands.router import CommandGroup
-from slabot.digest import service as digests
-from slabot.digest.schedule import (
+from slabot.core.errors import UserError
+from slabot.render import digest_commands as render
+from slabot.render.reply import Reply
+from slabot.reports import digests
+from slabot.reports.schedule import (
     DEFAULT_AT_MINUTE,
     DEFAULT_WEEKDAY,
     Slot,
@@ -17,9 +20,6 @@ from slabot.digest.schedule import (
     parse_weekday,
     parse_zone,
 )
-from slabot.errors import UserError
-from slabot.render import digest_commands as render
-from slabot.render.reply import Reply
 
 DIGEST = CommandGroup("/sla digest", "Weekly digest")
 ADD_USAGE = "/sla digest add <#channel> [services=a,b] [day=mon] [time=09:00] [tz=Area/City]"

@@ -7,19 +7,21 @@ from datetime import datetime
 from commands.args import Args, parse_args, parse_choice, parse_incident_id, parse_name, parse_percent
 from commands.context import CommandContext
 from commands.router import CommandGroup
-from slabot import incident_pause, incidents
-from slabot.announce import post, update
-from slabot.errors import UserError
-from slabot.incident_flow import after_resolve, open_and_announce
-from slabot.incidents import NewIncident
-from slabot.itsm import TimerBook
+from slabot.core.errors import UserError
+from slabot.core.timefmt import parse_when
+from slabot.incidents import lifecycle as incidents
+from slabot.incidents import pauses as incident_pause
+from slabot.incidents.flow import after_resolve, open_and_announce
+from slabot.incidents.lifecycle import NewIncident
+from slabot.incidents.targets import TimerBook
+from slabot.notify.announce import post, update
 from slabot.render import incidents as render
 from slabot.render import itsm as render_itsm
 from slabot.render.follow_up import FollowUp
 from slabot.render.reply import Reply
-from slabot.timefmt import parse_when
-from storage import queries, rca_queries
-from storage.models import Incident, Service
+from storage.models.catalog import Incident, Service
+from storage.queries import catalog as queries
+from storage.queries import rca as rca_queries
 
 INCIDENT = CommandGroup("/incident", "Incidents")
 LIST_LIMIT = 40

@@ -8,14 +8,14 @@ from datetime import date
 from commands.args import Args, parse_args, parse_name, tokenize
 from commands.context import CommandContext
 from commands.router import CommandGroup
-from slabot import itsm
-from slabot.business_time import parse_hours
-from slabot.errors import UserError
-from slabot.incidents import SEVERITIES
+from slabot.core.business_time import parse_hours
+from slabot.core.errors import UserError
+from slabot.incidents import targets as itsm
+from slabot.incidents.lifecycle import SEVERITIES
+from slabot.incidents.timers import BUILTIN_BUSINESS
 from slabot.render import itsm as render
 from slabot.render.reply import Reply
-from slabot.sla_timers import BUILTIN_BUSINESS
-from storage.models import CalendarDayKind
+from storage.models.catalog import CalendarDayKind
 
 CALENDAR = CommandGroup("/sla calendar", "Business calendars")
 _OPTION = re.compile(r"^([a-z_]+)=(.*)$", re.DOTALL)

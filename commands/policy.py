@@ -6,13 +6,15 @@ from commands import itsm
 from commands.args import optional_service, parse_args, parse_incident_id, parse_name, parse_objective_ref
 from commands.context import CommandContext
 from commands.router import CommandGroup
-from slabot import alert_policy, catalog, maintenance
-from slabot.errors import UserError
-from slabot.maintenance import NewMaintenance
-from slabot.policy import AlertRule, parse_rule
+from slabot.alerting import rules as alert_policy
+from slabot.catalog import maintenance
+from slabot.catalog import services as catalog
+from slabot.catalog.maintenance import NewMaintenance
+from slabot.core.burn import AlertRule, parse_rule
+from slabot.core.errors import UserError
+from slabot.core.timefmt import parse_when
 from slabot.render import policy as render
 from slabot.render.reply import Reply
-from slabot.timefmt import parse_when
 
 MAX_MIN_EVENTS = 1_000_000_000
 

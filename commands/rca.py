@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from commands.args import parse_args, parse_incident_id, parse_name
 from commands.context import CommandContext
-from slabot.catalog import get_service
-from slabot.errors import UserError
-from slabot.rca import service
+from slabot.catalog.services import get_service
+from slabot.core.errors import UserError
+from slabot.rca import runs as service
 from slabot.render import rca as render
 from slabot.render.reply import Reply, channel_mention
-from storage.rca_models import RcaTrigger
-from storage.rca_queries import action_items_listed
+from storage.models.rca import RcaTrigger
+from storage.queries.rca import action_items_listed
 
 WHY_USAGE = "/sla why <incident-id> [cancel]"
 ACTIONS_USAGE = "/sla actions [service] [open] | /sla actions done <id>"

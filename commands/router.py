@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from commands.context import CommandContext
-from slabot.errors import UserError
+from slabot.core.errors import UserError
 from slabot.render.reply import Reply, context, escape, header, section
 
 Handler = Callable[[CommandContext, str], Reply]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from commands.args import parse_args, parse_name, parse_objective_ref
 from commands.context import CommandContext
-from slabot import catalog
-from slabot.errors import UserError
+from slabot.catalog import services as catalog
+from slabot.core.errors import UserError
 from slabot.render import budget as render_budget
 from slabot.render import status as render
 from slabot.render.reply import Reply
-from slabot.status import statuses
+from slabot.slo.status import statuses
 
 
 def status(ctx: CommandContext, text: str) -> Reply:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from slabot.config import Settings
-from slabot.delivery import Deliverer, create_delivery_client
-from slabot.localslack import LocalSlack
-from slabot.runtime import Runtime
+from slabot.config.runtime import Runtime
+from slabot.config.settings import Settings
+from slabot.devtools.localslack import LocalSlack
+from slabot.notify.delivery import Deliverer, create_delivery_client
 from storage.db import Database
 from tests.driver import SlackDriver
 

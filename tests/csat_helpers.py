@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from slabot.localslack import RecordedCall
-from storage.rca_models import CsatRating
+from slabot.devtools.localslack import RecordedCall
+from storage.models.rca import CsatRating
 from tests.driver import Clicked, SlackDriver, block_actions_payload
 
 OPENER = "U0BOB"

@@ -19,9 +19,9 @@ import uvicorn
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
-from slabot.app import InlineExecutor, create_app, create_web_client
-from slabot.localslack import LocalSlack, RecordedCall
-from slabot.runtime import Runtime
+from slabot.config.runtime import Runtime
+from slabot.devtools.localslack import LocalSlack, RecordedCall
+from slabot.slack.app import InlineExecutor, create_app, create_web_client
 
 USER = "U0ALICE"
 CHANNEL = "C0OPS"

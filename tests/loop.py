@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from slabot.delivery import Deliverer, create_delivery_client
-from slabot.evaluator import evaluate
-from slabot.sli import Point, event_objective, ingest
+from slabot.notify.delivery import Deliverer, create_delivery_client
+from slabot.runtime.evaluation_pass import evaluate
+from slabot.slo.ingest import Point, event_objective, ingest
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from slabot.ids import ActionId, BlockId
-from slabot.localslack import LocalSlack
-from storage.models import Alert, AlertSilence, Incident
+from slabot.devtools.localslack import LocalSlack
+from slabot.render.ids import ActionId, BlockId
+from storage.models.catalog import Alert, AlertSilence, Incident
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
 from tests.loop import Loop

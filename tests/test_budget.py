@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from slabot.budget import (
+from slabot.core.budget import (
     BadInterval,
     BudgetReport,
     bad_seconds,
@@ -28,7 +28,7 @@ from slabot.budget import (
     time_budget_seconds,
     time_to_exhaust,
 )
-from slabot.timefmt import format_duration, format_percent
+from slabot.core.timefmt import format_duration, format_percent
 
 DAY = 86400
 HOUR = 3600

@@ -7,9 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from slabot.budget_notices import band, plain_band
-from slabot.localslack import LocalSlack
-from slabot.sli import Point
+from slabot.alerting.budget_policy import band, plain_band
+from slabot.devtools.localslack import LocalSlack
+from slabot.slo.ingest import Point
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
 from tests.loop import Loop

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slabot.business_time import AlwaysOn, BusinessCalendar, WeeklyHours, parse_hours, target_seconds
+from slabot.core.business_time import AlwaysOn, BusinessCalendar, WeeklyHours, parse_hours, target_seconds
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from slabot.config import Settings
-from slabot.localslack import LocalSlack
-from slabot.runtime import Runtime
-from storage.models import Objective, Service
+from slabot.config.runtime import Runtime
+from slabot.config.settings import Settings
+from slabot.devtools.localslack import LocalSlack
+from storage.models.catalog import Objective, Service
 from tests.driver import SlackDriver
 
 

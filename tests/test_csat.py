@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from slabot import csat
-from slabot.errors import UserError
-from slabot.ids import ActionId, BlockId, CallbackId, InputId
-from slabot.localslack import LocalSlack
+from slabot.config.runtime import Runtime
+from slabot.core.errors import UserError
+from slabot.devtools.localslack import LocalSlack
+from slabot.incidents import satisfaction as csat
 from slabot.render.csat import CsatCommentModal, survey, thanks
-from slabot.runtime import Runtime
-from storage.models import Incident
-from storage.rca_models import CsatRating
+from slabot.render.ids import ActionId, BlockId, CallbackId, InputId
+from storage.models.catalog import Incident
+from storage.models.rca import CsatRating
 from tests.conftest import FakeClock
 from tests.csat_helpers import (
     CHANNEL,

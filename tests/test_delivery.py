@@ -11,12 +11,12 @@ import pytest
 from slack_sdk import WebClient
 from sqlmodel import select
 
-from slabot import outbox
-from slabot.delivery import LEASE, METADATA_EVENT, Deliverer, create_delivery_client
-from slabot.localslack import LocalSlack
+from slabot.config.runtime import Runtime
+from slabot.devtools.localslack import LocalSlack
+from slabot.notify import outbox
+from slabot.notify.delivery import LEASE, METADATA_EVENT, Deliverer, create_delivery_client
 from slabot.render.reply import Reply, section
-from slabot.runtime import Runtime
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models.catalog import OutboxMessage, OutboxStatus
 from tests.conftest import FakeClock
 
 CHANNEL = "C0ALERTS"

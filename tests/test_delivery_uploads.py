@@ -11,12 +11,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from slabot import outbox
-from slabot.delivery import LEASE, Deliverer
-from slabot.localslack import LocalSlack
+from slabot.config.runtime import Runtime
+from slabot.devtools.localslack import LocalSlack
+from slabot.notify import outbox
+from slabot.notify.delivery import LEASE, Deliverer
 from slabot.render.reply import Reply, section
-from slabot.runtime import Runtime
-from storage.models import OutboxFile, OutboxMessage, OutboxStatus
+from storage.models.catalog import OutboxFile, OutboxMessage, OutboxStatus
 from tests.conftest import FakeClock
 from tests.test_delivery import client_for, drain, rows
 

@@ -33,8 +33,10 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from PIL import Image
 
-from slabot.digest import chart_agg, chart_style, charts
-from slabot.digest.chart_data import (
+from slabot.reports.charts import agg as chart_agg
+from slabot.reports.charts import figures as charts
+from slabot.reports.charts import style as chart_style
+from slabot.reports.charts.data import (
     BurnDown,
     IncidentMarker,
     Pareto,
@@ -537,7 +539,7 @@ def test_the_charts_never_import_pyplot() -> None:
     script = (
         "import sys\n"
         "from tests.test_digest_charts import all_figures\n"
-        "from slabot.digest import charts\n"
+        "from slabot.reports.charts import figures as charts\n"
         "for figure in all_figures().values():\n"
         "    charts.to_png(figure)\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"

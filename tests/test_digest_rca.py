@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from slabot.digest import charts
-from slabot.digest.chart_text import pareto_bars
-from slabot.digest.report import DigestReport, build_report
-from slabot.digest.schedule import Week
 from slabot.render.digest import digest_message
+from slabot.reports.charts import figures as charts
+from slabot.reports.charts.text import pareto_bars
+from slabot.reports.schedule import Week
+from slabot.reports.weekly import DigestReport, build_report
 from storage.db import Database
-from storage.models import Incident, IncidentStatus, Service
-from storage.rca_models import CsatRating, FishboneCategory, Rca, RcaStage
+from storage.models.catalog import Incident, IncidentStatus, Service
+from storage.models.rca import CsatRating, FishboneCategory, Rca, RcaStage
 
 UTC_ZONE = ZoneInfo("UTC")
 WEEK = Week(date(2026, 11, 9), UTC_ZONE)

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from slabot import catalog
-from slabot.catalog import ObjectiveSpec
-from slabot.delivery import Deliverer, create_delivery_client
-from slabot.digest.runner import DigestWorker
-from slabot.evaluator import evaluate
-from slabot.sli import Point, event_objective, ingest
-from slabot.windows import WindowSpec
-from storage.digest_models import DigestRun
+from slabot.catalog import services as catalog
+from slabot.catalog.services import ObjectiveSpec
+from slabot.core.windows import WindowSpec
+from slabot.notify.delivery import Deliverer, create_delivery_client
+from slabot.reports.runner import DigestWorker
+from slabot.runtime.evaluation_pass import evaluate
+from slabot.slo.ingest import Point, event_objective, ingest
+from storage.models.reports import DigestRun
 from tests.conftest import FakeClock
 from tests.driver import CHANNEL, SlackDriver
 

@@ -10,10 +10,10 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import select
 
-from slabot.digest.runner import DigestWorker
-from slabot.scheduler import DIGEST_JOB_PREFIX, build_scheduler, sync_digest_jobs
-from storage.digest_models import Digest, DigestRun, DigestService
-from storage.digest_queries import claim_run
+from slabot.reports.runner import DigestWorker
+from slabot.runtime.scheduler import DIGEST_JOB_PREFIX, build_scheduler, sync_digest_jobs
+from storage.models.reports import Digest, DigestRun, DigestService
+from storage.queries.reports import claim_run
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
 from tests.test_digest_report import deliverer_for

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from slabot.digest.schedule import (
+from slabot.core.errors import UserError
+from slabot.reports.schedule import (
     Slot,
     Week,
     last_complete_week,
@@ -17,7 +18,6 @@ from slabot.digest.schedule import (
     parse_zone,
     week_label,
 )
-from slabot.errors import UserError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SHANGHAI = ZoneInfo("Asia/Shanghai")

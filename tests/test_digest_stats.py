@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from slabot.digest.csat_stats import CsatSummary, LowestRating, csat_summary
-from slabot.digest.incident_stats import (
+from slabot.incidents.targets import TimerBook
+from slabot.incidents.timers import DEFAULT_TARGETS
+from slabot.render.digest import format_mean, satisfaction_text
+from slabot.reports.incident_stats import (
     NOT_ANALYSED,
     P90,
     bad_minutes_by,
@@ -21,12 +23,10 @@ from slabot.digest.incident_stats import (
     severity_stats,
     weekly_trend,
 )
-from slabot.digest.schedule import Week
-from slabot.itsm import TimerBook
-from slabot.render.digest import format_mean, satisfaction_text
-from slabot.sla_timers import DEFAULT_TARGETS
-from storage.models import Incident
-from storage.rca_models import CsatRating, FishboneCategory
+from slabot.reports.satisfaction_stats import CsatSummary, LowestRating, csat_summary
+from slabot.reports.schedule import Week
+from storage.models.catalog import Incident
+from storage.models.rca import CsatRating, FishboneCategory
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WEEK = Week(date(2026, 11, 9), BERLIN)  # Mon 9 Nov 00:00 CET = 8 Nov 23:00 UTC

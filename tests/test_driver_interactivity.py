@@ -10,10 +10,10 @@ import pytest
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from slabot.app import InlineExecutor
-from slabot.localslack import LocalSlack
-from slabot.runtime import Runtime
-from slabot.server import create_http_app
+from slabot.config.runtime import Runtime
+from slabot.devtools.localslack import LocalSlack
+from slabot.runtime.http import create_http_app
+from slabot.slack.app import InlineExecutor
 from tests.driver import (
     USER,
     Server,

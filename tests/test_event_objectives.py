@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from slabot import catalog
-from slabot.evaluation import evaluate_all
-from slabot.sli import Point, epoch_minute, event_objective, ingest
-from slabot.windows import WindowSpec
-from storage import sli
+from slabot.alerting.verdicts import evaluate_all
+from slabot.catalog import services as catalog
+from slabot.core.windows import WindowSpec
+from slabot.slo.ingest import Point, epoch_minute, event_objective, ingest
 from storage.db import Database
-from storage.models import ObjectiveSource
+from storage.models.catalog import ObjectiveSource
+from storage.queries import sli
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
 
@@ -242,7 +242,7 @@ def test_custom_rules_with_their_own_lookbacks_are_evaluated(checkout: SlackDriv
 
 
 def test_pruning_old_minutes_keeps_every_window_exact(checkout: SlackDriver, clock: FakeClock) -> None:
-    from slabot.retention import prune
+    from slabot.slo.retention import prune
 
     checkout.command("/sla define checkout api target=99.9 window=30d source=events")
     send(checkout, "checkout/api", minutes_ago(clock, 50 * 1440, 999, 1000))  # 50 days, one bad in 1,000

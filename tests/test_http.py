@@ -12,11 +12,11 @@ import httpx
 import pytest
 from slack_bolt import Ack, App
 
-from slabot.app import create_app, create_web_client
-from slabot.localslack import LocalSlack
-from slabot.runtime import Runtime
-from slabot.server import create_http_app, openapi_document
-from slabot.sli import MAX_POINTS
+from slabot.config.runtime import Runtime
+from slabot.devtools.localslack import LocalSlack
+from slabot.runtime.http import create_http_app, openapi_document
+from slabot.slack.app import create_app, create_web_client
+from slabot.slo.ingest import MAX_POINTS
 from storage.db import Database
 from tests.driver import Server, SlackDriver, command_body, signed_headers
 
@@ -72,7 +72,7 @@ def test_a_command_that_fails_inside_still_answers_200_without_a_trace(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database exploded")
 
-    monkeypatch.setattr("storage.queries.all_services", broken)
+    monkeypatch.setattr("storage.queries.catalog.all_services", broken)
     assert post_command(server, slack, "/sla service list").status_code == 200
     (reply,) = slack.wait_for("response_url")
     assert "Something went wrong on slabot's side (ref " in reply.args["text"]
@@ -115,7 +115,7 @@ def test_unknown_paths_are_404(server: Server) -> None:
 def test_socket_mode_serves_all_but_slack_events_over_http(runtime: Runtime, production_app: App) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from slabot.server import build_frontends
+    from slabot.runtime.http import build_frontends
 
     socket_runtime = replace(runtime, settings=replace(runtime.settings, app_token="xapp-1-test"))
     http_app, handler = build_frontends(socket_runtime, production_app)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from slabot import csat
-from storage.models import Incident
-from storage.rca_models import ActionItem, Rca, RcaStage, RcaWhy
+from slabot.incidents import satisfaction as csat
+from storage.models.catalog import Incident
+from storage.models.rca import ActionItem, Rca, RcaStage, RcaWhy
 from tests.conftest import FakeClock
 from tests.csat_helpers import CHANNEL, OPENER, resolved_incident
 from tests.driver import Answer, SlackDriver

@@ -13,12 +13,12 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from slabot.ingest_api import MAX_BODY_BYTES
-from slabot.runtime import Runtime
-from slabot.server import create_http_app
-from slabot.sli import MAX_POINTS, epoch_minute
+from slabot.config.runtime import Runtime
+from slabot.runtime.http import create_http_app
+from slabot.runtime.ingest_api import MAX_BODY_BYTES
+from slabot.slo.ingest import MAX_POINTS, epoch_minute
 from storage.db import Database
-from storage.models import Objective, SliMinute, SliRollup
+from storage.models.catalog import Objective, SliMinute, SliRollup
 from tests.conftest import FakeClock
 from tests.driver import Server, SlackDriver
 

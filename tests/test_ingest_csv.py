@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-import slabot.ingest_csv as ingest_csv
-from slabot.ingest_csv import CsvImportError, ImportReport, Progress, import_csv
-from slabot.runtime import Runtime
-from slabot.sli import epoch_minute
+import slabot.sources.csv_import as ingest_csv
+from slabot.config.runtime import Runtime
+from slabot.slo.ingest import epoch_minute
+from slabot.sources.csv_import import CsvImportError, ImportReport, Progress, import_csv
 from storage.db import Database
-from storage.models import Objective, Service, SliMinute, SliRollup
+from storage.models.catalog import Objective, Service, SliMinute, SliRollup
 from tests.test_startup import run_bot
 
 HEADER = "service,slo,ts,good,total\n"

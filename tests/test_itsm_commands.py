@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from slabot.itsm import TimerBook, record_breach
-from slabot.localslack import LocalSlack
-from slabot.runtime import Runtime
+from slabot.config.runtime import Runtime
+from slabot.devtools.localslack import LocalSlack
+from slabot.incidents.targets import TimerBook, record_breach
 from storage.db import Database
-from storage.models import (
+from storage.models.catalog import (
     Calendar,
     CalendarDay,
     Incident,

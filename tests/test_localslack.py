@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
 
-from slabot.localslack import LocalSlack, RecordedCall
+from slabot.devtools.localslack import LocalSlack, RecordedCall
 
 BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "*SLO* breached"}}]
 

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from slabot.localslack import LocalSlack
+from slabot.devtools.localslack import LocalSlack
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from slabot.policy import (
+from slabot.core.burn import (
     DEFAULT_RULES,
     LOOKBACKS,
     AlertRule,
@@ -19,7 +19,7 @@ from slabot.policy import (
     parse_rule,
     trend,
 )
-from slabot.timefmt import format_duration
+from slabot.core.timefmt import format_duration
 
 DAY = 86400
 HOUR = 3600

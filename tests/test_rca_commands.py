@@ -9,10 +9,10 @@ from dataclasses import replace
 import pytest
 from sqlmodel import col, select
 
-from slabot.localslack import LocalSlack
-from slabot.rca import service
-from slabot.runtime import Runtime
-from storage.rca_models import Rca, RcaStage, RcaTrigger
+from slabot.config.runtime import Runtime
+from slabot.devtools.localslack import LocalSlack
+from slabot.rca import runs as service
+from storage.models.rca import Rca, RcaStage, RcaTrigger
 from tests.driver import SlackDriver
 from tests.test_rca_conversation import CHANNEL, DANA, bot_said, last_text, resolved_incident, running_5_why
 from tests.threads import People

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from slabot.localslack import LocalSlack
-from slabot.runtime import Runtime
-from slabot.server import create_http_app
-from storage.rca_models import ActionItem, Rca, RcaStage, RcaWhy, SlackEvent
+from slabot.config.runtime import Runtime
+from slabot.devtools.localslack import LocalSlack
+from slabot.runtime.http import create_http_app
+from storage.models.rca import ActionItem, Rca, RcaStage, RcaWhy, SlackEvent
 from tests.conftest import FakeClock
 from tests.driver import Server, SlackDriver
 from tests.threads import People

@@ -14,14 +14,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session
 
-from slabot import catalog, incidents
-from slabot.errors import NotFound, UserError
-from slabot.incidents import NewIncident
-from slabot.rca.export import cell, inline, paragraph, postmortem_markdown
-from slabot.windows import WindowSpec
+from slabot.catalog import services as catalog
+from slabot.core.errors import NotFound, UserError
+from slabot.core.windows import WindowSpec
+from slabot.incidents import lifecycle as incidents
+from slabot.incidents.lifecycle import NewIncident
+from slabot.rca.postmortem import cell, inline, paragraph, postmortem_markdown
 from storage.db import Database
-from storage.models import ObjectiveSource
-from storage.rca_models import ActionItem, CsatRating, Rca, RcaStage, RcaWhy
+from storage.models.catalog import ObjectiveSource
+from storage.models.rca import ActionItem, CsatRating, Rca, RcaStage, RcaWhy
 from tests.conftest import FakeClock
 from tests.test_startup import run_bot
 

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from slabot.core.timefmt import format_percent
+from slabot.core.windows import WindowBounds
 from slabot.rca.impact import POSTMORTEM_SHARE, BudgetImpact, incident_impacts, needs_postmortem
-from slabot.sli import Point, event_objective, ingest
-from slabot.status import statuses
-from slabot.timefmt import format_percent
-from slabot.windows import WindowBounds
-from storage import queries
-from storage.models import Incident, Objective
+from slabot.slo.ingest import Point, event_objective, ingest
+from slabot.slo.status import statuses
+from storage.models.catalog import Incident, Objective
+from storage.queries import catalog as queries
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
 

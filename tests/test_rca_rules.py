@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from slabot.errors import UserError
+from slabot.core.errors import UserError
 from slabot.rca.conversation import ActionDraft, Intent, clean_answer, intent_of, parse_action, question
 
 TODAY = date(2026, 11, 21)

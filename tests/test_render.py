@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import Block
 
 from slabot.render import catalog, incidents
 from slabot.render.reply import MAX_BLOCKS, Reply, error_reply
-from storage.models import Incident, Service
+from storage.models.catalog import Incident, Service
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 

@@ -15,17 +15,17 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 
-from slabot import catalog
-from slabot.catalog import ObjectiveSpec, ServiceFields
-from slabot.delivery import Deliverer, create_delivery_client
-from slabot.localslack import LocalSlack
-from slabot.runtime import Runtime
-from slabot.scheduler import DELIVER_JOB, DIGEST_SYNC_JOB, DIGESTS_JOB, EVALUATE_JOB, build_scheduler
-from slabot.sli import Point, event_objective, ingest
-from slabot.windows import WindowSpec
+from slabot.catalog import services as catalog
+from slabot.catalog.services import ObjectiveSpec, ServiceFields
+from slabot.config.runtime import Runtime
+from slabot.core.windows import WindowSpec
+from slabot.devtools.localslack import LocalSlack
+from slabot.notify.delivery import Deliverer, create_delivery_client
+from slabot.runtime.scheduler import DELIVER_JOB, DIGEST_SYNC_JOB, DIGESTS_JOB, EVALUATE_JOB, build_scheduler
+from slabot.slo.ingest import Point, event_objective, ingest
 from storage.db import Database
-from storage.digest_models import Digest
-from storage.models import ObjectiveSource
+from storage.models.catalog import ObjectiveSource
+from storage.models.reports import Digest
 from tests.conftest import PG_URL, TABLES
 from tests.driver import wait_until_healthy
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from slabot.config import ConfigError, load_settings
-from slabot.localslack import LocalSlack
+from slabot.config.settings import ConfigError, load_settings
+from slabot.devtools.localslack import LocalSlack
 from tests.driver import command_body, signed_headers, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[1]

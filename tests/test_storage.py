@@ -12,10 +12,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import select
 
-from slabot.errors import UserError
-from storage import queries
+from slabot.core.errors import UserError
 from storage.db import Database
-from storage.models import Incident, Objective, Service, SQLModel
+from storage.models.catalog import Incident, Objective, Service, SQLModel
+from storage.queries import catalog as queries
 
 
 def test_migrations_build_exactly_the_models(database: Database) -> None:

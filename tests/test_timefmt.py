@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from slabot.timefmt import (
+from slabot.core.timefmt import (
     floor_minute,
     format_attainment,
     format_duration,

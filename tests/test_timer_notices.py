@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from slabot.localslack import LocalSlack
-from storage.models import SlaBreach
+from slabot.devtools.localslack import LocalSlack
+from storage.models.catalog import SlaBreach
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
 from tests.loop import Loop

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from slabot.windows import WindowBounds, WindowSpec, window_bounds
+from slabot.core.windows import WindowBounds, WindowSpec, window_bounds
 
 DAY = 86400
 HOUR = 3600

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from slabot.localslack import LocalSlack
+from slabot.devtools.localslack import LocalSlack
 from tests.driver import USER, SlackDriver, signed_headers
 
 

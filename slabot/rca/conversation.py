@@ -1,5 +1,5 @@
 """The 5-Why conversation as pure rules: what a thread reply means, which question comes next, and how an
-action item is written. No database and no Slack here; `slabot.rca.service` applies the outcomes."""
+action item is written. No database and no Slack here; `slabot.rca.runs` applies the outcomes."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from slabot.errors import UserError
-from storage.rca_models import MAX_WHYS
+from slabot.core.errors import UserError
+from storage.models.rca import MAX_WHYS
 
 ANSWER_MAX = 1000
 ACTION_TEXT_MAX = 500

@@ -24,8 +24,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from slabot.budget import BadInterval, event_budget, target_from_percent, time_budget_seconds
-from slabot.measurement import (
+from slabot.core.budget import BadInterval, event_budget, target_from_percent, time_budget_seconds
+from slabot.core.windows import WindowBounds, WindowSpec, window_bounds
+from slabot.slo.ingest import EPOCH, epoch_minute
+from slabot.slo.measurement import (
     MinuteRange,
     Span,
     event_counts,
@@ -34,12 +36,10 @@ from slabot.measurement import (
     minute_ranges,
     time_counts,
 )
-from slabot.sli import EPOCH, epoch_minute
-from slabot.status import maintenance_applies, objective_zone
-from slabot.windows import WindowBounds, WindowSpec, window_bounds
-from storage import queries
-from storage.models import Incident, Objective, ObjectiveSource
-from storage.sli import Sums, range_sums
+from slabot.slo.status import maintenance_applies, objective_zone
+from storage.models.catalog import Incident, Objective, ObjectiveSource
+from storage.queries import catalog as queries
+from storage.queries.sli import Sums, range_sums
 
 __all__ = ["POSTMORTEM_SHARE", "BudgetImpact", "incident_impacts", "needs_postmortem"]
 

@@ -9,14 +9,14 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
-from slabot import outbox
-from slabot.errors import UserError
+from slabot.core.errors import UserError
+from slabot.notify import outbox
 from slabot.rca.conversation import question
 from slabot.render import rca as render
 from slabot.render.reply import Reply, user_mention
-from storage.models import Incident, Service
-from storage.rca_models import ActionItem, Rca, RcaStage, RcaWhy
-from storage.rca_queries import whys_of
+from storage.models.catalog import Incident, Service
+from storage.models.rca import ActionItem, Rca, RcaStage, RcaWhy
+from storage.queries.rca import whys_of
 
 
 def lock(session: Session, rca_id: int) -> Rca | None:

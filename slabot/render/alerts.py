@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from slabot.budget import time_to_exhaust
-from slabot.ids import ActionId, BlockId
-from slabot.policy import RuleResult, format_rule
+from slabot.core.budget import time_to_exhaust
+from slabot.core.burn import RuleResult, format_rule
+from slabot.core.timefmt import format_duration, format_percent, format_when
+from slabot.render.ids import ActionId, BlockId
 from slabot.render.reply import Reply, context, escape, fields_only, header, oncall_mention, section, user_mention
 from slabot.render.status import format_amount, format_rate, objective_name
-from slabot.status import ObjectiveStatus
-from slabot.timefmt import format_duration, format_percent, format_when
-from storage.models import Alert, AlertSeverity, Service
+from slabot.slo.status import ObjectiveStatus
+from storage.models.catalog import Alert, AlertSeverity, Service
 
 Snapshot = dict[str, Any]
 SEVERITY_ICON = {AlertSeverity.PAGE: ":rotating_light:", AlertSeverity.TICKET: ":warning:"}

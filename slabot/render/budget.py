@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
-from slabot.policy import LOOKBACKS
+from slabot.core.burn import LOOKBACKS
+from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
 from slabot.render.reply import Reply, context, escape, fields_only, header, section
 from slabot.render.status import STATE_ICON, format_amount, format_rate, left_phrase, objective_name
-from slabot.status import ObjectiveStatus
-from slabot.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
-from storage.models import Budgeting
+from slabot.slo.status import ObjectiveStatus
+from storage.models.catalog import Budgeting
 
 MAX_CONSUMERS = 10
 MAX_MAINTENANCE = 5

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block
 
-from slabot.budget import target_from_percent
-from slabot.catalog import Removal
+from slabot.catalog.services import Removal
+from slabot.core.budget import target_from_percent
+from slabot.core.timefmt import format_target
 from slabot.render.reply import (
     Reply,
     channel_mention,
@@ -19,8 +20,7 @@ from slabot.render.reply import (
     section,
     with_more,
 )
-from slabot.timefmt import format_target
-from storage.models import Objective, Service
+from storage.models.catalog import Objective, Service
 
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+)>$")
 

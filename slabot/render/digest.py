@@ -12,13 +12,13 @@ from fractions import Fraction
 
 from slack_sdk.models.blocks import Block
 
-from slabot.digest.charts import vital_few
-from slabot.digest.csat_stats import CsatSummary
-from slabot.digest.incident_stats import Attainment, BreachLine, ResponseTimes, SeverityStats
-from slabot.digest.report import VERDICT_ORDER, DigestReport, ObjectiveLine, Verdict
+from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
 from slabot.render.reply import Reply, clip, context, divider, escape, header, section, with_more
 from slabot.render.status import format_amount, objective_name
-from slabot.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
+from slabot.reports.charts.figures import vital_few
+from slabot.reports.incident_stats import Attainment, BreachLine, ResponseTimes, SeverityStats
+from slabot.reports.satisfaction_stats import CsatSummary
+from slabot.reports.weekly import VERDICT_ORDER, DigestReport, ObjectiveLine, Verdict
 
 VERDICT_ICON = {
     Verdict.BREACHED: ":red_circle:",

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block
 
-from slabot.digest.schedule import Week
-from slabot.digest.service import DigestInfo
+from slabot.core.timefmt import format_when
 from slabot.render.reply import Reply, channel_mention, context, escape, header, section, with_more
-from slabot.timefmt import format_when
+from slabot.reports.digests import DigestInfo
+from slabot.reports.schedule import Week
 
 
 def _scope(info: DigestInfo) -> str:

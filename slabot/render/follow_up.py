@@ -12,9 +12,9 @@ from slack_sdk.models.blocks import Block
 from slabot.render.csat import one_line, rating_text
 from slabot.render.rca import action_line, current_why
 from slabot.render.reply import MAX_SECTION_TEXT, context, section, user_mention
-from storage.models import Incident, IncidentStatus
-from storage.rca_models import ActionItem, CsatRating, RcaStage
-from storage.rca_queries import RcaRecord
+from storage.models.catalog import Incident, IncidentStatus
+from storage.models.rca import ActionItem, CsatRating, RcaStage
+from storage.queries.rca import RcaRecord
 
 ACTION_ITEMS_ROOM = MAX_SECTION_TEXT - 100  # leaves room for the heading and the "…and N more" line
 

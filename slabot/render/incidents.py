@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from slabot.ids import ActionId, BlockId
+from slabot.core.timefmt import format_duration, format_when
+from slabot.incidents.timers import TimerState
 from slabot.render.follow_up import FollowUp, follow_up_blocks
+from slabot.render.ids import ActionId, BlockId
 from slabot.render.itsm import timers_text
 from slabot.render.reply import (
     Reply,
@@ -23,9 +25,7 @@ from slabot.render.reply import (
     user_mention,
     with_more,
 )
-from slabot.sla_timers import TimerState
-from slabot.timefmt import format_duration, format_when
-from storage.models import Incident, IncidentEvent, IncidentStatus, Service
+from storage.models.catalog import Incident, IncidentEvent, IncidentStatus, Service
 
 STATUS_ICON = {
     IncidentStatus.OPEN: ":rotating_light:",

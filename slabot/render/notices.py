@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from slabot.core.timefmt import format_duration, format_percent, format_when
+from slabot.incidents.timers import TimerState
 from slabot.render.alerts import budget_left, window_phrase
 from slabot.render.reply import Reply, context, escape, oncall_mention, section
 from slabot.render.status import objective_name
-from slabot.sla_timers import TimerState
-from slabot.status import ObjectiveStatus
-from slabot.timefmt import format_duration, format_percent, format_when
-from storage.models import Incident, Service
+from slabot.slo.status import ObjectiveStatus
+from storage.models.catalog import Incident, Service
 
 FREEZE = (
     "*Change freeze:* per the error budget policy, only urgent fixes and security fixes ship until the "

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
-from slabot.budget import max_burn_rate, target_from_percent
-from slabot.policy import DEFAULT_RULES, AlertRule, format_rule
+from slabot.core.budget import max_burn_rate, target_from_percent
+from slabot.core.burn import DEFAULT_RULES, AlertRule, format_rule
+from slabot.core.timefmt import format_when
 from slabot.render.reply import Reply, context, escape, header, section, with_more
 from slabot.render.status import format_rate
-from slabot.timefmt import format_when
-from storage.models import MaintenanceWindow, Objective, Service
+from storage.models.catalog import MaintenanceWindow, Objective, Service
 
 
 def policy_reply(objective: Objective, service: Service, rules: Sequence[AlertRule], window_seconds: int) -> Reply:

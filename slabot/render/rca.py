@@ -9,11 +9,11 @@ from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from slabot.ids import ActionId, BlockId
 from slabot.rca.conversation import ACTION_EXAMPLE
+from slabot.render.ids import ActionId, BlockId
 from slabot.render.reply import Reply, context, escape, header, section, user_mention, with_more
-from storage.models import Incident, Service
-from storage.rca_models import MAX_WHYS, ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaWhy
+from storage.models.catalog import Incident, Service
+from storage.models.rca import MAX_WHYS, ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaWhy
 
 
 def _hint(incident_id: int) -> str:

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
+from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
 from slabot.render.reply import Reply, context, escape, header, section, with_more
-from slabot.status import ObjectiveStatus, State
-from slabot.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
-from storage.models import Budgeting
+from slabot.slo.status import ObjectiveStatus, State
+from storage.models.catalog import Budgeting
 
 STATE_ICON = {
     State.EXHAUSTED: ":red_circle:",

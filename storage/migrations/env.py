@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from storage.models import SQLModel
+from storage.models.catalog import SQLModel
 
 config = context.config
 target_metadata = SQLModel.metadata

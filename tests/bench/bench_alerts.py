@@ -6,7 +6,7 @@ Seeds event-based objectives as bench_engine.py does (every service with a chann
 traffic runs at about 1.4× the budget, so every one of them fires the 3d/6h ticket rule: a bad day), makes
 --burning of them fail outright for their last 10 minutes (pages), then measures:
   1. the evaluation pass alone (evaluate_all: every burn rate and verdict), for reference;
-  2. the first full pass (slabot.evaluator.evaluate): verdicts, opening an alert per burning objective, budget
+  2. the first full pass (evaluation_pass.evaluate): verdicts, opening an alert per burning objective, budget
      notices and SLA timers, all written to the outbox in one transaction;
   3. a steady pass right after (everything already open: nothing new is written);
   4. delivering the outbox to the local Slack (chat.postMessage with metadata), messages per second, and that
@@ -29,15 +29,15 @@ from sqlmodel import col, select
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from slabot.config import Settings  # noqa: E402
-from slabot.delivery import Deliverer, create_delivery_client  # noqa: E402
-from slabot.evaluation import evaluate_all  # noqa: E402
-from slabot.evaluator import evaluate  # noqa: E402
-from slabot.localslack import LocalSlack  # noqa: E402
-from slabot.runtime import Runtime  # noqa: E402
-from slabot.sli import Point, ingest  # noqa: E402
+from slabot.alerting.verdicts import evaluate_all  # noqa: E402
+from slabot.config.runtime import Runtime  # noqa: E402
+from slabot.config.settings import Settings  # noqa: E402
+from slabot.devtools.localslack import LocalSlack  # noqa: E402
+from slabot.notify.delivery import Deliverer, create_delivery_client  # noqa: E402
+from slabot.runtime.evaluation_pass import evaluate  # noqa: E402
+from slabot.slo.ingest import Point, ingest  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.models import Objective  # noqa: E402
+from storage.models.catalog import Objective  # noqa: E402
 from tests.bench.bench_engine import seed  # noqa: E402
 
 

@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from matplotlib.figure import Figure
 
-from slabot.digest import charts
-from slabot.digest.chart_data import (
+from slabot.reports.charts import figures as charts
+from slabot.reports.charts.data import (
     BurnDown,
     IncidentMarker,
     Pareto,

@@ -30,10 +30,10 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from slabot.digest.report import build_report  # noqa: E402
-from slabot.digest.runner import draw_charts  # noqa: E402
-from slabot.digest.schedule import Week, last_complete_week  # noqa: E402
 from slabot.render.digest import digest_message  # noqa: E402
+from slabot.reports.runner import draw_charts  # noqa: E402
+from slabot.reports.schedule import Week, last_complete_week  # noqa: E402
+from slabot.reports.weekly import build_report  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.bench.bench_engine import seed  # noqa: E402
 

@@ -36,14 +36,14 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from slabot.config import Settings  # noqa: E402
-from slabot.evaluation import evaluate_all  # noqa: E402
-from slabot.localslack import LocalSlack  # noqa: E402
-from slabot.policy import LOOKBACKS  # noqa: E402
-from slabot.sli import epoch_minute, minute_start  # noqa: E402
+from slabot.alerting.verdicts import evaluate_all  # noqa: E402
+from slabot.config.settings import Settings  # noqa: E402
+from slabot.core.burn import LOOKBACKS  # noqa: E402
+from slabot.devtools.localslack import LocalSlack  # noqa: E402
+from slabot.slo.ingest import epoch_minute, minute_start  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.models import Objective, Service  # noqa: E402
-from storage.sli import SPANS  # noqa: E402
+from storage.models.catalog import Objective, Service  # noqa: E402
+from storage.queries.sli import SPANS  # noqa: E402
 from tests.driver import command_body, signed_headers, wait_until_healthy  # noqa: E402
 
 SECRET = "bench-secret"

@@ -25,15 +25,15 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from slabot.app import InlineExecutor, create_app, create_web_client
-from slabot.config import Settings
-from slabot.localslack import LocalSlack
-from slabot.rca import service as rca_service
-from slabot.runtime import Runtime
-from slabot.server import create_http_app
+from slabot.config.runtime import Runtime
+from slabot.config.settings import Settings
+from slabot.devtools.localslack import LocalSlack
+from slabot.rca import runs as rca_service
+from slabot.runtime.http import create_http_app
+from slabot.slack.app import InlineExecutor, create_app, create_web_client
 from storage.db import Database
-from storage.models import Incident, Service
-from storage.rca_models import ActionItem, Rca, RcaStage, RcaTrigger, RcaWhy
+from storage.models.catalog import Incident, Service
+from storage.models.rca import ActionItem, Rca, RcaStage, RcaTrigger, RcaWhy
 from tests.driver import Server, command_body, signed_headers
 from tests.threads import event_body
 

@@ -22,13 +22,13 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from slabot.app import InlineExecutor, create_app, create_web_client
-from slabot.config import Settings
-from slabot.localslack import LocalSlack
-from slabot.runtime import Runtime
-from slabot.server import create_http_app
+from slabot.config.runtime import Runtime
+from slabot.config.settings import Settings
+from slabot.devtools.localslack import LocalSlack
+from slabot.runtime.http import create_http_app
+from slabot.slack.app import InlineExecutor, create_app, create_web_client
 from storage.db import Database
-from storage.models import Incident, Objective, Service
+from storage.models.catalog import Incident, Objective, Service
 from tests.driver import Server, command_body, signed_headers
 
 SECRET = "bench-secret"

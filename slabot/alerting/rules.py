@@ -1,0 +1,80 @@
+"""Each objective's alert policy as stored: its burn-rate pairs (the defaults when none are stored) and min events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from sqlmodel import Session, col, delete, select
+
+from slabot.core.budget import percent_from_target, target_from_percent
+from slabot.core.burn import DEFAULT_RULES, AlertRule, check_rule
+from slabot.core.errors import UserError
+from slabot.core.windows import WindowSpec
+from storage.models.catalog import AlertRule as AlertRuleRow
+from storage.models.catalog import Objective
+
+MAX_RULES = 8
+
+
+def rules_for(session: Session, objective: Objective) -> tuple[AlertRule, ...]:
+    rows = session.exec(
+        select(AlertRuleRow).where(AlertRuleRow.objective_id == objective.id).order_by(col(AlertRuleRow.id))
+    ).all()
+    return from_rows(rows)
+
+
+def from_rows(rows: Sequence[AlertRuleRow]) -> tuple[AlertRule, ...]:
+    """The rules stored for one objective, or the defaults when none are."""
+    if not rows:
+        return DEFAULT_RULES
+    return tuple(
+        AlertRule(
+            severity="page" if row.severity == "page" else "ticket",
+            long_seconds=row.long_seconds,
+            short_seconds=row.short_seconds,
+            budget_fraction=Fraction(row.budget_percent) / 100,
+        )
+        for row in rows
+    )
+
+
+def window_seconds(objective: Objective) -> int:
+    """The window length thresholds are derived from (a calendar window's nominal length: 7, 30 or 91 days)."""
+    spec = WindowSpec.parse(objective.window)
+    if spec.kind == "rolling":
+        assert spec.days is not None
+        return spec.days * 86400
+    return {"week": 7, "month": 30, "quarter": 91}[spec.kind] * 86400
+
+
+def set_policy(
+    session: Session, objective: Objective, rules: Sequence[AlertRule] | None, min_events: int | None
+) -> tuple[AlertRule, ...]:
+    """Replace the rules (None keeps them; an empty sequence restores the defaults) and/or min_events."""
+    target = target_from_percent(objective.target_percent)
+    if rules is not None:
+        if len(rules) > MAX_RULES:
+            raise UserError(f"at most {MAX_RULES} rules per objective")
+        for rule in rules:
+            try:
+                check_rule(rule, target, window_seconds(objective))
+            except ValueError as error:
+                raise UserError(str(error)) from None
+        session.exec(delete(AlertRuleRow).where(col(AlertRuleRow.objective_id) == objective.id))
+        assert objective.id is not None
+        for rule in rules:
+            session.add(
+                AlertRuleRow(
+                    objective_id=objective.id,
+                    severity=rule.severity,
+                    long_seconds=rule.long_seconds,
+                    short_seconds=rule.short_seconds,
+                    budget_percent=percent_from_target(rule.budget_fraction),
+                )
+            )
+    if min_events is not None:
+        objective.min_events = min_events
+        session.add(objective)
+    session.flush()
+    return rules_for(session, objective)

@@ -1,0 +1,72 @@
+"""Maintenance windows: spans excluded from a service's objectives (or one objective's), good and bad alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from slabot.catalog.services import get_objective, get_service
+from slabot.core.errors import NotFound, UserError
+from storage.models.catalog import MaintenanceWindow, Objective, Service
+
+LONGEST = timedelta(days=31)
+
+
+@dataclass(frozen=True)
+class NewMaintenance:
+    service_name: str
+    objective_name: str | None
+    starts_at: datetime
+    ends_at: datetime
+    reason: str | None
+
+
+def add(session: Session, new: NewMaintenance, actor: str) -> tuple[MaintenanceWindow, Service, Objective | None]:
+    if new.ends_at <= new.starts_at:
+        raise UserError("end= must be after start=, like start=2026-11-22T02:00 end=2026-11-22T04:00")
+    if new.ends_at - new.starts_at > LONGEST:
+        raise UserError("a maintenance window can last at most 31 days; add several for longer work")
+    objective: Objective | None = None
+    if new.objective_name is None:
+        service = get_service(session, new.service_name)
+    else:
+        objective, service = get_objective(session, new.service_name, new.objective_name)
+    assert service.id is not None
+    window = MaintenanceWindow(
+        service_id=service.id,
+        objective_id=objective.id if objective else None,
+        starts_at=new.starts_at,
+        ends_at=new.ends_at,
+        reason=new.reason,
+        created_by=actor,
+    )
+    session.add(window)
+    session.flush()
+    return window, service, objective
+
+
+def listing(session: Session, service_name: str | None) -> list[tuple[MaintenanceWindow, Service, Objective | None]]:
+    query = (
+        select(MaintenanceWindow, Service, Objective)
+        .join(Service, col(Service.id) == MaintenanceWindow.service_id)
+        .outerjoin(Objective, col(Objective.id) == MaintenanceWindow.objective_id)
+    )
+    if service_name is not None:
+        service = get_service(session, service_name)
+        query = query.where(MaintenanceWindow.service_id == service.id)
+    rows: Sequence[tuple[MaintenanceWindow, Service, Objective | None]] = session.exec(
+        query.order_by(col(MaintenanceWindow.starts_at).desc(), col(MaintenanceWindow.id))
+    ).all()
+    return list(rows)
+
+
+def remove(session: Session, window_id: int) -> MaintenanceWindow:
+    window = session.get(MaintenanceWindow, window_id)
+    if window is None:
+        raise NotFound(f"There is no maintenance window #{window_id}. See /sla maintenance list.")
+    session.delete(window)
+    session.flush()
+    return window

@@ -1,0 +1,109 @@
+"""Customer satisfaction: the person who opened an incident rates its handling from 1 to 5, and may add a
+comment. Only the opener rates, only once the incident is resolved; clicking again changes the rating and
+keeps the comment. The digest sums the ratings up (slabot.reports.satisfaction_stats)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlmodel import Session
+
+from slabot.config.runtime import Runtime
+from slabot.core.errors import UserError
+from slabot.incidents import lifecycle as incidents
+from slabot.render.csat import survey
+from slabot.render.reply import user_mention
+from storage.models.catalog import Incident, IncidentStatus
+from storage.models.rca import CSAT_COMMENT_MAX, CSAT_HIGHEST, CSAT_LOWEST, CsatRating
+
+log = logging.getLogger(__name__)
+
+
+def _opener_of(session: Session, incident_id: int, user_id: str) -> Incident:
+    """The incident, when `user_id` opened it and it is resolved; else the UserError to show."""
+    incident, _ = incidents.get_incident(session, incident_id)
+    if user_id != incident.opened_by:
+        raise UserError(f"Only {user_mention(incident.opened_by)}, who opened incident #{incident_id}, rates it.")
+    if incident.status != IncidentStatus.RESOLVED:
+        raise UserError(f"Incident #{incident_id} is not resolved yet; rate it once it is.")
+    return incident
+
+
+def rate(session: Session, incident_id: int, user_id: str, rating: int, now: datetime) -> CsatRating:
+    """Record (or change) the opener's rating of a resolved incident; a comment given before is kept."""
+    if not CSAT_LOWEST <= rating <= CSAT_HIGHEST:
+        raise UserError(f"Rate from {CSAT_LOWEST} (poorly) to {CSAT_HIGHEST} (very well).")
+    _opener_of(session, incident_id, user_id)
+    row = session.get(CsatRating, incident_id)
+    if row is None:
+        row = CsatRating(incident_id=incident_id, user_id=user_id, rating=rating, rated_at=now)
+    else:
+        row.rating, row.rated_at = rating, now
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _rating_of_opener(session: Session, incident_id: int, user_id: str) -> CsatRating:
+    _opener_of(session, incident_id, user_id)
+    row = session.get(CsatRating, incident_id)
+    if row is None:
+        raise UserError(f"Rate incident #{incident_id} from {CSAT_LOWEST} to {CSAT_HIGHEST} first, then add a comment.")
+    return row
+
+
+def comment_of(session: Session, incident_id: int, user_id: str) -> str | None:
+    """The opener's comment so far (to edit it); a UserError when `user_id` may not comment (yet)."""
+    return _rating_of_opener(session, incident_id, user_id).comment
+
+
+def add_comment(session: Session, incident_id: int, user_id: str, comment: str, now: datetime) -> CsatRating:
+    """Set the comment of the opener's rating (replacing one given before); rated_at becomes `now`, the time
+    the opener last changed their answer."""
+    row = _rating_of_opener(session, incident_id, user_id)
+    text = comment.strip()
+    if not text:
+        raise UserError("Write a few words, or press Cancel.")
+    if len(text) > CSAT_COMMENT_MAX:
+        raise UserError(f"The comment is {len(text)} characters; keep it to {CSAT_COMMENT_MAX}.")
+    row.comment, row.rated_at = text, now
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _failure(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error", "unknown_error"))
+    return str(error)
+
+
+def ask_opener(runtime: Runtime, client: WebClient, incident: Incident) -> None:
+    """Ask the person who opened the resolved incident, seen only by them, to rate its handling: an ephemeral
+    message in the incident's thread, or a direct message when that cannot be posted. Never raises for Slack."""
+    reply = survey(incident)
+    if incident.channel_id is not None:
+        try:
+            client.chat_postEphemeral(
+                channel=incident.channel_id,
+                user=incident.opened_by,
+                thread_ts=incident.thread_ts,
+                **reply.for_message(),
+            )
+            return
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.warning(
+                "the survey of incident %s could not be shown in %s (%s); sending it as a direct message",
+                incident.id,
+                incident.channel_id,
+                _failure(error),
+            )
+    try:
+        client.chat_postMessage(channel=incident.opened_by, **reply.for_message())
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.warning(
+            "the survey of incident %s could not reach %s: %s", incident.id, incident.opened_by, _failure(error)
+        )

@@ -1,0 +1,160 @@
+"""Starting and stopping a 5-Why, picking its category, and the action items it leaves behind.
+
+Starts come from /sla why, the Start 5-Why button on the resolve message, and the budget policy: a resolved
+incident that used more than 20% of an objective's error budget starts one itself (SLABOT_AUTO_RCA=off
+switches that off). One 5-Why runs per incident at a time (a unique column says so, across replicas)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from slabot.config.runtime import Runtime
+from slabot.core.errors import UserError
+from slabot.core.timefmt import format_percent
+from slabot.incidents import lifecycle as incidents
+from slabot.notify.delivery import Deliverer
+from slabot.rca import steps
+from slabot.rca.conversation import question
+from slabot.rca.impact import POSTMORTEM_SHARE, incident_impacts
+from slabot.rca.steps import Move
+from slabot.render import rca as render
+from slabot.render.reply import user_mention
+from storage.models.catalog import Incident, IncidentStatus
+from storage.models.rca import ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaTrigger
+from storage.queries.outbox import insert_ignore
+from storage.queries.rca import running_rca, whys_of
+
+log = logging.getLogger(__name__)
+
+
+def deliver(runtime: Runtime, client: WebClient, keys: Sequence[str]) -> None:
+    """Send the queued replies now; what fails stays in the outbox for the delivery job to retry."""
+    if keys:
+        Deliverer(runtime.db, client, runtime.clock).deliver_due(only_keys=keys)
+
+
+def _already_running(session: Session, rca: Rca) -> UserError:
+    assert rca.id is not None
+    answers = len(whys_of(session, rca.id))
+    return UserError(
+        f"A 5-Why for incident #{rca.incident_id} is already running in its thread "
+        f"({render.why_status(rca, answers)}). "
+        f"Stop it with /sla why {rca.incident_id} cancel."
+    )
+
+
+def start(
+    session: Session, incident_id: int, actor: str, trigger: RcaTrigger, reason: str, now: datetime
+) -> tuple[Incident, list[str]]:
+    """Start a 5-Why in the incident's thread and ask Why 1/5; returns the incident and the replies' keys."""
+    incident, _ = incidents.get_incident(session, incident_id)
+    if incident.status != IncidentStatus.RESOLVED:
+        raise UserError(
+            f"Incident #{incident_id} is not resolved yet; its 5-Why starts once it is "
+            f"(/incident resolve {incident_id})."
+        )
+    if incident.channel_id is None or incident.thread_ts is None:
+        raise UserError(
+            f"Incident #{incident_id} has no thread in Slack to talk in (it was never announced in a channel). "
+            "Give its service a channel with /sla service edit, then open incidents there."
+        )
+    running = running_rca(session, incident_id)
+    if running is not None:
+        raise _already_running(session, running)
+    values = {
+        "incident_id": incident_id,
+        "running_incident_id": incident_id,
+        "stage": RcaStage.WHYS.value,
+        "trigger": trigger.value,
+        "channel_id": incident.channel_id,
+        "thread_ts": incident.thread_ts,
+        "started_by": actor,
+        "started_at": now,
+        "version": 0,
+    }
+    inserted = insert_ignore(session, Rca, values)
+    rca = running_rca(session, incident_id)
+    if not inserted and rca is not None:  # another start won the race
+        raise _already_running(session, rca)
+    assert rca is not None
+    move = Move(session, rca, now)
+    move.post(render.started(incident, reason, question(1, incident.title, None)), "ask1")
+    return incident, move.keys
+
+
+def start_by_person(runtime: Runtime, client: WebClient, incident_id: int, actor: str, trigger: RcaTrigger) -> Incident:
+    with runtime.db.session() as session:
+        incident, keys = start(
+            session, incident_id, actor, trigger, f"{user_mention(actor)} started it.", runtime.now()
+        )
+    deliver(runtime, client, keys)
+    return incident
+
+
+def start_if_costly(runtime: Runtime, client: WebClient, incident: Incident) -> None:
+    """After a resolve: start a 5-Why when the incident used more than 20% of an objective's error budget."""
+    if not runtime.settings.auto_rca or incident.id is None:
+        return
+    now = runtime.now()
+    with runtime.db.session() as session:
+        impacts = incident_impacts(session, incident, runtime.settings.timezone, now)
+        costly = [i for i in impacts if i.consumed is not None and i.consumed > POSTMORTEM_SHARE]
+        if not costly or running_rca(session, incident.id) is not None:
+            return
+        worst = max(costly, key=lambda impact: impact.consumed or 0)
+        service = incidents.get_incident(session, incident.id)[1]
+        reason = (
+            f"it used {format_percent(worst.consumed)} of {service.name}/{worst.objective.name}'s error budget, "
+            f"more than the {format_percent(POSTMORTEM_SHARE, 0)} that calls for a postmortem. "
+            "Let's find the root cause."
+        )
+        try:
+            _, keys = start(session, incident.id, incident.resolved_by or "", RcaTrigger.AUTO, reason, now)
+        except UserError as error:
+            log.info("no automatic 5-Why for incident %s: %s", incident.id, error.message)
+            return
+    deliver(runtime, client, keys)
+
+
+def cancel(session: Session, incident_id: int, actor: str, now: datetime) -> list[str]:
+    incidents.get_incident(session, incident_id)
+    running = running_rca(session, incident_id)
+    rca = steps.lock(session, running.id) if running is not None and running.id is not None else None
+    if rca is None:
+        raise UserError(f"No 5-Why is running for incident #{incident_id}. Start one with /sla why {incident_id}.")
+    move = Move(session, rca, now)
+    steps.cancel(move, actor)
+    return move.keys
+
+
+def choose_category(session: Session, rca_id: int, category: FishboneCategory, now: datetime) -> list[str]:
+    """A category button: record it and show it on the wrap-up message (it can be changed until `done`)."""
+    rca = steps.lock(session, rca_id)
+    if rca is None:
+        found = session.get(Rca, rca_id)
+        which = f" of incident #{found.incident_id}" if found else ""
+        raise UserError(f"This 5-Why{which} is no longer running; its result is in /incident show.")
+    steps.require_wrap_up(rca)
+    move = Move(session, rca, now)
+    rca.category = category.value
+    move.save()
+    move.edit_wrap_up(move.wrap_up(move.whys()).reply())
+    return move.keys
+
+
+def close_action(session: Session, action_id: int, actor: str, now: datetime) -> ActionItem:
+    item = session.get(ActionItem, action_id)
+    if item is None:
+        raise UserError(f"There is no action item #{action_id}. See /sla actions.")
+    if item.status == ActionItemStatus.DONE:
+        raise UserError(f"Action item #{action_id} was already closed by {user_mention(item.done_by or '')}.")
+    item.status = ActionItemStatus.DONE.value
+    item.done_by = actor
+    item.done_at = now
+    session.add(item)
+    return item

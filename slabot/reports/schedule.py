@@ -1,0 +1,154 @@
+"""When a digest runs and which week it reports: weekdays, local times, ISO weeks and cron triggers.
+
+A digest fires on a weekday at a local time in its zone (APScheduler's CronTrigger, which follows DST) and
+reports the last complete ISO week (Monday 00:00 to Monday 00:00 local) before it fires. Pure: no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.cron import CronTrigger
+
+from slabot.core.errors import UserError
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+_WEEK = re.compile(r"([0-9]{4})-?W([0-9]{1,2})", re.IGNORECASE)
+DEFAULT_WEEKDAY = 0
+DEFAULT_AT_MINUTE = 9 * 60
+
+
+def parse_weekday(text: str) -> int:
+    """mon … sun (or the full name), as 0 … 6."""
+    word = text.strip().lower()
+    if word in WEEKDAYS:
+        return WEEKDAYS.index(word)
+    if word in _FULL_DAYS:
+        return _FULL_DAYS.index(word)
+    raise UserError(f"day= must be a weekday: mon, tue, wed, thu, fri, sat or sun (got '{text}')")
+
+
+def parse_time_of_day(text: str) -> int:
+    """HH:MM on a 24-hour clock, as minutes after midnight."""
+    match = _TIME.fullmatch(text.strip())
+    if match is None:
+        raise UserError(f"time= must be a time of day on a 24-hour clock, like 09:00 or 17:30 (got '{text}')")
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def parse_zone(text: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(text.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError(f"tz= must be a time zone like Europe/Berlin, Asia/Shanghai or UTC (got '{text}')") from None
+
+
+def format_time_of_day(at_minute: int) -> str:
+    return f"{at_minute // 60:02d}:{at_minute % 60:02d}"
+
+
+def week_start_of(moment: datetime, zone: ZoneInfo) -> date:
+    """The Monday of the ISO week `moment` falls in, in `zone`."""
+    local = moment.astimezone(zone).date()
+    return local - timedelta(days=local.weekday())
+
+
+def last_complete_week(moment: datetime, zone: ZoneInfo) -> date:
+    """The Monday of the last ISO week that ended at or before `moment` (local to `zone`)."""
+    return week_start_of(moment, zone) - timedelta(days=7)
+
+
+def parse_week(text: str, now: datetime, zone: ZoneInfo) -> date:
+    """An ISO week like 2026-W46, as its Monday; it must have ended already."""
+    match = _WEEK.fullmatch(text.strip())
+    example = f"week={week_label(last_complete_week(now, zone))}"
+    if match is None:
+        raise UserError(f"week= must be an ISO week like {example[5:]} (got '{text}')")
+    year, number = int(match.group(1)), int(match.group(2))
+    try:
+        monday = date.fromisocalendar(year, number, 1)
+    except ValueError:
+        raise UserError(f"{year} has no week {number}: ISO weeks run from W01 to W52 or W53") from None
+    if monday > last_complete_week(now, zone):
+        raise UserError(f"{week_label(monday)} has not ended yet: the last complete week is {example[5:]}")
+    return monday
+
+
+def week_label(monday: date) -> str:
+    year, number, _ = monday.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+@dataclass(frozen=True)
+class Week:
+    """An ISO week in a zone: [start, end) as UTC instants (167 to 169 hours across a DST change)."""
+
+    monday: date
+    zone: ZoneInfo
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.monday, time(), self.zone).astimezone(UTC)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.monday + timedelta(days=7), time(), self.zone).astimezone(UTC)
+
+    @property
+    def label(self) -> str:
+        return week_label(self.monday)
+
+    @property
+    def period(self) -> str:
+        """ "2026-W46 (9–15 Nov 2026)", "2026-W49 (30 Nov – 6 Dec 2026)", "2026-W53 (28 Dec 2026 – 3 Jan 2027)" """
+        first, last = self.monday, self.monday + timedelta(days=6)
+        if first.year != last.year:
+            span = f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+        elif first.month != last.month:
+            span = f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
+        else:
+            span = f"{first.day}–{last.day} {last:%b %Y}"
+        return f"{self.label} ({span})"
+
+    def previous(self, weeks: int = 1) -> Week:
+        return Week(self.monday - timedelta(days=7 * weeks), self.zone)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where and when a digest fires."""
+
+    weekday: int
+    at_minute: int
+    zone: ZoneInfo
+
+    def trigger(self) -> CronTrigger:
+        return CronTrigger(
+            day_of_week=WEEKDAYS[self.weekday],
+            hour=self.at_minute // 60,
+            minute=self.at_minute % 60,
+            timezone=self.zone,
+        )
+
+    def describe(self) -> str:
+        return f"{_FULL_DAYS[self.weekday].capitalize()}s at {format_time_of_day(self.at_minute)} {self.zone.key}"
+
+    def next_run(self, now: datetime) -> datetime:
+        fire = self.trigger().get_next_fire_time(None, now)
+        assert fire is not None  # a weekly cron trigger always has a next time
+        return fire.astimezone(UTC)
+
+    def missed_runs(self, now: datetime, since: datetime) -> list[datetime]:
+        """Fire times in [since, now], oldest first (UTC)."""
+        trigger = self.trigger()
+        fires: list[datetime] = []
+        fire = trigger.get_next_fire_time(None, since)
+        while fire is not None and fire <= now:
+            fires.append(fire.astimezone(UTC))
+            fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+        return fires

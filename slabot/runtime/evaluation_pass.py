@@ -1,0 +1,50 @@
+"""The evaluation pass the scheduler runs: every objective's burn-rate alerts, error budget notices and
+incident SLA timers, written to the outbox in one transaction, then delivered.
+
+Only one pass runs at a time across replicas (a Postgres advisory lock; with SQLite, one process); a
+replica that finds the lock taken skips its turn. The outbox keys make even a double pass harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from slabot.alerting import alerts as alerting
+from slabot.alerting import budget_policy as budget_notices
+from slabot.alerting.verdicts import evaluate_all
+from slabot.config.runtime import Runtime
+from slabot.incidents import breaches as timer_notices
+from slabot.notify.delivery import Deliverer, DeliveryReport
+
+log = logging.getLogger(__name__)
+LOCK_NAME = "slabot.evaluate"
+
+
+@dataclass(frozen=True)
+class PassReport:
+    ran: bool
+    objectives: int = 0
+    seconds: float = 0.0
+
+
+def evaluate(runtime: Runtime) -> PassReport:
+    """One pass, if no other replica is running one."""
+    with runtime.db.exclusive(LOCK_NAME) as mine:
+        if not mine:
+            log.debug("another replica is evaluating; skipping this turn")
+            return PassReport(ran=False)
+        started = time.perf_counter()
+        now, zone = runtime.now(), runtime.settings.timezone
+        with runtime.db.session() as session:
+            evaluations = evaluate_all(session, now, zone)
+            alerting.apply(session, evaluations, now, zone)
+            budget_notices.apply(session, [evaluation.status for evaluation in evaluations], now)
+            timer_notices.apply(session, now, zone)
+        return PassReport(ran=True, objectives=len(evaluations), seconds=time.perf_counter() - started)
+
+
+def evaluate_and_deliver(runtime: Runtime, deliverer: Deliverer) -> tuple[PassReport, DeliveryReport]:
+    report = evaluate(runtime)
+    return report, deliverer.deliver_due()

@@ -1,0 +1,90 @@
+"""Event counts for event-based objectives: what a point means, the checks it must pass, and storing it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+
+from sqlmodel import Session
+
+from slabot.catalog.services import get_objective
+from slabot.core.errors import NotFound, UserError
+from storage.models.catalog import Objective, ObjectiveSource
+from storage.queries import sli
+
+MAX_POINTS = 10_000
+FUTURE_TOLERANCE = timedelta(minutes=5)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Point:
+    """Counts for the minute that contains ts: sending the same minute again replaces it."""
+
+    ts: datetime
+    good: int
+    total: int
+
+
+def epoch_minute(moment: datetime) -> int:
+    return int((moment - EPOCH).total_seconds() // 60)
+
+
+def minute_start(minute: int) -> datetime:
+    return EPOCH + timedelta(minutes=minute)
+
+
+def event_objective(session: Session, service_name: str, objective_name: str) -> Objective:
+    """The objective points are sent to; it must exist and measure events."""
+    try:
+        objective, service = get_objective(session, service_name, objective_name)
+    except UserError as error:
+        raise NotFound(error.message) from None
+    if objective.source != ObjectiveSource.EVENTS:
+        raise UserError(
+            f"{service.name}/{objective.name} is measured from incidents, not events; "
+            f"define an objective with source=events to send counts"
+        )
+    return objective
+
+
+def check_points(points: Sequence[Point], now: datetime) -> None:
+    """Every point must have whole counts with 0 <= good <= total and a time no later than now + 5 minutes."""
+    if len(points) > MAX_POINTS:
+        raise UserError(f"at most {MAX_POINTS} points per request, not {len(points)}: split the batch")
+    for index, point in enumerate(points):
+        if point.good < 0 or point.total < 0:
+            raise UserError(f"points[{index}]: counts cannot be negative")
+        if point.good > point.total:
+            raise UserError(f"points[{index}]: good ({point.good}) is more than total ({point.total})")
+        if point.ts > now + FUTURE_TOLERANCE:
+            raise UserError(f"points[{index}]: ts {point.ts.isoformat()} is more than 5 minutes in the future")
+
+
+def slice_target(objective: Objective) -> Fraction:
+    """A minute is a good slice when its ratio meets this (the slice target, or the objective's target)."""
+    percent = objective.slice_target_percent if objective.slice_target_percent is not None else objective.target_percent
+    return Fraction(percent) / 100
+
+
+def is_good_slice(good: int, total: int, target: Fraction) -> bool:
+    """good / total >= target, in integers."""
+    return total > 0 and good * target.denominator >= total * target.numerator
+
+
+def ingest(session: Session, objective: Objective, points: Sequence[Point], now: datetime) -> int:
+    """Store the points (the last one wins for a minute sent twice); returns how many minutes were stored."""
+    check_points(points, now)
+    assert objective.id is not None
+    target = slice_target(objective)
+    latest = {epoch_minute(point.ts): point for point in points}
+    minutes = [
+        sli.MinuteCounts(minute, p.good, p.total, int(is_good_slice(p.good, p.total, target)))
+        for minute, p in sorted(latest.items())
+    ]
+    if minutes:
+        sli.lock_objective(session, objective.id)
+        sli.write_minutes(session, objective.id, minutes)
+    return len(minutes)

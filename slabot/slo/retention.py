@@ -1,0 +1,36 @@
+"""How long raw minute counts are kept: the retention setting, but never less than a window still needs.
+
+Rollups (15-minute and daily sums) are kept; only per-minute rows go. Windows read minutes at their edges,
+so minutes are kept from one day before the earliest window start of any event-based objective.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from slabot.core.windows import WindowSpec, window_bounds
+from slabot.slo.ingest import epoch_minute
+from slabot.slo.status import objective_zone
+from storage.models.catalog import Objective, ObjectiveSource
+from storage.queries import sli
+
+MARGIN = timedelta(days=1)
+
+
+def prune_cutoff(session: Session, now: datetime, retention_days: int, zone: ZoneInfo) -> datetime:
+    """The moment before which minute rows may go."""
+    cutoff = now - timedelta(days=retention_days)
+    objectives = session.exec(select(Objective).where(col(Objective.source) == ObjectiveSource.EVENTS)).all()
+    for objective in objectives:
+        bounds = window_bounds(WindowSpec.parse(objective.window), now, objective_zone(objective, zone))
+        cutoff = min(cutoff, bounds.start - MARGIN)
+    return cutoff
+
+
+def prune(session: Session, now: datetime, retention_days: int, zone: ZoneInfo) -> tuple[datetime, int]:
+    """Delete minute rows no window needs and older than the retention; returns (cutoff, rows deleted)."""
+    cutoff = prune_cutoff(session, now, retention_days, zone)
+    return cutoff, sli.prune_minutes(session, epoch_minute(cutoff))

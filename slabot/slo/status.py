@@ -1,0 +1,166 @@
+"""Where each objective stands now: window, budget, attainment, burn rates, forecast and state.
+
+`statuses` gathers what the objectives measured with a handful of queries (incidents, maintenance, one
+range-sum pass over the event counts) and hands it to the pure functions in measurement and policy.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from slabot.core.budget import BudgetReport, event_budget_report, target_from_percent, time_budget_report
+from slabot.core.burn import Forecast, forecast, trend
+from slabot.core.windows import WindowBounds, WindowSpec, window_bounds
+from slabot.slo.measurement import Consumer, Measurement, Span, event_ranges, measure_events, measure_incidents
+from storage.models.catalog import MaintenanceWindow, Objective, ObjectiveSource, Service
+from storage.queries import catalog as queries
+from storage.queries.sli import range_sums
+
+# Less than this share of the budget left, and the objective is "at risk".
+AT_RISK_BELOW = Fraction(1, 4)
+
+
+class State(StrEnum):
+    HEALTHY = "healthy"
+    AT_RISK = "at risk"
+    EXHAUSTED = "exhausted"
+    NO_DATA = "no data"
+
+
+@dataclass(frozen=True)
+class ObjectiveStatus:
+    objective: Objective
+    service: Service
+    target: Fraction
+    bounds: WindowBounds
+    measurement: Measurement
+    report: BudgetReport
+    forecast: Forecast
+    maintenance: tuple[MaintenanceWindow, ...]
+
+    @property
+    def state(self) -> State:
+        return classify(self.report)
+
+    @property
+    def trend(self) -> str:
+        return trend(self.forecast)
+
+    @property
+    def time_based(self) -> bool:
+        return self.objective.source == ObjectiveSource.INCIDENTS
+
+    @property
+    def consumers(self) -> tuple[Consumer, ...]:
+        return self.measurement.consumers
+
+
+def classify(report: BudgetReport) -> State:
+    if report.attainment is None:
+        return State.NO_DATA
+    if report.left <= 0:
+        return State.EXHAUSTED
+    if report.left_fraction is not None and report.left_fraction < AT_RISK_BELOW:
+        return State.AT_RISK
+    return State.HEALTHY
+
+
+def objective_zone(objective: Objective, default: ZoneInfo) -> ZoneInfo:
+    return ZoneInfo(objective.timezone) if objective.timezone else default
+
+
+def _report(objective: Objective, target: Fraction, measured: Measurement) -> BudgetReport:
+    window = measured.window
+    if objective.source == ObjectiveSource.INCIDENTS:
+        if measured.window_valid_total <= 0:  # the whole window is excluded
+            return event_budget_report(target, 0, 0)
+        return time_budget_report(target, measured.window_valid_total, window.valid, window.bad)
+    valid = int(window.valid)
+    return event_budget_report(target, valid - int(window.bad), valid)
+
+
+def maintenance_applies(window: MaintenanceWindow, objective: Objective) -> bool:
+    return window.service_id == objective.service_id and window.objective_id in (None, objective.id)
+
+
+def _status(
+    objective: Objective,
+    service: Service,
+    bounds: WindowBounds,
+    measured: Measurement,
+    maintenance: Sequence[MaintenanceWindow],
+) -> ObjectiveStatus:
+    target = target_from_percent(objective.target_percent)
+    report = _report(objective, target, measured)
+    outlook = forecast(
+        measured.lookbacks,
+        measured.window,
+        target=target,
+        window_seconds=bounds.length_seconds,
+        left_fraction=report.left_fraction if report.attainment is not None else None,
+        remaining_seconds=int((bounds.end - bounds.now).total_seconds()),
+        calendar=WindowSpec.parse(objective.window).is_calendar,
+    )
+    return ObjectiveStatus(objective, service, target, bounds, measured, report, outlook, tuple(maintenance))
+
+
+def statuses(
+    session: Session,
+    now: datetime,
+    zone: ZoneInfo,
+    pairs: Sequence[tuple[Objective, Service]],
+    extra_lookbacks: Mapping[int, Iterable[int]] | None = None,
+    *,
+    span: WindowBounds | None = None,
+) -> list[ObjectiveStatus]:
+    """Status of each (objective, service) pair, in the order given.
+
+    extra_lookbacks: per objective id, lookbacks (seconds) beyond the standard ones, for custom alert rules.
+    span: measure every objective over these bounds instead of its own window (a digest's week).
+    """
+    if not pairs:
+        return []
+    extra = [tuple(sorted((extra_lookbacks or {}).get(o.id or 0, ()))) for o, _ in pairs]
+    if span is not None:
+        bounds = [span] * len(pairs)
+    else:
+        bounds = [window_bounds(WindowSpec.parse(o.window), now, objective_zone(o, zone)) for o, _ in pairs]
+    earliest = min(b.start for b in bounds)
+    latest = max(b.end for b in bounds)
+    service_ids = sorted({o.service_id for o, _ in pairs})
+    windows = queries.maintenance_overlapping(session, service_ids, earliest, latest)
+    maintenance = [[w for w in windows if maintenance_applies(w, o)] for o, _ in pairs]
+    spans: list[list[Span]] = [[(w.starts_at, w.ends_at) for w in mine] for mine in maintenance]
+
+    measured: dict[int, Measurement] = {}
+    incident_rows = [i for i, (o, _) in enumerate(pairs) if o.source == ObjectiveSource.INCIDENTS]
+    if incident_rows:
+        incidents = queries.incidents_overlapping(
+            session, sorted({pairs[i][0].service_id for i in incident_rows}), earliest, now
+        )
+        for i in incident_rows:
+            mine = [incident for incident in incidents if incident.service_id == pairs[i][0].service_id]
+            measured[i] = measure_incidents(mine, bounds[i], spans[i], extra[i])
+    # Objectives needing the same minute ranges share one pass over the counts.
+    groups: dict[tuple[tuple[int, int], ...], list[int]] = defaultdict(list)
+    for i, (objective, _) in enumerate(pairs):
+        if objective.source == ObjectiveSource.EVENTS:
+            groups[tuple(event_ranges(bounds[i], spans[i], extra[i]))].append(i)
+    for ranges, rows in groups.items():
+        sums = range_sums(session, [pairs[i][0].id or 0 for i in rows], ranges)
+        for i in rows:
+            objective_id = pairs[i][0].id or 0
+            own = {span_range: per[objective_id] for span_range, per in sums.items() if objective_id in per}
+            measured[i] = measure_events(own, bounds[i], spans[i], pairs[i][0].budgeting, extra[i])
+    return [
+        _status(objective, service, bounds[i], measured[i], maintenance[i])
+        for i, (objective, service) in enumerate(pairs)
+    ]

@@ -1,0 +1,79 @@
+"""Queries of the outbox table: insert once per key, claim due rows, record the outcome of each attempt."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, SQLModel, col, select
+
+from storage.models.catalog import OutboxFile, OutboxMessage, OutboxStatus
+
+UNDELIVERED = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+
+
+def insert_ignore(session: Session, table: type[SQLModel], values: Mapping[str, Any]) -> bool:
+    """INSERT the row unless its key is taken (ON CONFLICT DO NOTHING); True when this call inserted it."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    sa_table = table.__table__  # type: ignore[attr-defined]
+    statement = insert(sa_table).values(**values).on_conflict_do_nothing().returning(*sa_table.primary_key.columns)
+    return session.execute(statement).first() is not None
+
+
+def supersede_pending_updates(session: Session, target_key: str) -> None:
+    """Edits of one message not sent yet are replaced by a newer edit."""
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.target_key) == target_key)
+        .where(col(OutboxMessage.status) == OutboxStatus.PENDING.value)
+        .values(status=OutboxStatus.SUPERSEDED.value)
+    )
+
+
+def undelivered(session: Session, limit: int) -> Sequence[OutboxMessage]:
+    """Rows still to send (pending, or claimed by a sender that may have died), oldest first."""
+    query = (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.status).in_(UNDELIVERED))
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+    return session.exec(query).all()
+
+
+def by_keys(session: Session, keys: Sequence[str]) -> dict[str, OutboxMessage]:
+    if not keys:
+        return {}
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.key).in_(keys))).all()
+    return {row.key: row for row in rows}
+
+
+def file_of(session: Session, key: str) -> OutboxFile | None:
+    """The file an upload row shares (its bytes included); None if there is none."""
+    return session.get(OutboxFile, key)
+
+
+def claim(session: Session, row_id: int, now: datetime, stale_before: datetime) -> bool:
+    """Take a due row for sending; False when another sender has it (or it is not due)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == row_id)
+        .where(
+            or_(
+                (col(OutboxMessage.status) == OutboxStatus.PENDING.value) & (col(OutboxMessage.next_attempt_at) <= now),
+                (col(OutboxMessage.status) == OutboxStatus.SENDING.value)
+                & (col(OutboxMessage.claimed_at) < stale_before),
+            )
+        )
+        .values(status=OutboxStatus.SENDING.value, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def finish(session: Session, row_id: int, **values: Any) -> None:
+    """Record an attempt's outcome on a row this sender claimed."""
+    session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values))

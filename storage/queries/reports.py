@@ -1,0 +1,103 @@
+"""Queries of the weekly digest: schedules and their services, runs (claimed once), and a week's breaches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from storage.models.catalog import Incident, Service, SlaBreach
+from storage.models.reports import Digest, DigestRun, DigestRunStatus, DigestService
+
+
+def digests(session: Session) -> list[Digest]:
+    return list(session.exec(select(Digest).order_by(col(Digest.id))).all())
+
+
+def digest_by_channel(session: Session, channel_id: str) -> Digest | None:
+    return session.exec(select(Digest).where(Digest.channel_id == channel_id)).first()
+
+
+def digest_services(session: Session, digest_ids: Sequence[int]) -> dict[int, list[Service]]:
+    """The services each digest is limited to (none listed: every service), by name."""
+    found: dict[int, list[Service]] = {digest_id: [] for digest_id in digest_ids}
+    if not digest_ids:
+        return found
+    query = (
+        select(DigestService.digest_id, Service)
+        .join(Service, col(Service.id) == DigestService.service_id)
+        .where(col(DigestService.digest_id).in_(digest_ids))
+        .order_by(col(Service.name))
+    )
+    for digest_id, service in session.exec(query).all():
+        found[digest_id].append(service)
+    return found
+
+
+def services_by_ids(session: Session, service_ids: Sequence[int]) -> list[Service]:
+    if not service_ids:
+        return []
+    query = select(Service).where(col(Service.id).in_(service_ids)).order_by(col(Service.name))
+    return list(session.exec(query).all())
+
+
+def _claimable(stale_before: datetime) -> Any:
+    """Waiting for a worker, or held by one for so long that it may have died."""
+    return or_(
+        col(DigestRun.status) == DigestRunStatus.PENDING.value,
+        (col(DigestRun.status) == DigestRunStatus.RENDERING.value) & (col(DigestRun.claimed_at) < stale_before),
+    )
+
+
+def runs_to_render(session: Session, stale_before: datetime, limit: int) -> list[DigestRun]:
+    """Runs waiting for a worker, and runs whose worker has held them too long (it may have died)."""
+    query = select(DigestRun).where(_claimable(stale_before)).order_by(col(DigestRun.id)).limit(limit)
+    return list(session.exec(query).all())
+
+
+def claim_run(session: Session, run_id: int, now: datetime, stale_before: datetime) -> bool:
+    """Take a run for rendering; False when another worker has it or it is done."""
+    result = session.execute(
+        update(DigestRun)
+        .where(col(DigestRun.id) == run_id)
+        .where(_claimable(stale_before))
+        .values(status=DigestRunStatus.RENDERING.value, claimed_at=now, attempts=DigestRun.attempts + 1)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def finish_run(session: Session, run_id: int, held_since: datetime, **values: Any) -> bool:
+    """Record the outcome of a run this worker still holds (claimed at held_since); False if it lost it."""
+    result = session.execute(
+        update(DigestRun)
+        .where(col(DigestRun.id) == run_id)
+        .where(col(DigestRun.status) == DigestRunStatus.RENDERING.value)
+        .where(col(DigestRun.claimed_at) == held_since)
+        .values(**values)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def runs_of_keys(session: Session, once_keys: Sequence[str]) -> dict[str, DigestRun]:
+    if not once_keys:
+        return {}
+    rows = session.exec(select(DigestRun).where(col(DigestRun.once_key).in_(once_keys))).all()
+    return {row.once_key: row for row in rows}
+
+
+def breaches_due(
+    session: Session, service_ids: Sequence[int] | None, start: datetime, end: datetime
+) -> list[tuple[SlaBreach, Incident, str]]:
+    """Targets missed in [start, end) (by when they fell due), with the incident and its service's name."""
+    query = (
+        select(SlaBreach, Incident, Service.name)
+        .join(Incident, col(Incident.id) == SlaBreach.incident_id)
+        .join(Service, col(Service.id) == Incident.service_id)
+        .where(SlaBreach.due_at >= start, SlaBreach.due_at < end)
+    )
+    if service_ids is not None:
+        query = query.where(col(Incident.service_id).in_(service_ids))
+    return [(breach, incident, name) for breach, incident, name in session.exec(query).all()]
