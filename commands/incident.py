@@ -19,8 +19,9 @@ from slabot.render import incidents as render
 from slabot.render import itsm as render_itsm
 from slabot.render.follow_up import FollowUp
 from slabot.render.reply import Reply
-from storage.models.catalog import Incident, Service
-from storage.queries import catalog as queries
+from storage.models.catalog import Service
+from storage.models.incidents import Incident
+from storage.queries import incidents as incident_queries
 from storage.queries import rca as rca_queries
 
 INCIDENT = CommandGroup("/incident", "Incidents")
@@ -135,7 +136,7 @@ def list_(ctx: CommandContext, text: str) -> Reply:
         raise UserError("Say open or all, like: /incident list all")
     which = parse_choice(args.words[0], "the list", ("open", "all")) if args.words else "open"
     with ctx.runtime.db.session() as session:
-        rows = queries.incidents_with_services(session, only_unresolved=which == "open", limit=LIST_LIMIT)
+        rows = incident_queries.incidents_with_services(session, only_unresolved=which == "open", limit=LIST_LIMIT)
     return render.incident_list(rows, ctx.now(), ctx.runtime.settings.timezone, which == "open")
 
 
@@ -146,7 +147,7 @@ def show(ctx: CommandContext, text: str) -> Reply:
     now, zone = ctx.now(), ctx.runtime.settings.timezone
     with ctx.runtime.db.session() as session:
         incident, service = incidents.get_incident(session, incident_id)
-        timeline = queries.incident_timeline(session, incident_id)
+        timeline = incident_queries.incident_timeline(session, incident_id)
         timers = TimerBook.load(session, zone).timers(incident, timeline, now)
         follow_up = FollowUp(
             rca_queries.latest_rca(session, incident_id),

@@ -15,7 +15,7 @@ from slabot.incidents.lifecycle import SEVERITIES
 from slabot.incidents.timers import BUILTIN_BUSINESS
 from slabot.render import itsm as render
 from slabot.render.reply import Reply
-from storage.models.catalog import CalendarDayKind
+from storage.models.incidents import CalendarDayKind
 
 CALENDAR = CommandGroup("/sla calendar", "Business calendars")
 _OPTION = re.compile(r"^([a-z_]+)=(.*)$", re.DOTALL)

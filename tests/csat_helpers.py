@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import select
 
 from slabot.devtools.localslack import RecordedCall
-from storage.models.rca import CsatRating
+from storage.models.incidents import CsatRating
 from tests.driver import Clicked, SlackDriver, block_actions_payload
 
 OPENER = "U0BOB"

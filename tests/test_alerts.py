@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from slabot.devtools.localslack import LocalSlack
 from slabot.render.ids import ActionId, BlockId
-from storage.models.catalog import Alert, AlertSilence, Incident
+from storage.models.alerting import Alert, AlertSilence
+from storage.models.incidents import Incident
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
 from tests.loop import Loop

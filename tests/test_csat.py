@@ -16,8 +16,7 @@ from slabot.devtools.localslack import LocalSlack
 from slabot.incidents import satisfaction as csat
 from slabot.render.csat import CsatCommentModal, survey, thanks
 from slabot.render.ids import ActionId, BlockId, CallbackId, InputId
-from storage.models.catalog import Incident
-from storage.models.rca import CsatRating
+from storage.models.incidents import CsatRating, Incident
 from tests.conftest import FakeClock
 from tests.csat_helpers import (
     CHANNEL,

@@ -16,7 +16,7 @@ from slabot.devtools.localslack import LocalSlack
 from slabot.notify import outbox
 from slabot.notify.delivery import LEASE, METADATA_EVENT, Deliverer, create_delivery_client
 from slabot.render.reply import Reply, section
-from storage.models.catalog import OutboxMessage, OutboxStatus
+from storage.models.outbox import OutboxMessage, OutboxStatus
 from tests.conftest import FakeClock
 
 CHANNEL = "C0ALERTS"

@@ -16,7 +16,7 @@ from slabot.devtools.localslack import LocalSlack
 from slabot.notify import outbox
 from slabot.notify.delivery import LEASE, Deliverer
 from slabot.render.reply import Reply, section
-from storage.models.catalog import OutboxFile, OutboxMessage, OutboxStatus
+from storage.models.outbox import OutboxFile, OutboxMessage, OutboxStatus
 from tests.conftest import FakeClock
 from tests.test_delivery import client_for, drain, rows
 

@@ -20,8 +20,9 @@ from slabot.reports.charts.text import pareto_bars
 from slabot.reports.schedule import Week
 from slabot.reports.weekly import DigestReport, build_report
 from storage.db import Database
-from storage.models.catalog import Incident, IncidentStatus, Service
-from storage.models.rca import CsatRating, FishboneCategory, Rca, RcaStage
+from storage.models.catalog import Service
+from storage.models.incidents import CsatRating, Incident, IncidentStatus
+from storage.models.rca import FishboneCategory, Rca, RcaStage
 
 UTC_ZONE = ZoneInfo("UTC")
 WEEK = Week(date(2026, 11, 9), UTC_ZONE)

@@ -25,8 +25,8 @@ from slabot.reports.incident_stats import (
 )
 from slabot.reports.satisfaction_stats import CsatSummary, LowestRating, csat_summary
 from slabot.reports.schedule import Week
-from storage.models.catalog import Incident
-from storage.models.rca import CsatRating, FishboneCategory
+from storage.models.incidents import CsatRating, Incident
+from storage.models.rca import FishboneCategory
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WEEK = Week(date(2026, 11, 9), BERLIN)  # Mon 9 Nov 00:00 CET = 8 Nov 23:00 UTC

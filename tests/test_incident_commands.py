@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from storage.models.catalog import Incident, IncidentEvent
+from storage.models.incidents import Incident, IncidentEvent
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from slabot.incidents import satisfaction as csat
-from storage.models.catalog import Incident
+from storage.models.incidents import Incident
 from storage.models.rca import ActionItem, Rca, RcaStage, RcaWhy
 from tests.conftest import FakeClock
 from tests.csat_helpers import CHANNEL, OPENER, resolved_incident

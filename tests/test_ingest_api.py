@@ -18,7 +18,8 @@ from slabot.runtime.http import create_http_app
 from slabot.runtime.ingest_api import MAX_BODY_BYTES
 from slabot.slo.ingest import MAX_POINTS, epoch_minute
 from storage.db import Database
-from storage.models.catalog import Objective, SliMinute, SliRollup
+from storage.models.catalog import Objective
+from storage.models.slo import SliMinute, SliRollup
 from tests.conftest import FakeClock
 from tests.driver import Server, SlackDriver
 

@@ -17,7 +17,8 @@ from slabot.config.runtime import Runtime
 from slabot.slo.ingest import epoch_minute
 from slabot.sources.csv_import import CsvImportError, ImportReport, Progress, import_csv
 from storage.db import Database
-from storage.models.catalog import Objective, Service, SliMinute, SliRollup
+from storage.models.catalog import Objective, Service
+from storage.models.slo import SliMinute, SliRollup
 from tests.test_startup import run_bot
 
 HEADER = "service,slo,ts,good,total\n"

@@ -15,12 +15,12 @@ from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack
 from slabot.incidents.targets import TimerBook, record_breach
 from storage.db import Database
-from storage.models.catalog import (
+from storage.models.catalog import Service
+from storage.models.incidents import (
     Calendar,
     CalendarDay,
     Incident,
     IncidentEvent,
-    Service,
     SeverityTarget,
     SlaBreach,
     SlaTimerKind,

@@ -12,7 +12,8 @@ from sqlmodel import col, select
 from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack
 from slabot.runtime.http import create_http_app
-from storage.models.rca import ActionItem, Rca, RcaStage, RcaWhy, SlackEvent
+from storage.models.rca import ActionItem, Rca, RcaStage, RcaWhy
+from storage.models.slack_events import SlackEvent
 from tests.conftest import FakeClock
 from tests.driver import Server, SlackDriver
 from tests.threads import People

@@ -22,7 +22,8 @@ from slabot.incidents.lifecycle import NewIncident
 from slabot.rca.postmortem import cell, inline, paragraph, postmortem_markdown
 from storage.db import Database
 from storage.models.catalog import ObjectiveSource
-from storage.models.rca import ActionItem, CsatRating, Rca, RcaStage, RcaWhy
+from storage.models.incidents import CsatRating
+from storage.models.rca import ActionItem, Rca, RcaStage, RcaWhy
 from tests.conftest import FakeClock
 from tests.test_startup import run_bot
 

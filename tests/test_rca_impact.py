@@ -15,7 +15,8 @@ from slabot.core.windows import WindowBounds
 from slabot.rca.impact import POSTMORTEM_SHARE, BudgetImpact, incident_impacts, needs_postmortem
 from slabot.slo.ingest import Point, event_objective, ingest
 from slabot.slo.status import statuses
-from storage.models.catalog import Incident, Objective
+from storage.models.catalog import Objective
+from storage.models.incidents import Incident
 from storage.queries import catalog as queries
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver

@@ -11,7 +11,8 @@ from slack_sdk.models.blocks import Block
 
 from slabot.render import catalog, incidents
 from slabot.render.reply import MAX_BLOCKS, Reply, error_reply
-from storage.models.catalog import Incident, Service
+from storage.models.catalog import Service
+from storage.models.incidents import Incident
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 

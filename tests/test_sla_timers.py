@@ -10,7 +10,7 @@ import pytest
 
 from slabot.core.business_time import AlwaysOn, BusinessCalendar, parse_hours, target_seconds
 from slabot.incidents.timers import DEFAULT_TARGETS, TargetSpec, builtin_calendar, pauses_from, timer_state
-from storage.models.catalog import IncidentEvent, IncidentEventKind, SlaTimerKind
+from storage.models.incidents import IncidentEvent, IncidentEventKind, SlaTimerKind
 
 UTC_ZONE = ZoneInfo("UTC")
 ALWAYS = AlwaysOn(UTC_ZONE)

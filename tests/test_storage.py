@@ -10,12 +10,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from slabot.core.errors import UserError
 from storage.db import Database
-from storage.models.catalog import Incident, Objective, Service, SQLModel
+from storage.models.catalog import Objective, Service
+from storage.models.incidents import Incident
 from storage.queries import catalog as queries
+from storage.queries import incidents as incident_queries
 
 
 def test_migrations_build_exactly_the_models(database: Database) -> None:
@@ -106,7 +108,7 @@ def test_overlap_query_finds_exactly_the_incidents_touching_the_window(database:
                 )
             )
     with database.session() as session:
-        found = queries.incidents_overlapping(session, [service.id], start, end)
+        found = incident_queries.incidents_overlapping(session, [service.id], start, end)
     assert [i.title for i in found] == ["straddles_start", "inside", "ongoing"]
 
 

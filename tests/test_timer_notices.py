@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from slabot.devtools.localslack import LocalSlack
-from storage.models.catalog import SlaBreach
+from storage.models.incidents import SlaBreach
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
 from tests.loop import Loop

@@ -16,7 +16,8 @@ from slabot.core.errors import UserError
 from slabot.incidents.lifecycle import NewIncident
 from slabot.render.alerts import Snapshot
 from slabot.render.reply import user_mention
-from storage.models.catalog import Alert, AlertSeverity, AlertSilence, Objective, Service
+from storage.models.alerting import Alert, AlertSeverity, AlertSilence
+from storage.models.catalog import Objective, Service
 
 SILENCE_HOURS = (1, 4)
 

@@ -22,7 +22,8 @@ from slabot.alerting.verdicts import Evaluation
 from slabot.core.burn import RuleResult, format_rule
 from slabot.notify import outbox
 from slabot.render import alerts as render
-from storage.models.catalog import Alert, AlertSeverity, AlertSilence, Service
+from storage.models.alerting import Alert, AlertSeverity, AlertSilence
+from storage.models.catalog import Service
 
 RESOLVE_AFTER = timedelta(minutes=5)
 
@@ -104,7 +105,7 @@ def _open(
     alert = Alert(
         objective_id=objective_id or 0,
         open_objective_id=objective_id,
-        severity=_severity(pingable).value,
+        severity=_severity(pingable),
         rules=_rules(firing),
         snapshot=json.dumps(render.snapshot(status, firing, now)),
         opened_at=now,
@@ -140,7 +141,7 @@ def _still_firing(
     alert.rules = rules
     alert.snapshot = json.dumps(render.snapshot(status, firing, now))
     if escalated:
-        alert.severity = AlertSeverity.PAGE.value
+        alert.severity = AlertSeverity.PAGE
     if status.service.channel_id is None or alert.id is None:
         return
     publish(session, alert, status.service, zone, now, silenced)

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from slabot.notify import outbox
 from slabot.render import notices as render
 from slabot.slo.status import ObjectiveStatus
-from storage.models.catalog import BudgetLevel
+from storage.models.alerting import BudgetLevel
 
 RECOVERY_MARGIN = Fraction(2, 100)
 

@@ -11,7 +11,8 @@ from slabot.core.budget import percent_from_target, target_from_percent
 from slabot.core.burn import DEFAULT_RULES, AlertRule, check_rule
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec
-from storage.models.catalog import AlertRule as AlertRuleRow
+from storage.models.alerting import AlertRule as AlertRuleRow
+from storage.models.alerting import AlertSeverity
 from storage.models.catalog import Objective
 
 MAX_RULES = 8
@@ -67,7 +68,7 @@ def set_policy(
             session.add(
                 AlertRuleRow(
                     objective_id=objective.id,
-                    severity=rule.severity,
+                    severity=AlertSeverity(rule.severity),
                     long_seconds=rule.long_seconds,
                     short_seconds=rule.short_seconds,
                     budget_percent=percent_from_target(rule.budget_fraction),

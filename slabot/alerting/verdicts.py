@@ -15,6 +15,7 @@ from sqlmodel import Session
 from slabot.alerting.rules import from_rows
 from slabot.core.burn import AlertRule, RuleResult, evaluate_rules
 from slabot.slo.status import ObjectiveStatus, statuses
+from storage.queries import alerting as alert_queries
 from storage.queries import catalog as queries
 
 
@@ -49,7 +50,7 @@ def alert_verdicts(status: ObjectiveStatus, rules: Sequence[AlertRule]) -> tuple
 def evaluate_all(session: Session, now: datetime, zone: ZoneInfo) -> list[Evaluation]:
     """Every objective of every service, with its alert verdicts."""
     pairs = queries.objectives_with_services(session)
-    stored = queries.alert_rules_by_objective(session)
+    stored = alert_queries.alert_rules_by_objective(session)
     rules = {objective.id or 0: from_rows(stored.get(objective.id or 0, [])) for objective, _ in pairs}
     lookbacks = {
         key: {s for rule in mine for s in (rule.long_seconds, rule.short_seconds)} for key, mine in rules.items()

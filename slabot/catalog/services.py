@@ -158,13 +158,13 @@ def define_objective(session: Session, service_name: str, spec: ObjectiveSpec, a
     objective = Objective(
         service_id=service.id,
         name=spec.name,
-        kind=spec.kind.value,
+        kind=spec.kind,
         target_percent=spec.target_percent,
         window=str(spec.window),
-        source=spec.source.value,
+        source=spec.source,
         description=spec.description,
         timezone=spec.timezone,
-        budgeting=spec.budgeting.value,
+        budgeting=spec.budgeting,
         slice_target_percent=spec.slice_target_percent,
         created_by=actor,
     )

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from slabot.incidents.targets import TimerBook, record_breach
 from slabot.notify import outbox
 from slabot.render import notices as render
-from storage.queries.timers import incidents_for_timers, timelines
+from storage.queries.incidents import incidents_for_timers, timelines
 
 # Resolved incidents are looked at for this long, so a breach the pass did not see running is still stored.
 RESOLVED_LOOKBACK = timedelta(days=2)

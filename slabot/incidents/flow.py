@@ -7,15 +7,17 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from slabot.config.runtime import Runtime
 from slabot.incidents import lifecycle as incidents
-from slabot.incidents import satisfaction as csat
 from slabot.incidents.lifecycle import NewIncident
 from slabot.notify.announce import post
 from slabot.rca import runs as rca
 from slabot.render import incidents as render
-from storage.models.catalog import Incident, Service
+from slabot.render.csat import survey
+from storage.models.catalog import Service
+from storage.models.incidents import Incident
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +44,42 @@ def open_and_announce(
 def after_resolve(runtime: Runtime, client: WebClient, incident: Incident, actor: str) -> None:
     """Ask the opener to rate the handling; start a 5-Why when the incident cost too much budget. Neither
     may spoil the resolve: a failure is logged."""
-    for step, work in (("satisfaction survey", csat.ask_opener), ("automatic 5-Why", rca.start_if_costly)):
+    for step, work in (("satisfaction survey", ask_opener), ("automatic 5-Why", rca.start_if_costly)):
         try:
             work(runtime, client, incident)
         except Exception:
             log.exception("after resolving incident %s: the %s failed", incident.id, step)
+
+
+def _failure(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error", "unknown_error"))
+    return str(error)
+
+
+def ask_opener(runtime: Runtime, client: WebClient, incident: Incident) -> None:
+    """Ask the person who opened the resolved incident, seen only by them, to rate its handling: an ephemeral
+    message in the incident's thread, or a direct message when that cannot be posted. Never raises for Slack."""
+    reply = survey(incident)
+    if incident.channel_id is not None:
+        try:
+            client.chat_postEphemeral(
+                channel=incident.channel_id,
+                user=incident.opened_by,
+                thread_ts=incident.thread_ts,
+                **reply.for_message(),
+            )
+            return
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.warning(
+                "the survey of incident %s could not be shown in %s (%s); sending it as a direct message",
+                incident.id,
+                incident.channel_id,
+                _failure(error),
+            )
+    try:
+        client.chat_postMessage(channel=incident.opened_by, **reply.for_message())
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.warning(
+            "the survey of incident %s could not reach %s: %s", incident.id, incident.opened_by, _failure(error)
+        )

@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from slabot.catalog.services import get_service
 from slabot.core.errors import UserError
-from storage.models.catalog import Incident, IncidentEvent, IncidentEventKind, IncidentStatus, Service
-from storage.queries import catalog as queries
+from storage.models.catalog import Service
+from storage.models.incidents import Incident, IncidentEvent, IncidentEventKind, IncidentStatus
+from storage.queries import incidents as incident_queries
 
 SEVERITIES = (1, 2, 3, 4)
 TITLE_MAX = 300
@@ -29,7 +30,7 @@ class NewIncident:
 
 
 def get_incident(session: Session, incident_id: int) -> tuple[Incident, Service]:
-    found = queries.incident_with_service(session, incident_id)
+    found = incident_queries.incident_with_service(session, incident_id)
     if found is None:
         raise UserError(f"There is no incident #{incident_id}. See /incident list all.")
     return found
@@ -37,7 +38,7 @@ def get_incident(session: Session, incident_id: int) -> tuple[Incident, Service]
 
 def _record(session: Session, incident: Incident, kind: IncidentEventKind, at: datetime, actor: str) -> None:
     assert incident.id is not None
-    session.add(IncidentEvent(incident_id=incident.id, kind=kind.value, at=at, actor=actor))
+    session.add(IncidentEvent(incident_id=incident.id, kind=kind, at=at, actor=actor))
 
 
 def open_incident(session: Session, new: NewIncident, actor: str, now: datetime) -> tuple[Incident, Service]:
@@ -70,7 +71,7 @@ def acknowledge(session: Session, incident_id: int, actor: str, now: datetime) -
         raise UserError(f"Incident #{incident_id} is already resolved.")
     if incident.status == IncidentStatus.ACKNOWLEDGED:
         raise UserError(f"Incident #{incident_id} was already acknowledged by <@{incident.acknowledged_by}>.")
-    incident.status = IncidentStatus.ACKNOWLEDGED.value
+    incident.status = IncidentStatus.ACKNOWLEDGED
     incident.acknowledged_at = max(now, incident.started_at)
     incident.acknowledged_by = actor
     session.add(incident)
@@ -95,7 +96,7 @@ def resolve(
         incident.acknowledged_at = at
         incident.acknowledged_by = incident.acknowledged_by or actor
         _record(session, incident, IncidentEventKind.ACKNOWLEDGED, at, actor)
-    incident.status = IncidentStatus.RESOLVED.value
+    incident.status = IncidentStatus.RESOLVED
     incident.paused_at = None  # resolving ends a pause (the timers close it at the RESOLVED event)
     incident.resolved_at = at
     incident.resolved_by = actor

@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from slabot.core.errors import UserError
 from slabot.incidents.lifecycle import get_incident
-from storage.models.catalog import Incident, IncidentEvent, IncidentEventKind, IncidentStatus, Service
+from storage.models.catalog import Service
+from storage.models.incidents import Incident, IncidentEvent, IncidentEventKind, IncidentStatus
 
 REASON_MAX = 500
 
@@ -21,7 +22,7 @@ def _record(
     session: Session, incident: Incident, kind: IncidentEventKind, at: datetime, actor: str, detail: str | None
 ) -> None:
     assert incident.id is not None
-    session.add(IncidentEvent(incident_id=incident.id, kind=kind.value, at=at, actor=actor, detail=detail))
+    session.add(IncidentEvent(incident_id=incident.id, kind=kind, at=at, actor=actor, detail=detail))
 
 
 def pause(

@@ -7,19 +7,17 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import Session
 
-from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
 from slabot.incidents import lifecycle as incidents
-from slabot.render.csat import survey
 from slabot.render.reply import user_mention
-from storage.models.catalog import Incident, IncidentStatus
-from storage.models.rca import CSAT_COMMENT_MAX, CSAT_HIGHEST, CSAT_LOWEST, CsatRating
+from storage.models.incidents import CsatRating, Incident, IncidentStatus
 
 log = logging.getLogger(__name__)
+# The rating scale and the longest comment, shared by the survey, its buttons and the digest.
+CSAT_LOWEST, CSAT_HIGHEST = 1, 5
+CSAT_COMMENT_MAX = 1000
 
 
 def _opener_of(session: Session, incident_id: int, user_id: str) -> Incident:
@@ -73,37 +71,3 @@ def add_comment(session: Session, incident_id: int, user_id: str, comment: str, 
     session.add(row)
     session.flush()
     return row
-
-
-def _failure(error: Exception) -> str:
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error", "unknown_error"))
-    return str(error)
-
-
-def ask_opener(runtime: Runtime, client: WebClient, incident: Incident) -> None:
-    """Ask the person who opened the resolved incident, seen only by them, to rate its handling: an ephemeral
-    message in the incident's thread, or a direct message when that cannot be posted. Never raises for Slack."""
-    reply = survey(incident)
-    if incident.channel_id is not None:
-        try:
-            client.chat_postEphemeral(
-                channel=incident.channel_id,
-                user=incident.opened_by,
-                thread_ts=incident.thread_ts,
-                **reply.for_message(),
-            )
-            return
-        except (SlackApiError, SlackClientError, OSError) as error:
-            log.warning(
-                "the survey of incident %s could not be shown in %s (%s); sending it as a direct message",
-                incident.id,
-                incident.channel_id,
-                _failure(error),
-            )
-    try:
-        client.chat_postMessage(channel=incident.opened_by, **reply.for_message())
-    except (SlackApiError, SlackClientError, OSError) as error:
-        log.warning(
-            "the survey of incident %s could not reach %s: %s", incident.id, incident.opened_by, _failure(error)
-        )

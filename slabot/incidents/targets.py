@@ -32,7 +32,7 @@ from slabot.incidents.timers import (
     pauses_from,
     timer_state,
 )
-from storage.models.catalog import (
+from storage.models.incidents import (
     Calendar,
     CalendarDay,
     CalendarDayKind,
@@ -42,7 +42,7 @@ from storage.models.catalog import (
     SlaBreach,
     SlaTimerKind,
 )
-from storage.queries.outbox import insert_ignore
+from storage.queries.rows import insert_ignore
 
 TEXT_MAX = 32
 HOURS_MAX = 300
@@ -186,8 +186,8 @@ def calendar_day(
     row = session.get(CalendarDay, (calendar.id, day))
     previous = row.kind if row is not None else None
     if row is None:
-        row = CalendarDay(calendar_id=calendar.id, day=day, kind=kind.value, created_by=actor)
-    row.kind, row.created_by = kind.value, actor
+        row = CalendarDay(calendar_id=calendar.id, day=day, kind=kind, created_by=actor)
+    row.kind, row.created_by = kind, actor
     session.add(row)
     session.flush()
     return calendar, row, previous

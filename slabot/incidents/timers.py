@@ -15,7 +15,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from slabot.core.business_time import AlwaysOn, BusinessCalendar, WorkCalendar, parse_hours
-from storage.models.catalog import IncidentEvent, IncidentEventKind, SlaTimerKind
+from storage.models.incidents import IncidentEvent, IncidentEventKind, SlaTimerKind
 
 __all__ = [
     "ALWAYS_ON",

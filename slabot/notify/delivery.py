@@ -35,7 +35,7 @@ from slabot.config.settings import Settings
 from slabot.notify.outbox import blocks_of
 from slabot.notify.uploads import PERMANENT_UPLOAD_ERRORS, file_named, may_have_shared, shared_file_id
 from storage.db import Database
-from storage.models.catalog import OutboxAction, OutboxFile, OutboxMessage, OutboxStatus
+from storage.models.outbox import OutboxAction, OutboxFile, OutboxMessage, OutboxStatus
 from storage.queries import outbox as queries
 
 log = logging.getLogger(__name__)

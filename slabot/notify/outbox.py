@@ -15,8 +15,9 @@ from typing import Protocol
 from sqlmodel import Session
 
 from slabot.render.reply import MAX_FALLBACK_TEXT, Reply, clip
-from storage.models.catalog import OutboxAction, OutboxFile, OutboxMessage, OutboxStatus
-from storage.queries.outbox import insert_ignore, supersede_pending_updates
+from storage.models.outbox import OutboxAction, OutboxFile, OutboxMessage, OutboxStatus
+from storage.queries.outbox import supersede_pending_updates
+from storage.queries.rows import insert_ignore
 
 KEY_MAX = 200
 FILENAME_MAX = 200

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from slabot.core.errors import UserError
-from storage.models.rca import MAX_WHYS
 
+MAX_WHYS = 5  # questions a 5-Why asks at most
 ANSWER_MAX = 1000
 ACTION_TEXT_MAX = 500
 ACTION_EXAMPLE = "action: add a replica lag alarm owner=@dana due=2026-12-01"

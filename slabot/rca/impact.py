@@ -37,7 +37,8 @@ from slabot.slo.measurement import (
     time_counts,
 )
 from slabot.slo.status import maintenance_applies, objective_zone
-from storage.models.catalog import Incident, Objective, ObjectiveSource
+from storage.models.catalog import Objective, ObjectiveSource
+from storage.models.incidents import Incident
 from storage.queries import catalog as queries
 from storage.queries.sli import Sums, range_sums
 

@@ -23,10 +23,13 @@ from slabot.core.budget import exact_seconds, target_from_percent
 from slabot.core.errors import NotFound, UserError
 from slabot.core.timefmt import format_duration, format_percent, format_target, format_when
 from slabot.incidents.lifecycle import get_incident
+from slabot.rca.conversation import MAX_WHYS
 from slabot.rca.impact import POSTMORTEM_SHARE, BudgetImpact, incident_impacts, needs_postmortem
-from storage.models.catalog import Budgeting, Incident, Service
-from storage.models.rca import MAX_WHYS, ActionItem, ActionItemStatus
-from storage.queries import catalog as queries
+from slabot.render.rca import category_label  # moves with the Markdown to render/
+from storage.models.catalog import Budgeting, Service
+from storage.models.incidents import Incident
+from storage.models.rca import ActionItem, ActionItemStatus
+from storage.queries import incidents as incident_queries
 from storage.queries.rca import RcaRecord, action_items_of, csat_of, latest_rca
 
 __all__ = ["cell", "default_output", "inline", "paragraph", "postmortem_markdown", "run_export", "user"]
@@ -96,7 +99,7 @@ def _summary(incident: Incident, service: Service, zone: ZoneInfo, now: datetime
     to_resolve = _since(incident.started_at, incident.resolved_at)
     if to_resolve is None:
         to_resolve = f"ongoing ({format_duration(exact_seconds(max(now - incident.started_at, timedelta(0))))} so far)"
-    status = incident.status
+    status: str = incident.status.value
     if incident.paused_at is not None:
         status += f" (paused since {format_when(incident.paused_at, zone)})"
     return [
@@ -121,7 +124,7 @@ def _timeline(
     session: Session, incident_id: int, record: RcaRecord | None, items: list[ActionItem], zone: ZoneInfo
 ) -> list[str]:
     entries: list[tuple[datetime, int, str, str, str]] = []
-    for event in queries.incident_timeline(session, incident_id):
+    for event in incident_queries.incident_timeline(session, incident_id):
         entries.append((event.at, 0, event.kind, user(event.actor), cell(event.detail or "")))
     if record is not None:
         rca = record.rca
@@ -207,7 +210,7 @@ def _root_cause(record: RcaRecord | None) -> list[str]:
     lines = ["## Root cause", ""]
     if record is None or record.root_cause is None:
         return [*lines, "Not found yet."]
-    category = record.category.label if record.category is not None else "not classified"
+    category = category_label(record.category) if record.category is not None else "not classified"
     return [*lines, paragraph(record.root_cause), "", f"Category (fishbone): {category}"]
 
 
@@ -218,7 +221,7 @@ def _action_items(items: list[ActionItem], zone: ZoneInfo, now: datetime) -> lis
     today = now.astimezone(zone).date()
     rows = []
     for item in items:
-        status = item.status
+        status: str = item.status.value
         if item.status == ActionItemStatus.OPEN and item.due < today:
             status += " (overdue)"
         elif item.done_at is not None:

@@ -24,10 +24,10 @@ from slabot.rca.impact import POSTMORTEM_SHARE, incident_impacts
 from slabot.rca.steps import Move
 from slabot.render import rca as render
 from slabot.render.reply import user_mention
-from storage.models.catalog import Incident, IncidentStatus
+from storage.models.incidents import Incident, IncidentStatus
 from storage.models.rca import ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaTrigger
-from storage.queries.outbox import insert_ignore
 from storage.queries.rca import running_rca, whys_of
+from storage.queries.rows import insert_ignore
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def choose_category(session: Session, rca_id: int, category: FishboneCategory, n
         raise UserError(f"This 5-Why{which} is no longer running; its result is in /incident show.")
     steps.require_wrap_up(rca)
     move = Move(session, rca, now)
-    rca.category = category.value
+    rca.category = category
     move.save()
     move.edit_wrap_up(move.wrap_up(move.whys()).reply())
     return move.keys
@@ -153,7 +153,7 @@ def close_action(session: Session, action_id: int, actor: str, now: datetime) ->
         raise UserError(f"There is no action item #{action_id}. See /sla actions.")
     if item.status == ActionItemStatus.DONE:
         raise UserError(f"Action item #{action_id} was already closed by {user_mention(item.done_by or '')}.")
-    item.status = ActionItemStatus.DONE.value
+    item.status = ActionItemStatus.DONE
     item.done_by = actor
     item.done_at = now
     session.add(item)

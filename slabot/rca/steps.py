@@ -14,7 +14,8 @@ from slabot.notify import outbox
 from slabot.rca.conversation import question
 from slabot.render import rca as render
 from slabot.render.reply import Reply, user_mention
-from storage.models.catalog import Incident, Service
+from storage.models.catalog import Service
+from storage.models.incidents import Incident
 from storage.models.rca import ActionItem, Rca, RcaStage, RcaWhy
 from storage.queries.rca import whys_of
 
@@ -89,7 +90,7 @@ def ask_next(move: Move, whys: list[RcaWhy], note: str | None = None) -> None:
 
 def enter_wrap_up(move: Move, whys: list[RcaWhy]) -> None:
     """The whys are over: the last answer is the root cause; ask for the category and action items."""
-    move.rca.stage = RcaStage.WRAP_UP.value
+    move.rca.stage = RcaStage.WRAP_UP
     move.rca.wrap_up_key = move.post(move.wrap_up(whys).reply(), "wrap-up")
     move.save()
 
@@ -100,7 +101,7 @@ def undo_last_answer(move: Move, whys: list[RcaWhy]) -> None:
         move.edit_wrap_up(
             render.note(":leftwards_arrow_with_hook: Back to the whys; this step comes again after them.")
         )
-        move.rca.stage = RcaStage.WHYS.value
+        move.rca.stage = RcaStage.WHYS
         move.rca.wrap_up_key = None
         move.save()
     if not whys:
@@ -112,7 +113,7 @@ def undo_last_answer(move: Move, whys: list[RcaWhy]) -> None:
 
 
 def stop(move: Move, stage: RcaStage, actor: str) -> None:
-    move.rca.stage = stage.value
+    move.rca.stage = stage
     move.rca.running_incident_id = None
     move.rca.finished_at = move.now
     move.rca.finished_by = actor

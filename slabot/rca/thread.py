@@ -13,12 +13,13 @@ from sqlmodel import Session, col, select
 
 from slabot.core.errors import UserError
 from slabot.rca import steps
-from slabot.rca.conversation import Intent, clean_answer, intent_of, parse_action, question
+from slabot.rca.conversation import MAX_WHYS, Intent, clean_answer, intent_of, parse_action, question
 from slabot.rca.steps import Move
 from slabot.render import rca as render
-from storage.models.rca import MAX_WHYS, ActionItem, RcaStage, RcaWhy, SlackEvent
-from storage.queries.outbox import insert_ignore
+from storage.models.rca import ActionItem, RcaStage, RcaWhy
+from storage.models.slack_events import SlackEvent
 from storage.queries.rca import running_in_thread
+from storage.queries.rows import insert_ignore
 
 # Message subtypes that are a person writing in the thread; every other subtype (joins, deletions, bots) is not.
 _HUMAN_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "message_changed"})

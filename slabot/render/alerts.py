@@ -18,7 +18,8 @@ from slabot.render.ids import ActionId, BlockId
 from slabot.render.reply import Reply, context, escape, fields_only, header, oncall_mention, section, user_mention
 from slabot.render.status import format_amount, format_rate, objective_name
 from slabot.slo.status import ObjectiveStatus
-from storage.models.catalog import Alert, AlertSeverity, Service
+from storage.models.alerting import Alert, AlertSeverity
+from storage.models.catalog import Service
 
 Snapshot = dict[str, Any]
 SEVERITY_ICON = {AlertSeverity.PAGE: ":rotating_light:", AlertSeverity.TICKET: ":warning:"}

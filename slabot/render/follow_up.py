@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block
 
 from slabot.render.csat import one_line, rating_text
-from slabot.render.rca import action_line, current_why
+from slabot.render.rca import action_line, category_label, current_why
 from slabot.render.reply import MAX_SECTION_TEXT, context, section, user_mention
-from storage.models.catalog import Incident, IncidentStatus
-from storage.models.rca import ActionItem, CsatRating, RcaStage
+from storage.models.incidents import CsatRating, Incident, IncidentStatus
+from storage.models.rca import ActionItem, RcaStage
 from storage.queries.rca import RcaRecord
 
 ACTION_ITEMS_ROOM = MAX_SECTION_TEXT - 100  # leaves room for the heading and the "…and N more" line
@@ -37,7 +37,7 @@ def _root_cause_blocks(incident_id: int, record: RcaRecord | None, zone: ZoneInf
         if rca.stage == RcaStage.WRAP_UP:
             return [section(f"*Root cause*\n5-Why running in {where}: choosing the category and action items")]
         return [section(f"*Root cause*\n5-Why running in {where}: {current_why(len(record.whys))}")]
-    heading = f"*Root cause* · {record.category.label}" if record.category else "*Root cause*"
+    heading = f"*Root cause* · {category_label(record.category)}" if record.category else "*Root cause*"
     cause = one_line(record.root_cause) if record.root_cause else "no answer recorded"
     steps = f"{len(record.whys)} step{'s' if len(record.whys) != 1 else ''}"
     who = user_mention(rca.finished_by or rca.started_by)

@@ -25,7 +25,8 @@ from slabot.render.reply import (
     user_mention,
     with_more,
 )
-from storage.models.catalog import Incident, IncidentEvent, IncidentStatus, Service
+from storage.models.catalog import Service
+from storage.models.incidents import Incident, IncidentEvent, IncidentStatus
 
 STATUS_ICON = {
     IncidentStatus.OPEN: ":rotating_light:",

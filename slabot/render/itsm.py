@@ -11,7 +11,7 @@ from slabot.core.timefmt import format_duration, format_percent, format_when
 from slabot.incidents.targets import CalendarInfo, TargetRow
 from slabot.incidents.timers import ALWAYS_ON, TimerState
 from slabot.render.reply import Reply, context, escape, header, section, user_mention, with_more
-from storage.models.catalog import Calendar, CalendarDay, CalendarDayKind, Incident, SlaTimerKind
+from storage.models.incidents import Calendar, CalendarDay, CalendarDayKind, Incident, SlaTimerKind
 
 TIMER_TITLE = {SlaTimerKind.RESPONSE: "Response", SlaTimerKind.RESOLUTION: "Resolution"}
 DAYS_SHOWN = 12

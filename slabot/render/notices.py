@@ -10,7 +10,8 @@ from slabot.render.alerts import budget_left, window_phrase
 from slabot.render.reply import Reply, context, escape, oncall_mention, section
 from slabot.render.status import objective_name
 from slabot.slo.status import ObjectiveStatus
-from storage.models.catalog import Incident, Service
+from storage.models.catalog import Service
+from storage.models.incidents import Incident
 
 FREEZE = (
     "*Change freeze:* per the error budget policy, only urgent fixes and security fixes ship until the "

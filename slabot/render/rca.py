@@ -9,11 +9,19 @@ from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from slabot.rca.conversation import ACTION_EXAMPLE
+from slabot.rca.conversation import ACTION_EXAMPLE, MAX_WHYS
 from slabot.render.ids import ActionId, BlockId
 from slabot.render.reply import Reply, context, escape, header, section, user_mention, with_more
-from storage.models.catalog import Incident, Service
-from storage.models.rca import MAX_WHYS, ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaWhy
+from storage.models.catalog import Service
+from storage.models.incidents import Incident
+from storage.models.rca import ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaWhy
+
+CATEGORY_LABELS: dict[FishboneCategory, str] = {category: category.value.capitalize() for category in FishboneCategory}
+
+
+def category_label(category: FishboneCategory) -> str:
+    """A fishbone category as people read it: "Technology"."""
+    return CATEGORY_LABELS[category]
 
 
 def _hint(incident_id: int) -> str:
@@ -26,7 +34,7 @@ def _hint(incident_id: int) -> str:
 
 def action_line(item: ActionItem, today: date | None = None) -> str:
     """`#7 add a replica lag alarm · @dana · due 2026-12-01 · open` (overdue flagged when today is given)."""
-    state = item.status
+    state: str = item.status.value
     if today is not None and item.status == ActionItemStatus.OPEN and item.due < today:
         state = "open, *overdue*"
     return f"#{item.id} {escape(item.text)} · {user_mention(item.owner_id)} · due {item.due.isoformat()} · {state}"
@@ -51,7 +59,7 @@ def note(text: str) -> Reply:
 def _category_buttons(rca: Rca) -> ActionsBlock:
     buttons = [
         ButtonElement(
-            text=category.label,
+            text=category_label(category),
             action_id=f"{ActionId.RCA_CATEGORY}:{category.value}",
             value=str(rca.id),
             style="primary" if rca.category == category.value else None,
@@ -72,7 +80,7 @@ class WrapUp:
     closed: bool = False  # the 5-Why finished or went back to the whys: no buttons any more
 
     def reply(self) -> Reply:
-        chosen = FishboneCategory(self.rca.category).label if self.rca.category else None
+        chosen = category_label(self.rca.category) if self.rca.category else None
         lines = [f":dart: *Root cause:* {escape(self.root_cause)}"]
         if chosen:
             by = f" (picked by {user_mention(self.picked_by)})" if self.picked_by else ""
@@ -109,7 +117,7 @@ class Summary:
             f"{escape(why.question)}\n      → {escape(why.answer)} ({user_mention(why.answered_by)})"
             for why in self.whys
         )
-        category = FishboneCategory(self.rca.category).label if self.rca.category else "not picked"
+        category = category_label(self.rca.category) if self.rca.category else "not picked"
         root = self.whys[-1].answer if self.whys else "—"
         actions = "\n".join(f"• {action_line(item)}" for item in self.actions) or "none"
         title = f"#{self.incident.id} sev{self.incident.severity}: {self.incident.title}"

@@ -16,7 +16,7 @@ from storage.models.catalog import Service
 from storage.models.reports import Digest, DigestRun, DigestRunStatus, DigestService
 from storage.queries import catalog as queries
 from storage.queries import reports as digest_queries
-from storage.queries.outbox import insert_ignore
+from storage.queries.rows import insert_ignore
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def queue_report(
         timezone=zone.key,
         service_ids=_ids_text(service_ids),
         requested_by=user_id,
-        status=DigestRunStatus.PENDING.value,
+        status=DigestRunStatus.PENDING,
         created_at=now,
     )
     session.add(run)

@@ -22,10 +22,11 @@ from fractions import Fraction
 
 from slabot.core.budget import exact_seconds, interval_bad_seconds
 from slabot.incidents.timers import TimerState
+from slabot.render.rca import category_label  # the causes become typed with the reports
 from slabot.reports.charts.data import ParetoItem, WeekTimes
 from slabot.reports.schedule import Week
 from slabot.slo.measurement import incident_interval
-from storage.models.catalog import Incident, IncidentEvent, SlaBreach, SlaTimerKind
+from storage.models.incidents import Incident, IncidentEvent, SlaBreach, SlaTimerKind
 from storage.models.rca import FishboneCategory
 
 Timers = Callable[[Incident, Sequence[IncidentEvent], datetime], tuple[TimerState, TimerState]]
@@ -206,7 +207,7 @@ def root_causes(incidents: Iterable[Incident], week: Week, categories: Mapping[i
 
     def label(incident: Incident) -> str:
         category = categories.get(incident.id or 0)
-        return NOT_ANALYSED if category is None else category.label
+        return NOT_ANALYSED if category is None else category_label(category)
 
     items = _add_up(bad, label)
     open_ones = sorted(

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from storage.models.rca import CSAT_HIGHEST, CSAT_LOWEST, CsatRating
+from slabot.incidents.satisfaction import CSAT_HIGHEST, CSAT_LOWEST
+from storage.models.incidents import CsatRating
 
 RATINGS = tuple(range(CSAT_HIGHEST, CSAT_LOWEST - 1, -1))  # the scale, best first, as the distribution is shown
 

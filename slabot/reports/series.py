@@ -17,7 +17,8 @@ from slabot.reports.charts.data import BurnDown, IncidentMarker, SliPanel
 from slabot.slo.ingest import epoch_minute
 from slabot.slo.measurement import event_counts, incident_interval, merge_spans, time_counts
 from slabot.slo.status import ObjectiveStatus
-from storage.models.catalog import Incident, ObjectiveSource
+from storage.models.catalog import ObjectiveSource
+from storage.models.incidents import Incident
 from storage.queries.sli import Sums
 
 HOUR = timedelta(hours=1)

@@ -26,12 +26,14 @@ from slabot.reports.incident_stats import BreachLine, ResponseTimes, SeveritySta
 from slabot.reports.satisfaction_stats import CsatSummary, csat_summary
 from slabot.reports.schedule import Week
 from slabot.slo.status import ObjectiveStatus, State, statuses
-from storage.models.catalog import Incident, ObjectiveSource
+from storage.models.catalog import ObjectiveSource
+from storage.models.incidents import Incident
 from storage.queries import catalog as queries
+from storage.queries import incidents as incident_queries
 from storage.queries import rca as rca_queries
 from storage.queries import reports as digest_queries
+from storage.queries.incidents import timelines
 from storage.queries.sli import hourly_sums
-from storage.queries.timers import timelines
 
 TREND_WEEKS = 8
 MAX_SLI_PANELS = 12
@@ -156,7 +158,7 @@ def build_report(
     earliest = min([trend_weeks[0].start, *(status.bounds.start for status in windows)])
     names = {service.id or 0: service.name for service in queries.all_services(session)}
     scope_ids = sorted(names) if service_ids is None else list(service_ids)
-    overlapping = list(queries.incidents_overlapping(session, scope_ids, earliest, end))
+    overlapping = list(incident_queries.incidents_overlapping(session, scope_ids, earliest, end))
     by_service = _incidents_by_service(overlapping)
     started = [i for i in overlapping if week.start <= i.started_at < end]
     started_count: dict[int, int] = defaultdict(int)

@@ -16,7 +16,8 @@ from slabot.core.budget import BadInterval, bad_seconds, interval_bad_seconds
 from slabot.core.burn import LOOKBACKS, Counts
 from slabot.core.windows import WindowBounds
 from slabot.slo.ingest import EPOCH, epoch_minute
-from storage.models.catalog import Budgeting, Incident
+from storage.models.catalog import Budgeting
+from storage.models.incidents import Incident
 from storage.queries.sli import Sums
 
 Span = tuple[datetime, datetime]

@@ -22,6 +22,7 @@ from slabot.core.windows import WindowBounds, WindowSpec, window_bounds
 from slabot.slo.measurement import Consumer, Measurement, Span, event_ranges, measure_events, measure_incidents
 from storage.models.catalog import MaintenanceWindow, Objective, ObjectiveSource, Service
 from storage.queries import catalog as queries
+from storage.queries import incidents as incident_queries
 from storage.queries.sli import range_sums
 
 # Less than this share of the budget left, and the objective is "at risk".
@@ -143,7 +144,7 @@ def statuses(
     measured: dict[int, Measurement] = {}
     incident_rows = [i for i, (o, _) in enumerate(pairs) if o.source == ObjectiveSource.INCIDENTS]
     if incident_rows:
-        incidents = queries.incidents_overlapping(
+        incidents = incident_queries.incidents_overlapping(
             session, sorted({pairs[i][0].service_id for i in incident_rows}), earliest, now
         )
         for i in incident_rows:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection, create_engine
+from sqlmodel import SQLModel
 
-from storage.models.catalog import SQLModel
+import storage.models  # noqa: F401  (every table registered in SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

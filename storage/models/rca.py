@@ -1,5 +1,4 @@
-"""The tables of root-cause analysis: a 5-Why conversation per incident, its answers, action items, the
-satisfaction rating of the person who opened the incident, and the Slack events already handled.
+"""The tables of root-cause analysis: a 5-Why conversation per incident, its answers and action items.
 
 Rca.running_incident_id equals incident_id while the 5-Why runs (unique: one running 5-Why per incident)
 and is cleared when it finishes or is cancelled, so an incident may be analysed again later.
@@ -10,17 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy import Column, Date, ForeignKey, Integer, SmallInteger, Text
 from sqlmodel import Field, SQLModel
 
-from storage.models.catalog import utcnow
-from storage.types import UTCDateTime
-
-MAX_WHYS = 5
+from storage.types import UTCDateTime, enum_column, utcnow
 
 
 class RcaStage(StrEnum):
-    WHYS = "whys"  # asking "why?" (up to MAX_WHYS times)
+    WHYS = "whys"  # asking "why?" (up to five times)
     WRAP_UP = "wrap_up"  # waiting for the fishbone category and action items
     DONE = "done"
     CANCELLED = "cancelled"
@@ -42,10 +38,6 @@ class FishboneCategory(StrEnum):
     MEASUREMENT = "measurement"
     ENVIRONMENT = "environment"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
 
 class ActionItemStatus(StrEnum):
     OPEN = "open"
@@ -57,16 +49,16 @@ class Rca(SQLModel, table=True):
 
     __tablename__ = "rca"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(
         sa_column=Column(Integer, ForeignKey("incident.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     running_incident_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True, unique=True))
-    stage: str = Field(default=RcaStage.WHYS.value, max_length=12)
-    trigger: str = Field(max_length=12)
+    stage: RcaStage = Field(default=RcaStage.WHYS, sa_column=enum_column(RcaStage, 12))
+    trigger: RcaTrigger = Field(sa_column=enum_column(RcaTrigger, 12))
     channel_id: str = Field(max_length=32)
     thread_ts: str = Field(max_length=32, index=True)
-    category: str | None = Field(default=None, max_length=16)
+    category: FishboneCategory | None = Field(default=None, sa_column=enum_column(FishboneCategory, 16, nullable=True))
     wrap_up_key: str | None = Field(default=None, max_length=200)  # outbox key of the category/actions message
     started_by: str = Field(max_length=32)
     started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
@@ -94,7 +86,7 @@ class ActionItem(SQLModel, table=True):
 
     __tablename__ = "action_item"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(
         sa_column=Column(Integer, ForeignKey("incident.id", ondelete="CASCADE"), nullable=False, index=True)
     )
@@ -104,35 +96,11 @@ class ActionItem(SQLModel, table=True):
     text: str = Field(max_length=500)
     owner_id: str = Field(max_length=32)
     due: date = Field(sa_column=Column(Date, nullable=False))
-    status: str = Field(default=ActionItemStatus.OPEN.value, max_length=8, index=True)
+    status: ActionItemStatus = Field(
+        default=ActionItemStatus.OPEN, sa_column=enum_column(ActionItemStatus, 8, index=True)
+    )
     message_ts: str | None = Field(default=None, max_length=32)  # the thread reply it came from
     created_by: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     done_by: str | None = Field(default=None, max_length=32)
     done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
-
-
-# The rating scale and the longest comment, shared by the survey, its buttons and the digest.
-CSAT_LOWEST, CSAT_HIGHEST = 1, 5
-CSAT_COMMENT_MAX = 1000
-
-
-class CsatRating(SQLModel, table=True):
-    """How the person who opened an incident rated its handling, 1 to 5, with an optional comment."""
-
-    __tablename__ = "csat_rating"
-
-    incident_id: int = Field(sa_column=Column(Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
-    user_id: str = Field(max_length=32)
-    rating: int = Field(sa_column=Column(SmallInteger, nullable=False))
-    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    rated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-
-
-class SlackEvent(SQLModel, table=True):
-    """An Events API event_id already acted on; a retry of it (X-Slack-Retry-Num) changes nothing."""
-
-    __tablename__ = "slack_event"
-
-    event_id: str = Field(sa_column=Column(String(64), primary_key=True))
-    received_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))

@@ -12,8 +12,7 @@ from enum import StrEnum
 from sqlalchemy import Column, Date, ForeignKey, Integer, SmallInteger, String, Text
 from sqlmodel import Field, SQLModel
 
-from storage.models.catalog import utcnow
-from storage.types import UTCDateTime
+from storage.types import UTCDateTime, enum_column, utcnow
 
 
 class Digest(SQLModel, table=True):
@@ -21,7 +20,7 @@ class Digest(SQLModel, table=True):
 
     __tablename__ = "digest"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     channel_id: str = Field(max_length=32, unique=True)  # one digest per channel
     weekday: int = Field(sa_column=Column(SmallInteger, nullable=False))  # 0 = Monday
     at_minute: int  # minutes after local midnight
@@ -51,7 +50,7 @@ class DigestRun(SQLModel, table=True):
 
     __tablename__ = "digest_run"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     once_key: str = Field(max_length=120, unique=True)
     digest_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("digest.id", ondelete="SET NULL"), nullable=True)
@@ -62,7 +61,9 @@ class DigestRun(SQLModel, table=True):
     service_ids: str = Field(default="", sa_column=Column(Text, nullable=False))
     requested_by: str | None = Field(default=None, max_length=32)  # who typed /sla report
     scheduled_for: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
-    status: str = Field(default=DigestRunStatus.PENDING.value, max_length=12, index=True)
+    status: DigestRunStatus = Field(
+        default=DigestRunStatus.PENDING, sa_column=enum_column(DigestRunStatus, 12, index=True)
+    )
     attempts: int = Field(default=0)
     claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -1,22 +1,15 @@
-"""Reads the domain needs, in one place, each a single query."""
+"""Reads of the service catalogue: services, objectives and maintenance windows."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models.catalog import (
-    AlertRule,
-    Incident,
-    IncidentEvent,
-    IncidentStatus,
-    MaintenanceWindow,
-    Objective,
-    Service,
-)
+from storage.models.catalog import MaintenanceWindow, Objective, Service
+from storage.models.incidents import Incident
 
 
 def service_by_name(session: Session, name: str) -> Service | None:
@@ -61,50 +54,6 @@ def count_incidents(session: Session, service_id: int) -> int:
     return session.exec(query).one()
 
 
-def incidents_overlapping(
-    session: Session, service_ids: Sequence[int], start: datetime, end: datetime
-) -> Sequence[Incident]:
-    """Incidents of these services that were ongoing at some moment of [start, end)."""
-    if not service_ids:
-        return []
-    query = (
-        select(Incident)
-        .where(col(Incident.service_id).in_(service_ids))
-        .where(Incident.started_at < end)
-        .where(or_(col(Incident.resolved_at).is_(None), col(Incident.resolved_at) > start))
-        .order_by(col(Incident.started_at), col(Incident.id))
-    )
-    return session.exec(query).all()
-
-
-def incident_with_service(session: Session, incident_id: int) -> tuple[Incident, Service] | None:
-    query = (
-        select(Incident, Service)
-        .join(Service, col(Service.id) == Incident.service_id)
-        .where(Incident.id == incident_id)
-    )
-    row = session.exec(query).first()
-    return None if row is None else (row[0], row[1])
-
-
-def incidents_with_services(session: Session, *, only_unresolved: bool, limit: int) -> list[tuple[Incident, Service]]:
-    """Newest first; unresolved means open or acknowledged."""
-    query = select(Incident, Service).join(Service, col(Service.id) == Incident.service_id)
-    if only_unresolved:
-        query = query.where(Incident.status != IncidentStatus.RESOLVED.value)
-    rows = session.exec(query.order_by(col(Incident.started_at).desc(), col(Incident.id).desc()).limit(limit)).all()
-    return [(incident, service) for incident, service in rows]
-
-
-def incident_timeline(session: Session, incident_id: int) -> Sequence[IncidentEvent]:
-    query = (
-        select(IncidentEvent)
-        .where(IncidentEvent.incident_id == incident_id)
-        .order_by(col(IncidentEvent.at), col(IncidentEvent.id))
-    )
-    return session.exec(query).all()
-
-
 def maintenance_overlapping(
     session: Session, service_ids: Sequence[int], start: datetime, end: datetime
 ) -> Sequence[MaintenanceWindow]:
@@ -118,11 +67,3 @@ def maintenance_overlapping(
         .order_by(col(MaintenanceWindow.starts_at), col(MaintenanceWindow.id))
     )
     return session.exec(query).all()
-
-
-def alert_rules_by_objective(session: Session) -> dict[int, list[AlertRule]]:
-    """Stored alert rules of every objective, in the order they were set."""
-    rules: dict[int, list[AlertRule]] = {}
-    for rule in session.exec(select(AlertRule).order_by(col(AlertRule.objective_id), col(AlertRule.id))):
-        rules.setdefault(rule.objective_id, []).append(rule)
-    return rules

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import case
 from sqlmodel import Session, col, select
 
-from storage.models.catalog import Incident, Service
-from storage.models.rca import ActionItem, ActionItemStatus, CsatRating, FishboneCategory, Rca, RcaStage, RcaWhy
+from storage.models.catalog import Service
+from storage.models.incidents import CsatRating, Incident
+from storage.models.rca import ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaWhy
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from storage.models.catalog import Incident, Service, SlaBreach
+from storage.models.catalog import Service
+from storage.models.incidents import Incident, SlaBreach
 from storage.models.reports import Digest, DigestRun, DigestRunStatus, DigestService
 
 

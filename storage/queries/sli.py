@@ -16,7 +16,8 @@ from sqlalchemy import BigInteger, Integer, any_, bindparam, case, column, func,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from storage.models.catalog import Objective, SliMinute, SliRollup
+from storage.models.catalog import Objective
+from storage.models.slo import SliMinute, SliRollup
 
 QUARTER = 15
 HOUR = 60

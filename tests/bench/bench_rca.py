@@ -32,7 +32,8 @@ from slabot.rca import runs as rca_service
 from slabot.runtime.http import create_http_app
 from slabot.slack.app import InlineExecutor, create_app, create_web_client
 from storage.db import Database
-from storage.models.catalog import Incident, Service
+from storage.models.catalog import Service
+from storage.models.incidents import Incident
 from storage.models.rca import ActionItem, Rca, RcaStage, RcaTrigger, RcaWhy
 from tests.driver import Server, command_body, signed_headers
 from tests.threads import event_body

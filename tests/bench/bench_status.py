@@ -28,7 +28,8 @@ from slabot.devtools.localslack import LocalSlack
 from slabot.runtime.http import create_http_app
 from slabot.slack.app import InlineExecutor, create_app, create_web_client
 from storage.db import Database
-from storage.models.catalog import Incident, Objective, Service
+from storage.models.catalog import Objective, Service
+from storage.models.incidents import Incident
 from tests.driver import Server, command_body, signed_headers
 
 SECRET = "bench-secret"
