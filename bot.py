@@ -69,14 +69,14 @@ def _runtime(mode: Mode) -> Runtime:
 def serve(runtime: Runtime) -> None:
     import uvicorn
 
-    from slabot.notify.delivery import Deliverer, create_delivery_client
     from slabot.runtime.http import build_frontends
     from slabot.runtime.scheduler import build_scheduler
-    from slabot.slack.app import create_app, create_web_client
+    from slabot.runtime.wiring import connect
 
     settings = runtime.settings
-    http_app, socket_handler = build_frontends(runtime, create_app(runtime, create_web_client(settings)))
-    scheduler = build_scheduler(runtime, Deliverer(runtime.db, create_delivery_client(settings), runtime.clock))
+    slack = connect(runtime)
+    http_app, socket_handler = build_frontends(runtime, slack.app)
+    scheduler = build_scheduler(runtime, slack.deliverer)
     scheduler.start()
     log.info("evaluating objectives every %ss; alerts go out through the outbox", settings.eval_interval_seconds)
     api = "on" if settings.api_token else "off until SLABOT_API_TOKEN is set"

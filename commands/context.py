@@ -1,22 +1,23 @@
-"""What a command handler gets: who typed it, where, and the runtime to act with."""
+"""What a command handler gets: who typed it, where, the runtime to act with and the notifier that takes
+what the command changed to Slack."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk import WebClient
-
 from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
+from slabot.core.mentions import user_mention
+from slabot.notify.notifier import Notifier
 
 
 @dataclass(frozen=True)
 class CommandContext:
     runtime: Runtime
+    notifier: Notifier
     user_id: str
     channel_id: str
-    client: WebClient
 
     def now(self) -> datetime:
         return self.runtime.now()
@@ -26,5 +27,5 @@ class CommandContext:
         settings = self.runtime.settings
         if settings.is_admin(self.user_id):
             return
-        admins = ", ".join(f"<@{admin}>" for admin in sorted(settings.admins))
+        admins = ", ".join(user_mention(admin) for admin in sorted(settings.admins))
         raise UserError(f"Only slabot admins can change services, objectives and policies. Ask {admins}.")

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+
+from sqlmodel import Session
 
 from commands.args import Args, parse_args, parse_choice, parse_incident_id, parse_name, parse_percent
 from commands.context import CommandContext
 from commands.router import CommandGroup
+from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
 from slabot.core.timefmt import parse_when
-from slabot.incidents import lifecycle as incidents
-from slabot.incidents import pauses as incident_pause
-from slabot.incidents.flow import after_resolve, open_and_announce
+from slabot.incidents import lifecycle, satisfaction
+from slabot.incidents.events import IncidentChange
 from slabot.incidents.lifecycle import NewIncident
 from slabot.incidents.targets import TimerBook
-from slabot.notify.announce import post, update
+from slabot.notify import keys
+from slabot.notify.delivery import DeliveryReport
+from slabot.notify.notifier import Notifier, Queued
+from slabot.rca import runs as rca
 from slabot.render import incidents as render
-from slabot.render import itsm as render_itsm
 from slabot.render.follow_up import FollowUp
 from slabot.render.reply import Reply
-from storage.models.catalog import Service
-from storage.models.incidents import Incident
+from storage.models.incidents import IncidentEventKind
 from storage.queries import incidents as incident_queries
 from storage.queries import rca as rca_queries
 
@@ -42,6 +46,29 @@ def _when(ctx: CommandContext, key: str, text: str, now: datetime) -> datetime:
         raise UserError(f"{key}=: {error}") from None
 
 
+def delivery_problem(report: DeliveryReport, key: str, channel: str | None) -> str | None:
+    """What to tell the person when the message under `key` did not reach Slack right away."""
+    problem = report.problem(key)
+    if problem is None or channel is None:
+        return None
+    final, error = problem
+    return render.post_failure(channel, error or "unknown_error") if final else render.post_delayed(channel, error)
+
+
+def open_and_announce(
+    runtime: Runtime, notifier: Notifier, new: NewIncident, actor: str, where: str | None
+) -> tuple[IncidentChange, str | None]:
+    """Record the incident and queue its announcement in one transaction, then deliver it; the change, and
+    a problem to tell the person when the announcement did not go out at once. Shared by /incident open
+    and the alert's Open incident modal."""
+    now = runtime.now()
+    with runtime.db.session() as session:
+        change = lifecycle.open_incident(session, new, actor, now, where)
+        queued = notifier.queue(session, [change], now)
+    report = notifier.deliver(queued)
+    return change, delivery_problem(report, keys.announcement(change.incident.id), change.incident.channel_id)
+
+
 @INCIDENT.route(
     "open",
     "/incident open <service> <sev1|sev2|sev3|sev4> <title…> [started=30m|2026-11-21T09:30] [impact=100]",
@@ -59,8 +86,9 @@ def open_(ctx: CommandContext, text: str) -> Reply:
         started_at=_when(ctx, "started", args.options["started"], now) if "started" in args.options else now,
         impact_percent=parse_percent(args.options.get("impact", "100"), "impact", allow_hundred=True),
     )
-    incident, service, problem = open_and_announce(ctx.runtime, ctx.client, new, ctx.user_id, ctx.channel_id)
-    return render.confirmation(incident, service, "Opened", problem)
+    change, problem = open_and_announce(ctx.runtime, ctx.notifier, new, ctx.user_id, ctx.channel_id)
+    posted = change.incident.channel_id is not None and problem is None
+    return render.confirmation(change.incident, change.service, "Opened", problem, posted=posted)
 
 
 def _one_incident_id(args: Args, verb: str) -> int:
@@ -69,24 +97,33 @@ def _one_incident_id(args: Args, verb: str) -> int:
     return parse_incident_id(args.words[0])
 
 
-def _announce_change(ctx: CommandContext, incident: Incident, service: Service, note: Reply) -> str | None:
-    """Post the note in the incident's thread and refresh the announcement; returns a problem to report."""
-    if incident.channel_id is None or incident.thread_ts is None:
-        return None
-    _, error = post(ctx.client, incident.channel_id, note, thread_ts=incident.thread_ts)
-    refreshed = render.announcement(incident, service, ctx.now(), ctx.runtime.settings.timezone)
-    update(ctx.client, incident.channel_id, incident.thread_ts, refreshed)
-    return render.post_failure(incident.channel_id, error) if error else None
+Change = Callable[[Session, datetime], IncidentChange]
+
+
+def _change(ctx: CommandContext, verb: str, change_it: Change) -> Reply:
+    """One unit of work: the change, the messages it causes (a note in the thread, the refreshed
+    announcement; after a resolve the opener's survey and perhaps a 5-Why), all queued before it commits,
+    then delivered. The person is told when the note could not go out at once."""
+    now = ctx.now()
+    settings = ctx.runtime.settings
+    with ctx.runtime.db.session() as session:
+        change = change_it(session, now)
+        queued = ctx.notifier.queue(session, [change, *satisfaction.surveys_after(change)], now)
+        if change.kind == IncidentEventKind.RESOLVED:
+            started = rca.start_if_costly(session, change.incident, settings.auto_rca, settings.timezone, now)
+            queued += Queued(tuple(started), frozenset({change.incident.channel_id or ""}) if started else frozenset())
+    report = ctx.notifier.deliver(queued)
+    incident = change.incident
+    problem = delivery_problem(report, keys.incident_note(incident.id, change.timeline_id), incident.channel_id)
+    return render.confirmation(incident, change.service, verb, problem, posted=incident.channel_id is not None)
 
 
 @INCIDENT.route("ack", "/incident ack <id>", "acknowledge an incident")
 def ack(ctx: CommandContext, text: str) -> Reply:
-    args = parse_args(text, frozenset())
-    incident_id = _one_incident_id(args, "ack")
-    with ctx.runtime.db.session() as session:
-        incident, service = incidents.acknowledge(session, incident_id, ctx.user_id, ctx.now())
-    problem = _announce_change(ctx, incident, service, render.acknowledged_note(incident))
-    return render.confirmation(incident, service, "Acknowledged", problem)
+    incident_id = _one_incident_id(parse_args(text, frozenset()), "ack")
+    return _change(
+        ctx, "Acknowledged", lambda session, now: lifecycle.acknowledge(session, incident_id, ctx.user_id, now)
+    )
 
 
 @INCIDENT.route("resolve", "/incident resolve <id> [resolved=10m|2026-11-21T11:00]", "resolve an incident")
@@ -94,12 +131,8 @@ def resolve(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset({"resolved"}))
     incident_id = _one_incident_id(args, "resolve")
     now = ctx.now()
-    resolved_at = _when(ctx, "resolved", args.options["resolved"], now) if "resolved" in args.options else None
-    with ctx.runtime.db.session() as session:
-        incident, service = incidents.resolve(session, incident_id, ctx.user_id, now, resolved_at)
-    problem = _announce_change(ctx, incident, service, render.resolved_note(incident))
-    after_resolve(ctx.runtime, ctx.client, incident, ctx.user_id)
-    return render.confirmation(incident, service, "Resolved", problem)
+    at = _when(ctx, "resolved", args.options["resolved"], now) if "resolved" in args.options else None
+    return _change(ctx, "Resolved", lambda session, now: lifecycle.resolve(session, incident_id, ctx.user_id, now, at))
 
 
 @INCIDENT.route(
@@ -110,23 +143,19 @@ def pause(ctx: CommandContext, text: str) -> Reply:
     if not first:
         raise UserError("Give the incident number and why, like: /incident pause 12 waiting on the card processor")
     incident_id = parse_incident_id(first)
-    with ctx.runtime.db.session() as session:
-        incident, service = incident_pause.pause(session, incident_id, ctx.user_id, ctx.now(), reason)
-    note = render_itsm.paused_note(incident, ctx.user_id, " ".join(reason.split()) or None)
-    problem = _announce_change(ctx, incident, service, note)
-    return render.confirmation(incident, service, "Paused the SLA timers of", problem)
+    return _change(
+        ctx,
+        "Paused the SLA timers of",
+        lambda session, now: lifecycle.pause(session, incident_id, ctx.user_id, now, reason),
+    )
 
 
 @INCIDENT.route("resume", "/incident resume <id>", "restart a paused incident's SLA timers")
 def resume(ctx: CommandContext, text: str) -> Reply:
-    args = parse_args(text, frozenset())
-    incident_id = _one_incident_id(args, "resume")
-    now = ctx.now()
-    with ctx.runtime.db.session() as session:
-        incident, service, paused_at = incident_pause.resume(session, incident_id, ctx.user_id, now)
-    note = render_itsm.resumed_note(incident, ctx.user_id, paused_at, now)
-    problem = _announce_change(ctx, incident, service, note)
-    return render.confirmation(incident, service, "Resumed the SLA timers of", problem)
+    incident_id = _one_incident_id(parse_args(text, frozenset()), "resume")
+    return _change(
+        ctx, "Resumed the SLA timers of", lambda session, now: lifecycle.resume(session, incident_id, ctx.user_id, now)
+    )
 
 
 @INCIDENT.route("list", "/incident list [open|all]", "list unresolved (or all) incidents")
@@ -142,11 +171,10 @@ def list_(ctx: CommandContext, text: str) -> Reply:
 
 @INCIDENT.route("show", "/incident show <id>", "details and timeline of an incident")
 def show(ctx: CommandContext, text: str) -> Reply:
-    args = parse_args(text, frozenset())
-    incident_id = _one_incident_id(args, "show")
+    incident_id = _one_incident_id(parse_args(text, frozenset()), "show")
     now, zone = ctx.now(), ctx.runtime.settings.timezone
     with ctx.runtime.db.session() as session:
-        incident, service = incidents.get_incident(session, incident_id)
+        incident, service = lifecycle.get_incident(session, incident_id)
         timeline = incident_queries.incident_timeline(session, incident_id)
         timers = TimerBook.load(session, zone).timers(incident, timeline, now)
         follow_up = FollowUp(

@@ -6,9 +6,10 @@ from commands.args import parse_args, parse_incident_id, parse_name
 from commands.context import CommandContext
 from slabot.catalog.services import get_service
 from slabot.core.errors import UserError
+from slabot.core.mentions import channel_mention
 from slabot.rca import runs as service
 from slabot.render import rca as render
-from slabot.render.reply import Reply, channel_mention
+from slabot.render.reply import Reply
 from storage.models.rca import RcaTrigger
 from storage.queries.rca import action_items_listed
 
@@ -25,9 +26,11 @@ def why(ctx: CommandContext, text: str) -> Reply:
     if len(args.words) == 2:
         with ctx.runtime.db.session() as session:
             keys = service.cancel(session, incident_id, ctx.user_id, ctx.now())
-        service.deliver(ctx.runtime, ctx.client, keys)
+        ctx.notifier.deliver_rows(keys)
         return render.cancelled_reply(incident_id)
-    incident = service.start_by_person(ctx.runtime, ctx.client, incident_id, ctx.user_id, RcaTrigger.COMMAND)
+    with ctx.runtime.db.session() as session:
+        incident, keys = service.start_by_person(session, incident_id, ctx.user_id, RcaTrigger.COMMAND, ctx.now())
+    ctx.notifier.deliver_rows(keys)
     return render.started_reply(incident, f"in its thread in {channel_mention(incident.channel_id or '')}")
 
 

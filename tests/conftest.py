@@ -14,7 +14,8 @@ from sqlalchemy import text
 from slabot.config.runtime import Runtime
 from slabot.config.settings import Settings
 from slabot.devtools.localslack import LocalSlack
-from slabot.notify.delivery import Deliverer, create_delivery_client
+from slabot.notify.delivery import Deliverer
+from slabot.notify.outcomes import create_delivery_client
 from storage.db import Database
 from tests.driver import SlackDriver
 
@@ -128,5 +129,5 @@ def driver(runtime: Runtime, slack: LocalSlack) -> SlackDriver:
 @pytest.fixture
 def deliverer(runtime: Runtime, slack: LocalSlack, clock: FakeClock) -> Deliverer:
     """Sends the outbox to the local Slack, with the client the scheduler uses."""
-    client = create_delivery_client(runtime.settings, token="xoxb-test", base_url=slack.base_url)
+    client = create_delivery_client("xoxb-test", slack.base_url)
     return Deliverer(runtime.db, client, clock)

@@ -21,7 +21,8 @@ from slack_sdk.signature import SignatureVerifier
 
 from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack, RecordedCall
-from slabot.slack.app import InlineExecutor, create_app, create_web_client
+from slabot.runtime.wiring import connect
+from slabot.slack.app import InlineExecutor
 
 USER = "U0ALICE"
 CHANNEL = "C0OPS"
@@ -227,8 +228,15 @@ class SlackDriver:
     def __init__(self, runtime: Runtime, slack: LocalSlack) -> None:
         self.runtime = runtime
         self.slack = slack
-        client = create_web_client(runtime.settings, token="xoxb-test", base_url=slack.base_url)
-        self.app: App = create_app(runtime, client, signing_secret=self.secret, listener_executor=InlineExecutor())
+        wired = connect(
+            runtime,
+            token="xoxb-test",
+            api_url=slack.base_url,
+            signing_secret=self.secret,
+            listener_executor=InlineExecutor(),
+        )
+        self.app: App = wired.app
+        self.notifier = wired.notifier
 
     def dispatch(self, body: str, headers: dict[str, str]) -> BoltResponse:
         return self.app.dispatch(BoltRequest(body=body, headers=headers))

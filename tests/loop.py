@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from slabot.notify.delivery import Deliverer, create_delivery_client
+from slabot.notify.delivery import Deliverer
+from slabot.notify.outcomes import create_delivery_client
 from slabot.runtime.evaluation_pass import evaluate
 from slabot.slo.ingest import Point, event_objective, ingest
 from tests.conftest import FakeClock
@@ -17,7 +18,7 @@ class Loop:
         self.driver = driver
         self.clock = clock
         runtime = driver.runtime
-        client = create_delivery_client(runtime.settings, token="xoxb-test", base_url=driver.slack.base_url)
+        client = create_delivery_client("xoxb-test", driver.slack.base_url)
         self.deliverer = Deliverer(runtime.db, client, clock)
 
     def send(self, ref: str, minutes: int, good: int, total: int, *, offset: int = 0) -> list[Point]:

@@ -4,6 +4,7 @@ channel, edited as it escalates and resolves; its buttons through signed interac
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -40,7 +41,9 @@ def key_of(message: dict[str, Any]) -> str:
 
 def top_level(slack: LocalSlack) -> list[dict[str, Any]]:
     """The alert messages in the channel (budget notices are left out)."""
-    return [m for m in slack.messages(CHANNEL) if m.get("thread_ts") is None and key_of(m).count(":") == 1]
+    return [
+        m for m in slack.messages(CHANNEL) if m.get("thread_ts") is None and re.fullmatch(r"alert:[0-9]+", key_of(m))
+    ]
 
 
 def replies(slack: LocalSlack, parent: dict[str, Any]) -> list[dict[str, Any]]:

@@ -8,12 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 
-from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
-from slabot.devtools.localslack import LocalSlack
+from slabot.incidents import lifecycle, satisfaction
 from slabot.incidents import satisfaction as csat
+from slabot.incidents.lifecycle import NewIncident
 from slabot.render.csat import CsatCommentModal, survey, thanks
 from slabot.render.ids import ActionId, BlockId, CallbackId, InputId
 from storage.models.incidents import CsatRating, Incident
@@ -180,39 +179,46 @@ def test_the_survey_becomes_a_direct_message_when_the_opener_is_not_in_the_chann
     assert [(r.incident_id, r.rating) for r in ratings(driver)] == [(1, 5)]
 
 
-def _incident(channel_id: str | None = "C0CHECK", thread_ts: str | None = "1.2") -> Incident:
-    at = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
-    return Incident(
-        id=7,
-        service_id=1,
-        severity=2,
-        title="Slow search",
-        impact_percent=Decimal(10),
-        status="resolved",
-        started_at=at,
-        resolved_at=at,
-        opened_by=OPENER,
-        channel_id=channel_id,
-        thread_ts=thread_ts,
-    )
+def test_without_a_channel_the_survey_goes_straight_to_a_direct_message(driver: SlackDriver, clock: FakeClock) -> None:
+    driver.command("/sla service add search")  # no channel, and opened where nobody typed (an API, a script)
+    now = clock.now
+    with driver.runtime.db.session() as session:
+        opened = lifecycle.open_incident(
+            session, NewIncident("search", 2, "Slow search", now, Decimal(10)), OPENER, now
+        )
+        resolved = lifecycle.resolve(session, opened.incident.id, RESOLVER, now)
+        queued = driver.notifier.queue(session, [opened, resolved, *satisfaction.surveys_after(resolved)], now)
+    driver.notifier.deliver(queued)
+    assert driver.slack.calls_to("chat.postEphemeral") == []
+    (dm,) = driver.slack.calls_to("chat.postMessage")
+    assert dm.args["channel"] == OPENER and "incident #1 Slow search" in dm.args["text"]
 
 
-def test_without_a_channel_the_survey_goes_straight_to_a_direct_message(runtime: Runtime, slack: LocalSlack) -> None:
-    client = WebClient(token="xoxb-test", base_url=slack.base_url)
-    csat.ask_opener(runtime, client, _incident(channel_id=None, thread_ts=None))
-    assert slack.calls_to("chat.postEphemeral") == []
-    (dm,) = slack.calls_to("chat.postMessage")
-    assert dm.args["channel"] == OPENER and "incident #7 Slow search" in dm.args["text"]
+def test_a_survey_that_cannot_be_shown_in_the_channel_becomes_a_direct_message(driver: SlackDriver) -> None:
+    driver.command(f"/sla service add checkout channel={CHANNEL}")
+    driver.command("/incident open checkout sev2 Payments fail", user=OPENER)
+    driver.slack.fail_with_error("chat.postEphemeral", "user_not_in_channel")
+    driver.command("/incident resolve 1", user=RESOLVER)
+    (refused,) = driver.slack.calls_to("chat.postEphemeral")
+    assert refused.args["user"] == OPENER and refused.response["error"] == "user_not_in_channel"
+    (dm,) = [c for c in driver.slack.calls_to("chat.postMessage") if c.args["channel"] == OPENER]
+    assert "How well was incident #1 Payments fail handled?" in dm.args["text"]
 
 
 def test_a_survey_slack_refuses_everywhere_is_logged_not_raised(
-    runtime: Runtime, slack: LocalSlack, caplog: pytest.LogCaptureFixture
+    driver: SlackDriver, caplog: pytest.LogCaptureFixture
 ) -> None:
-    slack.fail_with_error("chat.postEphemeral", "channel_not_found")
-    slack.fail_with_error("chat.postMessage", "user_not_found")
-    client = WebClient(token="xoxb-test", base_url=slack.base_url)
-    csat.ask_opener(runtime, client, _incident(channel_id="C0GONE", thread_ts="1.2"))
-    assert [c.response["error"] for c in slack.calls] == ["channel_not_found", "user_not_found"]
+    driver.command("/sla service add checkout channel=C0GONE")
+    driver.slack.fail_with_error("chat.postMessage", "channel_not_found")  # the announcement: no thread
+    driver.command("/incident open checkout sev2 Payments fail", user=OPENER)
+    driver.slack.fail_with_error("chat.postMessage", "user_not_found")  # the survey as a direct message
+    answer = driver.command("/incident resolve 1", user=RESOLVER)
+    assert "Resolved incident #1" in answer.text
+    assert [c.response.get("error") for c in driver.slack.calls_to("chat.postMessage")] == [
+        "channel_not_found",
+        "user_not_found",
+    ]
+    assert driver.slack.calls_to("chat.postEphemeral") == []
     assert "channel_not_found" in caplog.text and "user_not_found" in caplog.text
 
 
@@ -249,6 +255,23 @@ def test_rating_rules(driver: SlackDriver, clock: FakeClock) -> None:
         with pytest.raises(UserError, match=r"^The comment is 1001 characters; keep it to 1000\.$"):
             csat.add_comment(session, 1, OPENER, "x" * 1001, clock.now)
         assert csat.add_comment(session, 1, OPENER, " " + "x" * 1000 + " ", clock.now).comment == "x" * 1000
+
+
+def _incident(channel_id: str | None = "C0CHECK", thread_ts: str | None = "1.2") -> Incident:
+    at = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    return Incident(
+        id=7,
+        service_id=1,
+        severity=2,
+        title="Slow search",
+        impact_percent=Decimal(10),
+        status="resolved",
+        started_at=at,
+        resolved_at=at,
+        opened_by=OPENER,
+        channel_id=channel_id,
+        thread_ts=thread_ts,
+    )
 
 
 def test_survey_and_thanks_blocks() -> None:

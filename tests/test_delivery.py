@@ -14,7 +14,8 @@ from sqlmodel import select
 from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack
 from slabot.notify import outbox
-from slabot.notify.delivery import LEASE, METADATA_EVENT, Deliverer, create_delivery_client
+from slabot.notify.delivery import LEASE, METADATA_EVENT, Deliverer
+from slabot.notify.outcomes import create_delivery_client
 from slabot.render.reply import Reply, section
 from storage.models.outbox import OutboxMessage, OutboxStatus
 from tests.conftest import FakeClock
@@ -46,7 +47,7 @@ def texts(slack: LocalSlack, channel: str = CHANNEL) -> list[str]:
 
 
 def client_for(slack: LocalSlack, runtime: Runtime, timeout: int = 10) -> WebClient:
-    client = create_delivery_client(runtime.settings, token="xoxb-test", base_url=slack.base_url)
+    client = create_delivery_client("xoxb-test", slack.base_url)
     client.timeout = timeout
     return client
 

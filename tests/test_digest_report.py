@@ -16,7 +16,8 @@ from sqlmodel import select
 from slabot.catalog import services as catalog
 from slabot.catalog.services import ObjectiveSpec
 from slabot.core.windows import WindowSpec
-from slabot.notify.delivery import Deliverer, create_delivery_client
+from slabot.notify.delivery import Deliverer
+from slabot.notify.outcomes import create_delivery_client
 from slabot.reports.runner import DigestWorker
 from slabot.runtime.evaluation_pass import evaluate
 from slabot.slo.ingest import Point, event_objective, ingest
@@ -32,7 +33,7 @@ def worker_for(driver: SlackDriver, clock: FakeClock) -> DigestWorker:
 
 
 def deliverer_for(driver: SlackDriver, clock: FakeClock) -> Deliverer:
-    client = create_delivery_client(driver.runtime.settings, token="xoxb-test", base_url=driver.slack.base_url)
+    client = create_delivery_client("xoxb-test", driver.slack.base_url)
     return Deliverer(driver.runtime.db, client, clock)
 
 

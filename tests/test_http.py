@@ -15,7 +15,7 @@ from slack_bolt import Ack, App
 from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack
 from slabot.runtime.http import create_http_app, openapi_document
-from slabot.slack.app import create_app, create_web_client
+from slabot.runtime.wiring import connect
 from slabot.slo.ingest import MAX_POINTS
 from storage.db import Database
 from tests.driver import Server, SlackDriver, command_body, signed_headers
@@ -24,8 +24,7 @@ from tests.driver import Server, SlackDriver, command_body, signed_headers
 @pytest.fixture
 def production_app(runtime: Runtime, slack: LocalSlack) -> App:
     """As bot.py builds it: listeners on Bolt's thread pool, ack first, the reply later."""
-    client = create_web_client(runtime.settings, base_url=slack.base_url)
-    return create_app(runtime, client, signing_secret=SlackDriver.secret)
+    return connect(runtime, api_url=slack.base_url, signing_secret=SlackDriver.secret).app
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def seed_catalog(session: Session) -> None:
 def seed_incident(session: Session, title: str = "Payments fail | card step", minutes: int = 30) -> int:
     """sev2 at full impact from 2026-11-20 10:00 UTC, acknowledged by Bob at 10:04, resolved by him."""
     new = NewIncident("checkout", 2, title, at("2026-11-20T10:00Z"), Decimal(100))
-    incident, _ = incidents.open_incident(session, new, "U0ALICE", at("2026-11-20T10:00Z"))
+    incident = incidents.open_incident(session, new, "U0ALICE", at("2026-11-20T10:00Z")).incident
     assert incident.id is not None
     incidents.acknowledge(session, incident.id, "U0BOB", at("2026-11-20T10:04Z"))
     end = at("2026-11-20T10:00Z").replace(minute=minutes)
@@ -213,7 +213,7 @@ def test_a_full_postmortem(db: Database, clock: FakeClock) -> None:
 def test_an_ongoing_incident_with_nothing_analysed_yet(db: Database, clock: FakeClock) -> None:
     with db.session() as session:
         new = NewIncident("checkout", 3, "Slow search", at("2026-11-21T11:55Z"), Decimal(50))
-        incident, _ = incidents.open_incident(session, new, "U0ALICE", clock.now)
+        incident = incidents.open_incident(session, new, "U0ALICE", clock.now).incident
     assert incident.id is not None
     markdown = export(db, incident.id, clock.now, ZoneInfo("UTC"))
     assert markdown.startswith("# Postmortem: incident #1 sev3 — Slow search\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -16,6 +17,7 @@ from slabot.core.errors import UserError
 from storage.db import Database
 from storage.models.catalog import Objective, Service
 from storage.models.incidents import Incident
+from storage.models.outbox import OutboxMessage, OutboxStatus
 from storage.queries import catalog as queries
 from storage.queries import incidents as incident_queries
 
@@ -133,3 +135,29 @@ def test_removing_a_service_removes_its_objectives_and_incidents(database: Datab
         session.delete(queries.service_by_name(session, "s"))
     with database.session() as session:
         assert session.exec(select(Objective)).all() == [] and session.exec(select(Incident)).all() == []
+
+
+def test_incidents_announced_before_the_outbox_carried_them_keep_their_thread(tmp_path: Path) -> None:
+    """Migration 0006: an incident posted straight through the client gets its announcement as a delivered
+    outbox row, so the notes and edits of its next changes find their parent."""
+    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    db.upgrade("0005")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO service (id, name, created_by, created_at) VALUES (1, 'c', 'U1', '2026-11-01')")
+        )
+        for incident_id, thread in ((1, "'1700000000.000100'"), (2, "NULL")):
+            connection.execute(
+                text(
+                    "INSERT INTO incident (id, service_id, severity, title, impact_percent, status, started_at, "
+                    f"opened_by, channel_id, thread_ts, created_at) VALUES ({incident_id}, 1, 2, 't', '100', 'open', "
+                    f"'2026-11-01', 'U1', 'C0C', {thread}, '2026-11-01')"
+                )
+            )
+    db.upgrade()
+    with db.session() as session:
+        rows = session.exec(select(OutboxMessage)).all()
+    assert [(r.key, r.channel_id, r.status, r.ts) for r in rows] == [
+        ("incident:1", "C0C", OutboxStatus.DELIVERED, "1700000000.000100")
+    ]
+    db.dispose()

@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from slabot.alerting.alerts import publish, silences
 from slabot.core.errors import UserError
+from slabot.core.mentions import user_mention
 from slabot.incidents.lifecycle import NewIncident
 from slabot.render.alerts import Snapshot
-from slabot.render.reply import user_mention
 from storage.models.alerting import Alert, AlertSeverity, AlertSilence
 from storage.models.catalog import Objective, Service
 

@@ -24,9 +24,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack, RecordedCall
-from slabot.notify.delivery import Deliverer, create_delivery_client
 from slabot.reports.runner import DigestWorker
-from slabot.slack.app import InlineExecutor, create_app, create_web_client
+from slabot.runtime.wiring import connect
+from slabot.slack.app import InlineExecutor
 
 CONSOLE_USER = "U0CONSOLE"
 CONSOLE_CHANNEL = "C0CONSOLE"
@@ -159,14 +159,19 @@ class Console:
     def __init__(self, runtime: Runtime, slack: LocalSlack, out: TextIO) -> None:
         self.secret = secrets.token_hex(16)
         self.slack = slack
-        client = create_web_client(runtime.settings, token="xoxb-console", base_url=slack.base_url)
-        self.app: App = create_app(runtime, client, signing_secret=self.secret, listener_executor=InlineExecutor())
+        wired = connect(
+            runtime,
+            token="xoxb-console",
+            api_url=slack.base_url,
+            signing_secret=self.secret,
+            listener_executor=InlineExecutor(),
+        )
+        self.app: App = wired.app
         self.output = ConsoleOutput(out, slack)
         self.output.seen = len(slack.calls)  # start-up's auth.test is not news
         self.out = out
         self.digests = DigestWorker.for_runtime(runtime)
-        delivery_client = create_delivery_client(runtime.settings, token="xoxb-console", base_url=slack.base_url)
-        self.deliverer = Deliverer(runtime.db, delivery_client, runtime.clock)
+        self.deliverer = wired.deliverer
 
     def handle(self, line: str) -> None:
         """A slash command, typed in the console's channel."""

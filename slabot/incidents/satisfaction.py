@@ -10,14 +10,20 @@ from datetime import datetime
 from sqlmodel import Session
 
 from slabot.core.errors import UserError
+from slabot.core.mentions import user_mention
 from slabot.incidents import lifecycle as incidents
-from slabot.render.reply import user_mention
-from storage.models.incidents import CsatRating, Incident, IncidentStatus
+from slabot.incidents.events import IncidentChange, SurveyRequested
+from storage.models.incidents import CsatRating, Incident, IncidentEventKind, IncidentStatus
 
 log = logging.getLogger(__name__)
 # The rating scale and the longest comment, shared by the survey, its buttons and the digest.
 CSAT_LOWEST, CSAT_HIGHEST = 1, 5
 CSAT_COMMENT_MAX = 1000
+
+
+def surveys_after(change: IncidentChange) -> list[SurveyRequested]:
+    """Once an incident is resolved, the person who opened it is asked how well it was handled."""
+    return [SurveyRequested(change.incident)] if change.kind == IncidentEventKind.RESOLVED else []
 
 
 def _opener_of(session: Session, incident_id: int, user_id: str) -> Incident:

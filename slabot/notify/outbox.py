@@ -1,16 +1,19 @@
-"""The outbox: every alert, warning and notice is written here first, in the same transaction as the state
-change that caused it, then sent by `slabot.notify.delivery`. A key names each message, so writing it again (a
-second evaluation, a second replica) changes nothing and Slack sees it once.
+"""Writing outbox rows: every message the bot sends on its own is written here first, in the same
+transaction as the state change that caused it, then sent by `slabot.notify.delivery`. A key names each
+message, so writing it again (a second evaluation, a second replica, a retried request) changes nothing and
+Slack sees it once.
 
 Besides messages (post) and their edits (edit), the outbox shares files (upload: a digest's charts, in its
-thread). A delivered upload row keeps the shared file's id in `ts`, not a message ts, so it cannot be the
-parent of a thread reply or the target of an edit."""
+thread) and shows messages to one person (ephemeral: a survey). A delivered upload row keeps the shared
+file's id in `ts`, not a message ts, so it cannot be the parent of a thread reply or the target of an edit."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -19,6 +22,10 @@ from storage.models.outbox import OutboxAction, OutboxFile, OutboxMessage, Outbo
 from storage.queries.outbox import supersede_pending_updates
 from storage.queries.rows import insert_ignore
 
+# What a notify module writes for one event: (outbox key, channel) of each row, written now or before.
+Written = list[tuple[str, str]]
+Writer = Callable[[Session, Any, datetime, ZoneInfo], Written]
+
 KEY_MAX = 200
 FILENAME_MAX = 200
 TITLE_MAX = 250
@@ -26,7 +33,7 @@ ALT_TEXT_MAX = 1000  # Slack's limit for alt_txt
 
 
 class FileToShare(Protocol):
-    """A file for the outbox to upload; `slabot.reports.charts.data.RenderedChart` is one."""
+    """A file for the outbox to upload; a digest's rendered chart is one."""
 
     @property
     def filename(self) -> str: ...
@@ -50,7 +57,7 @@ def _values(key: str, action: OutboxAction, channel_id: str, reply: Reply, now: 
         "channel_id": channel_id,
         "text": clip(reply.text, MAX_FALLBACK_TEXT),
         "blocks": json.dumps(reply.block_dicts()),
-        "status": OutboxStatus.PENDING.value,
+        "status": OutboxStatus.PENDING,
         "attempts": 0,
         "uncertain": False,
         "next_attempt_at": now,
@@ -81,6 +88,23 @@ def edit(session: Session, key: str, target_key: str, channel_id: str, reply: Re
     supersede_pending_updates(session, target_key)
     values = _values(key, OutboxAction.UPDATE, channel_id, reply, now)
     values.update(target_key=target_key)
+    return insert_ignore(session, OutboxMessage, values)
+
+
+def ephemeral(
+    session: Session,
+    key: str,
+    channel_id: str,
+    user_id: str,
+    reply: Reply,
+    now: datetime,
+    *,
+    parent_key: str | None = None,
+) -> bool:
+    """Queue a message only `user_id` sees in the channel (in the thread of the message queued under
+    parent_key); delivered as a direct message when it cannot be shown there."""
+    values = _values(key, OutboxAction.EPHEMERAL, channel_id, reply, now)
+    values.update(user_id=user_id, parent_key=parent_key)
     return insert_ignore(session, OutboxMessage, values)
 
 

@@ -7,35 +7,26 @@ switches that off). One 5-Why runs per incident at a time (a unique column says 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from slack_sdk import WebClient
 from sqlmodel import Session
 
-from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
+from slabot.core.mentions import user_mention
 from slabot.core.timefmt import format_percent
 from slabot.incidents import lifecycle as incidents
-from slabot.notify.delivery import Deliverer
 from slabot.rca import steps
 from slabot.rca.conversation import question
 from slabot.rca.impact import POSTMORTEM_SHARE, incident_impacts
 from slabot.rca.steps import Move
 from slabot.render import rca as render
-from slabot.render.reply import user_mention
 from storage.models.incidents import Incident, IncidentStatus
 from storage.models.rca import ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaTrigger
 from storage.queries.rca import running_rca, whys_of
 from storage.queries.rows import insert_ignore
 
 log = logging.getLogger(__name__)
-
-
-def deliver(runtime: Runtime, client: WebClient, keys: Sequence[str]) -> None:
-    """Send the queued replies now; what fails stays in the outbox for the delivery job to retry."""
-    if keys:
-        Deliverer(runtime.db, client, runtime.clock).deliver_due(only_keys=keys)
 
 
 def _already_running(session: Session, rca: Rca) -> UserError:
@@ -87,38 +78,40 @@ def start(
     return incident, move.keys
 
 
-def start_by_person(runtime: Runtime, client: WebClient, incident_id: int, actor: str, trigger: RcaTrigger) -> Incident:
-    with runtime.db.session() as session:
-        incident, keys = start(
-            session, incident_id, actor, trigger, f"{user_mention(actor)} started it.", runtime.now()
-        )
-    deliver(runtime, client, keys)
-    return incident
+def start_by_person(
+    session: Session, incident_id: int, actor: str, trigger: RcaTrigger, now: datetime
+) -> tuple[Incident, list[str]]:
+    return start(session, incident_id, actor, trigger, f"{user_mention(actor)} started it.", now)
 
 
-def start_if_costly(runtime: Runtime, client: WebClient, incident: Incident) -> None:
-    """After a resolve: start a 5-Why when the incident used more than 20% of an objective's error budget."""
-    if not runtime.settings.auto_rca or incident.id is None:
-        return
-    now = runtime.now()
-    with runtime.db.session() as session:
-        impacts = incident_impacts(session, incident, runtime.settings.timezone, now)
-        costly = [i for i in impacts if i.consumed is not None and i.consumed > POSTMORTEM_SHARE]
-        if not costly or running_rca(session, incident.id) is not None:
-            return
-        worst = max(costly, key=lambda impact: impact.consumed or 0)
-        service = incidents.get_incident(session, incident.id)[1]
-        reason = (
-            f"it used {format_percent(worst.consumed)} of {service.name}/{worst.objective.name}'s error budget, "
-            f"more than the {format_percent(POSTMORTEM_SHARE, 0)} that calls for a postmortem. "
-            "Let's find the root cause."
-        )
-        try:
-            _, keys = start(session, incident.id, incident.resolved_by or "", RcaTrigger.AUTO, reason, now)
-        except UserError as error:
-            log.info("no automatic 5-Why for incident %s: %s", incident.id, error.message)
-            return
-    deliver(runtime, client, keys)
+def start_if_costly(session: Session, incident: Incident, enabled: bool, zone: ZoneInfo, now: datetime) -> list[str]:
+    """After a resolve: start a 5-Why when the incident used more than 20% of an objective's error budget.
+    Runs in a savepoint of the resolve's transaction, so a failure here never spoils the resolve."""
+    if not enabled:
+        return []
+    try:
+        with session.begin_nested():
+            return _start_if_costly(session, incident, zone, now)
+    except UserError as error:
+        log.info("no automatic 5-Why for incident %s: %s", incident.id, error.message)
+    except Exception:
+        log.exception("after resolving incident %s: the automatic 5-Why failed", incident.id)
+    return []
+
+
+def _start_if_costly(session: Session, incident: Incident, zone: ZoneInfo, now: datetime) -> list[str]:
+    impacts = incident_impacts(session, incident, zone, now)
+    costly = [i for i in impacts if i.consumed is not None and i.consumed > POSTMORTEM_SHARE]
+    if not costly or running_rca(session, incident.id) is not None:
+        return []
+    worst = max(costly, key=lambda impact: impact.consumed or 0)
+    service = incidents.get_incident(session, incident.id)[1]
+    reason = (
+        f"it used {format_percent(worst.consumed)} of {service.name}/{worst.objective.name}'s error budget, "
+        f"more than the {format_percent(POSTMORTEM_SHARE, 0)} that calls for a postmortem. "
+        "Let's find the root cause."
+    )
+    return start(session, incident.id, incident.resolved_by or "", RcaTrigger.AUTO, reason, now)[1]
 
 
 def cancel(session: Session, incident_id: int, actor: str, now: datetime) -> list[str]:

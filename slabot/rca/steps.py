@@ -10,10 +10,11 @@ from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from slabot.core.errors import UserError
+from slabot.core.mentions import user_mention
 from slabot.notify import outbox
 from slabot.rca.conversation import question
 from slabot.render import rca as render
-from slabot.render.reply import Reply, user_mention
+from slabot.render.reply import Reply
 from storage.models.catalog import Service
 from storage.models.incidents import Incident
 from storage.models.rca import ActionItem, Rca, RcaStage, RcaWhy

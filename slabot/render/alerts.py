@@ -13,9 +13,10 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from slabot.core.budget import time_to_exhaust
 from slabot.core.burn import RuleResult, format_rule
+from slabot.core.mentions import oncall_mention, user_mention
 from slabot.core.timefmt import format_duration, format_percent, format_when
 from slabot.render.ids import ActionId, BlockId
-from slabot.render.reply import Reply, context, escape, fields_only, header, oncall_mention, section, user_mention
+from slabot.render.reply import Reply, context, escape, fields_only, header, section
 from slabot.render.status import format_amount, format_rate, objective_name
 from slabot.slo.status import ObjectiveStatus
 from storage.models.alerting import Alert, AlertSeverity

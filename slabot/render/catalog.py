@@ -9,17 +9,9 @@ from slack_sdk.models.blocks import Block
 
 from slabot.catalog.services import Removal
 from slabot.core.budget import target_from_percent
+from slabot.core.mentions import channel_mention, oncall_mention
 from slabot.core.timefmt import format_target
-from slabot.render.reply import (
-    Reply,
-    channel_mention,
-    context,
-    escape,
-    header,
-    oncall_mention,
-    section,
-    with_more,
-)
+from slabot.render.reply import Reply, context, escape, header, section, with_more
 from storage.models.catalog import Objective, Service
 
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+)>$")

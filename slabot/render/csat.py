@@ -18,9 +18,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from slabot.core.mentions import user_mention
 from slabot.incidents.satisfaction import CSAT_COMMENT_MAX, CSAT_HIGHEST, CSAT_LOWEST
 from slabot.render.ids import ActionId, BlockId, CallbackId, InputId
-from slabot.render.reply import Reply, clip, context, escape, section, user_mention
+from slabot.render.reply import Reply, clip, context, escape, section
 from storage.models.incidents import CsatRating, Incident
 
 MAX_QUOTE = 500  # characters of a comment or root cause quoted in a message (before escaping)

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block
 
+from slabot.core.mentions import channel_mention
 from slabot.core.timefmt import format_when
-from slabot.render.reply import Reply, channel_mention, context, escape, header, section, with_more
+from slabot.render.reply import Reply, context, escape, header, section, with_more
 from slabot.reports.digests import DigestInfo
 from slabot.reports.schedule import Week
 

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
+from slabot.core.mentions import user_mention
 from slabot.render.csat import one_line, rating_text
 from slabot.render.rca import action_line, category_label, current_why
-from slabot.render.reply import MAX_SECTION_TEXT, context, section, user_mention
+from slabot.render.reply import MAX_SECTION_TEXT, context, section
 from storage.models.incidents import CsatRating, Incident, IncidentStatus
 from storage.models.rca import ActionItem, RcaStage
 from storage.queries.rca import RcaRecord

@@ -8,23 +8,13 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from slabot.core.mentions import channel_mention, oncall_mention, user_mention
 from slabot.core.timefmt import format_duration, format_when
 from slabot.incidents.timers import TimerState
 from slabot.render.follow_up import FollowUp, follow_up_blocks
 from slabot.render.ids import ActionId, BlockId
 from slabot.render.itsm import timers_text
-from slabot.render.reply import (
-    Reply,
-    channel_mention,
-    context,
-    escape,
-    fields_only,
-    header,
-    oncall_mention,
-    section,
-    user_mention,
-    with_more,
-)
+from slabot.render.reply import Reply, context, escape, fields_only, header, section, with_more
 from storage.models.catalog import Service
 from storage.models.incidents import Incident, IncidentEvent, IncidentStatus
 
@@ -93,29 +83,55 @@ def resolved_note(incident: Incident) -> Reply:
     return Reply(text=text, blocks=blocks, public=True)
 
 
+def paused_note(incident: Incident, actor: str, reason: str | None) -> Reply:
+    why = f": {escape(reason)}" if reason else "."
+    text = f":double_vertical_bar: {user_mention(actor)} paused the SLA timers of incident #{incident.id}{why}"
+    return Reply(text=text, blocks=[section(text)], public=True)
+
+
+def resumed_note(incident: Incident, actor: str, paused_at: datetime, now: datetime) -> Reply:
+    took = format_duration(max(0, int((now - paused_at).total_seconds())))
+    text = (
+        f":arrow_forward: {user_mention(actor)} resumed the SLA timers of incident #{incident.id} (paused for {took})."
+    )
+    return Reply(text=text, blocks=[section(text)], public=True)
+
+
 def _where(incident: Incident) -> str:
     return f"in {channel_mention(incident.channel_id)}" if incident.channel_id else "nowhere yet"
 
 
-def confirmation(incident: Incident, service: Service, verb: str, post_error: str | None) -> Reply:
-    """What the person who typed the command sees."""
+def confirmation(
+    incident: Incident, service: Service, verb: str, problem: str | None = None, *, posted: bool = False
+) -> Reply:
+    """What the person who typed the command sees; `posted`: its message reached the incident's channel."""
     text = f"{STATUS_ICON[IncidentStatus(incident.status)]} {verb} incident {_title(incident)} on {service.name}."
     blocks: list[Block] = [section(escape(text))]
-    if post_error:
-        blocks.append(section(f":warning: {post_error}"))
-        text += f"\n{post_error}"
-    elif incident.thread_ts:
+    if problem:
+        blocks.append(section(f":warning: {problem}"))
+        text += f"\n{problem}"
+    elif posted:
         blocks.append(context(f"Posted {_where(incident)}."))
     return Reply(text=text, blocks=blocks)
 
 
 def post_failure(channel_id: str, error: str) -> str:
+    """A message Slack refused for good."""
     if error in ("not_in_channel", "channel_not_found", "is_archived"):
         return (
             f"I could not post in {channel_mention(channel_id)} ({error}). "
             "Invite me there with /invite @slabot, or set another channel with /sla service edit."
         )
     return f"I could not post in {channel_mention(channel_id)} ({error}); the incident is recorded all the same."
+
+
+def post_delayed(channel_id: str, error: str | None) -> str:
+    """A message Slack has not taken yet: it stays queued and goes out as soon as Slack answers."""
+    why = f" ({error})" if error and error != "waiting" else ""
+    return (
+        f"Slack has not taken the message for {channel_mention(channel_id)} yet{why}; the incident is recorded, "
+        "and the message follows by itself as soon as Slack answers."
+    )
 
 
 def incident_list(

@@ -10,8 +10,8 @@ from slack_sdk.models.blocks import Block
 from slabot.core.timefmt import format_duration, format_percent, format_when
 from slabot.incidents.targets import CalendarInfo, TargetRow
 from slabot.incidents.timers import ALWAYS_ON, TimerState
-from slabot.render.reply import Reply, context, escape, header, section, user_mention, with_more
-from storage.models.incidents import Calendar, CalendarDay, CalendarDayKind, Incident, SlaTimerKind
+from slabot.render.reply import Reply, context, escape, header, section, with_more
+from storage.models.incidents import Calendar, CalendarDay, CalendarDayKind, SlaTimerKind
 
 TIMER_TITLE = {SlaTimerKind.RESPONSE: "Response", SlaTimerKind.RESOLUTION: "Resolution"}
 DAYS_SHOWN = 12
@@ -65,20 +65,6 @@ def timer_line(state: TimerState, now: datetime) -> str:
 
 def timers_text(states: Sequence[TimerState], now: datetime) -> str:
     return "*SLA timers*\n" + "\n".join(timer_line(state, now) for state in states)
-
-
-def paused_note(incident: Incident, actor: str, reason: str | None) -> Reply:
-    why = f": {escape(reason)}" if reason else "."
-    text = f":double_vertical_bar: {user_mention(actor)} paused the SLA timers of incident #{incident.id}{why}"
-    return Reply(text=text, blocks=[section(text)], public=True)
-
-
-def resumed_note(incident: Incident, actor: str, paused_at: datetime, now: datetime) -> Reply:
-    took = format_duration(max(0, int((now - paused_at).total_seconds())))
-    text = (
-        f":arrow_forward: {user_mention(actor)} resumed the SLA timers of incident #{incident.id} (paused for {took})."
-    )
-    return Reply(text=text, blocks=[section(text)], public=True)
 
 
 # ---- severity targets -------------------------------------------------------------------------------------

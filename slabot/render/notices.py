@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from slabot.core.mentions import oncall_mention
 from slabot.core.timefmt import format_duration, format_percent, format_when
 from slabot.incidents.timers import TimerState
 from slabot.render.alerts import budget_left, window_phrase
-from slabot.render.reply import Reply, context, escape, oncall_mention, section
+from slabot.render.reply import Reply, context, escape, section
 from slabot.render.status import objective_name
 from slabot.slo.status import ObjectiveStatus
 from storage.models.catalog import Service

@@ -9,9 +9,10 @@ from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from slabot.core.mentions import user_mention
 from slabot.rca.conversation import ACTION_EXAMPLE, MAX_WHYS
 from slabot.render.ids import ActionId, BlockId
-from slabot.render.reply import Reply, context, escape, header, section, user_mention, with_more
+from slabot.render.reply import Reply, context, escape, header, section, with_more
 from storage.models.catalog import Service
 from storage.models.incidents import Incident
 from storage.models.rca import ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaWhy

@@ -57,19 +57,6 @@ def divider() -> DividerBlock:
     return DividerBlock()
 
 
-def user_mention(user_id: str) -> str:
-    return f"<@{user_id}>"
-
-
-def channel_mention(channel_id: str) -> str:
-    return f"<#{channel_id}>"
-
-
-def oncall_mention(oncall_id: str) -> str:
-    """Users are <@U…>, user groups <!subteam^S…>."""
-    return f"<!subteam^{oncall_id}>" if oncall_id.startswith("S") else user_mention(oncall_id)
-
-
 @dataclass(frozen=True)
 class Reply:
     text: str

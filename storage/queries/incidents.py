@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from storage.models.catalog import Service
@@ -85,3 +85,8 @@ def timelines(session: Session, incident_ids: Sequence[int]) -> dict[int, list[I
     for event in session.exec(query).all():
         found[event.incident_id].append(event)
     return found
+
+
+def record_thread(session: Session, incident_id: int, channel_id: str, ts: str) -> None:
+    """The incident's announcement was delivered: its message becomes the incident's thread."""
+    session.execute(update(Incident).where(col(Incident.id) == incident_id).values(channel_id=channel_id, thread_ts=ts))

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from storage.models.outbox import OutboxFile, OutboxMessage, OutboxStatus
 
-UNDELIVERED = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+UNDELIVERED = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
 def supersede_pending_updates(session: Session, target_key: str) -> None:
@@ -24,15 +24,13 @@ def supersede_pending_updates(session: Session, target_key: str) -> None:
     )
 
 
-def undelivered(session: Session, limit: int) -> Sequence[OutboxMessage]:
-    """Rows still to send (pending, or claimed by a sender that may have died), oldest first."""
-    query = (
-        select(OutboxMessage)
-        .where(col(OutboxMessage.status).in_(UNDELIVERED))
-        .order_by(col(OutboxMessage.id))
-        .limit(limit)
-    )
-    return session.exec(query).all()
+def undelivered(session: Session, limit: int, channels: Sequence[str] | None = None) -> Sequence[OutboxMessage]:
+    """Rows still to send (pending, or claimed by a sender that may have died), oldest first; of these
+    channels only, when given."""
+    query = select(OutboxMessage).where(col(OutboxMessage.status).in_(UNDELIVERED))
+    if channels is not None:
+        query = query.where(col(OutboxMessage.channel_id).in_(channels))
+    return session.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
 
 
 def by_keys(session: Session, keys: Sequence[str]) -> dict[str, OutboxMessage]:
@@ -40,6 +38,12 @@ def by_keys(session: Session, keys: Sequence[str]) -> dict[str, OutboxMessage]:
         return {}
     rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.key).in_(keys))).all()
     return {row.key: row for row in rows}
+
+
+def channels_of(session: Session, keys: Sequence[str]) -> set[str]:
+    """The channels the rows under these keys go to."""
+    query = select(OutboxMessage.channel_id).where(col(OutboxMessage.key).in_(list(keys))).distinct()
+    return set(session.exec(query).all())
 
 
 def file_of(session: Session, key: str) -> OutboxFile | None:

@@ -33,7 +33,8 @@ from slabot.alerting.verdicts import evaluate_all  # noqa: E402
 from slabot.config.runtime import Runtime  # noqa: E402
 from slabot.config.settings import Settings  # noqa: E402
 from slabot.devtools.localslack import LocalSlack  # noqa: E402
-from slabot.notify.delivery import Deliverer, create_delivery_client  # noqa: E402
+from slabot.notify.delivery import Deliverer  # noqa: E402
+from slabot.notify.outcomes import create_delivery_client  # noqa: E402
 from slabot.runtime.evaluation_pass import evaluate  # noqa: E402
 from slabot.slo.ingest import Point, ingest  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -91,7 +92,7 @@ def main() -> None:
         alerts = int(connection.execute(text("SELECT COUNT(*) FROM alert")).scalar() or 0)
 
     with LocalSlack() as slack:
-        client = create_delivery_client(settings, base_url=slack.base_url)
+        client = create_delivery_client("xoxb-test", slack.base_url)
         deliverer = Deliverer(db, client, lambda: now)
         started = time.perf_counter()
         while deliverer.deliver_due().delivered:

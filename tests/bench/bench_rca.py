@@ -30,7 +30,8 @@ from slabot.config.settings import Settings
 from slabot.devtools.localslack import LocalSlack
 from slabot.rca import runs as rca_service
 from slabot.runtime.http import create_http_app
-from slabot.slack.app import InlineExecutor, create_app, create_web_client
+from slabot.runtime.wiring import connect
+from slabot.slack.app import InlineExecutor
 from storage.db import Database
 from storage.models.catalog import Service
 from storage.models.incidents import Incident
@@ -142,11 +143,21 @@ def main() -> None:
         threads = seed(db, options.incidents, now)
         runtime = Runtime(settings=Settings(bot_token="xoxb-bench", signing_secret=SECRET), db=db)
         with LocalSlack() as slack:
-            client = create_web_client(runtime.settings, token="xoxb-bench", base_url=slack.base_url)
-            app = create_app(runtime, client, signing_secret=SECRET, listener_executor=InlineExecutor())
+            wired = connect(
+                runtime,
+                token="xoxb-bench",
+                api_url=slack.base_url,
+                signing_secret=SECRET,
+                listener_executor=InlineExecutor(),
+            )
+            app = wired.app
             running = threads[len(threads) // 2 :][: options.running]
             for incident_id, _ in running:
-                rca_service.start_by_person(runtime, client, incident_id, "U0LEAD", RcaTrigger.COMMAND)
+                with db.session() as session:
+                    _, keys = rca_service.start_by_person(
+                        session, incident_id, "U0LEAD", RcaTrigger.COMMAND, runtime.now()
+                    )
+                wired.notifier.deliver_rows(keys)
             answers: list[float] = []
             chatter: list[float] = []
             idle = threads[: len(threads) // 2]

@@ -26,7 +26,8 @@ from slabot.config.runtime import Runtime
 from slabot.config.settings import Settings
 from slabot.devtools.localslack import LocalSlack
 from slabot.runtime.http import create_http_app
-from slabot.slack.app import InlineExecutor, create_app, create_web_client
+from slabot.runtime.wiring import connect
+from slabot.slack.app import InlineExecutor
 from storage.db import Database
 from storage.models.catalog import Objective, Service
 from storage.models.incidents import Incident
@@ -95,8 +96,9 @@ def main() -> None:
         seed(db, args.services, args.incidents, now)
         runtime = Runtime(Settings(bot_token="xoxb-bench", signing_secret=SECRET), db)
         with LocalSlack() as slack:
-            client = create_web_client(runtime.settings, base_url=slack.base_url)
-            app = create_app(runtime, client, signing_secret=SECRET, listener_executor=InlineExecutor())
+            app = connect(
+                runtime, api_url=slack.base_url, signing_secret=SECRET, listener_executor=InlineExecutor()
+            ).app
             with Server(create_http_app(runtime, app)) as server, httpx.Client() as http:
                 objectives = args.services * len(WINDOWS)
                 print(

@@ -1,0 +1,17 @@
+"""Every listener of the app, registered here and nowhere else."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from slabot.config.runtime import Runtime
+from slabot.notify.notifier import Notifier
+from slabot.slack.listeners import alerts, commands, mentions, rca, satisfaction
+
+
+def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
+    commands.register(app, runtime, notifier)
+    mentions.register(app)
+    alerts.register(app, runtime, notifier)
+    rca.register(app, runtime, notifier)
+    satisfaction.register(app, runtime)

@@ -1,10 +1,9 @@
-"""Buttons and modals: the alert message's Acknowledge, Open incident and Silence buttons, and the Open
-incident modal. Each listener acks first, then works; a problem is told to the clicker only."""
+"""The alert message's buttons (Acknowledge, Open incident, Silence 1h / 4h) and the Open incident modal.
+Each acks first, then works; what it changes reaches Slack through the outbox."""
 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -12,96 +11,63 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from commands.incident import open_and_announce
 from slabot.alerting import actions as alert_actions
-from slabot.alerting.actions import AlertChange
 from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
+from slabot.core.mentions import user_mention
 from slabot.core.timefmt import format_when
-from slabot.incidents.flow import open_and_announce
-from slabot.notify.delivery import Deliverer
+from slabot.notify.notifier import Notifier
 from slabot.render.ids import ActionId, CallbackId
-from slabot.render.reply import user_mention
+from slabot.slack.clicks import clicked_id
+from slabot.slack.errors import guarded
 from slabot.slack.modals.open_incident import OpenIncidentModal
 
 log = logging.getLogger(__name__)
-
-
-def _alert_id(body: dict[str, Any]) -> int:
-    value = str((body.get("actions") or [{}])[0].get("value") or "")
-    if not value.isdigit():
-        raise UserError("This button does not name an alert.")
-    return int(value)
 
 
 def _tell(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
-def guarded(respond: Respond, work: Callable[[], str | None]) -> None:
-    """Run a button's work; a UserError or a crash becomes a short note to the clicker, never a trace."""
-    try:
-        note = work()
-    except UserError as error:
-        note = f":warning: {error.message}"
-    except Exception:
-        ref = uuid.uuid4().hex[:8]
-        log.exception("interaction failed (ref %s)", ref)
-        note = f":warning: Something went wrong on slabot's side (ref {ref}); it has been logged."
-    if note:
-        _tell(respond, note)
-
-
-def _deliver(runtime: Runtime, client: WebClient, change: AlertChange) -> None:
-    if change.edit_key is not None:
-        Deliverer(runtime.db, client, runtime.clock).deliver_due(only_keys=[change.edit_key])
-
-
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     zone = runtime.settings.timezone
 
     @app.action(ActionId.ALERT_ACKNOWLEDGE)
-    def acknowledge(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    @guarded
+    def acknowledge(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-
-        def work() -> str | None:
-            with runtime.db.session() as session:
-                change = alert_actions.acknowledge(session, _alert_id(body), body["user"]["id"], runtime.now(), zone)
-            _deliver(runtime, client, change)
-            return None
-
-        guarded(respond, work)
+        with runtime.db.session() as session:
+            change = alert_actions.acknowledge(
+                session, clicked_id(body, "an alert"), body["user"]["id"], runtime.now(), zone
+            )
+        notifier.deliver_rows([change.edit_key] if change.edit_key else [])
 
     def silence_listener(hours: int) -> Callable[..., None]:
-        def silence(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        def silence(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
             ack()
-
-            def work() -> str:
-                now = runtime.now()
-                with runtime.db.session() as session:
-                    change = alert_actions.silence(session, _alert_id(body), hours, body["user"]["id"], now, zone)
-                _deliver(runtime, client, change)
-                rules = change.alert.rules.replace(",", ", ")
-                until = format_when(now + timedelta(hours=hours), zone)
-                return f":mute: No pings for {change.snapshot['objective']} ({rules}) until {until}."
-
-            guarded(respond, work)
+            now = runtime.now()
+            alert_id = clicked_id(body, "an alert")
+            with runtime.db.session() as session:
+                change = alert_actions.silence(session, alert_id, hours, body["user"]["id"], now, zone)
+            notifier.deliver_rows([change.edit_key] if change.edit_key else [])
+            rules = change.alert.rules.replace(",", ", ")
+            until = format_when(now + timedelta(hours=hours), zone)
+            _tell(respond, f":mute: No pings for {change.snapshot['objective']} ({rules}) until {until}.")
 
         return silence
 
-    app.action(ActionId.ALERT_SILENCE_1H)(silence_listener(1))
-    app.action(ActionId.ALERT_SILENCE_4H)(silence_listener(4))
+    app.action(ActionId.ALERT_SILENCE_1H)(guarded(silence_listener(1)))
+    app.action(ActionId.ALERT_SILENCE_4H)(guarded(silence_listener(4)))
 
     @app.action(ActionId.ALERT_OPEN_INCIDENT)
+    @guarded
     def open_incident(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-
-        def work() -> None:
-            alert_id = _alert_id(body)
-            with runtime.db.session() as session:
-                draft, _ = alert_actions.incident_draft(session, alert_id, runtime.now())
-            client.views_open(trigger_id=body["trigger_id"], view=OpenIncidentModal(draft, alert_id).view())
-
-        guarded(respond, work)
+        alert_id = clicked_id(body, "an alert")
+        with runtime.db.session() as session:
+            draft, _ = alert_actions.incident_draft(session, alert_id, runtime.now())
+        client.views_open(trigger_id=body["trigger_id"], view=OpenIncidentModal(draft, alert_id).view())
 
     @app.view(CallbackId.OPEN_INCIDENT)
     def submit_incident(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -112,13 +78,14 @@ def register(app: App, runtime: Runtime) -> None:
         ack()
         user = body["user"]["id"]
         try:
-            incident, _, problem = open_and_announce(runtime, client, new, user, None)
-            assert incident.id is not None
+            change, problem = open_and_announce(runtime, notifier, new, user, None)
             with runtime.db.session() as session:
-                change = alert_actions.link_incident(session, alert_id, incident.id, runtime.now(), zone)
-            _deliver(runtime, client, change)
+                linked = alert_actions.link_incident(session, alert_id, change.incident.id, runtime.now(), zone)
+            notifier.deliver_rows([linked.edit_key] if linked.edit_key else [])
             if problem:
-                client.chat_postMessage(channel=user, text=f":warning: Incident #{incident.id} is recorded. {problem}")
+                client.chat_postMessage(
+                    channel=user, text=f":warning: Incident #{change.incident.id} is recorded. {problem}"
+                )
         except UserError as error:
             client.chat_postMessage(channel=user, text=f":warning: {error.message}")
         except Exception:

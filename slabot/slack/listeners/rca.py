@@ -10,33 +10,27 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
 
 from slabot.config.runtime import Runtime
-from slabot.core.errors import UserError
+from slabot.notify.notifier import Notifier
 from slabot.rca import runs as service
 from slabot.rca import thread
 from slabot.rca.thread import ThreadMessage
 from slabot.render.ids import ActionId
-from slabot.slack.listeners.alerts import guarded
+from slabot.slack.clicks import clicked, clicked_id
+from slabot.slack.errors import guarded
 from storage.models.rca import FishboneCategory, RcaTrigger
 
 log = logging.getLogger(__name__)
 _CATEGORY_ACTION = re.compile(rf"^{ActionId.RCA_CATEGORY}:({'|'.join(c.value for c in FishboneCategory)})$")
 
 
-def _number(body: dict[str, Any], what: str) -> int:
-    value = str((body.get("actions") or [{}])[0].get("value") or "")
-    if not value.isdigit():
-        raise UserError(f"This button does not name {what}.")
-    return int(value)
-
-
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     zone = runtime.settings.timezone
 
     @app.event("message")
-    def thread_reply(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    @guarded
+    def thread_reply(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         message = ThreadMessage.from_event(event, body.get("event_id"), context.bot_user_id)
         if message is None:
             return
@@ -47,28 +41,26 @@ def register(app: App, runtime: Runtime) -> None:
         except Exception:
             log.exception("thread reply %s in %s could not be handled", message.ts, message.channel_id)
             return
-        service.deliver(runtime, client, keys)
+        notifier.deliver_rows(keys)
 
     @app.action(ActionId.RCA_START)
-    def start(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    @guarded
+    def start(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-
-        def work() -> None:
-            incident_id = _number(body, "an incident")
-            service.start_by_person(runtime, client, incident_id, body["user"]["id"], RcaTrigger.BUTTON)
-
-        guarded(respond, work)
+        incident_id = clicked_id(body, "an incident")
+        with runtime.db.session() as session:
+            _, keys = service.start_by_person(
+                session, incident_id, body["user"]["id"], RcaTrigger.BUTTON, runtime.now()
+            )
+        notifier.deliver_rows(keys)
 
     @app.action(_CATEGORY_ACTION)
-    def pick_category(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    @guarded
+    def pick_category(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-
-        def work() -> None:
-            match = _CATEGORY_ACTION.match(body["actions"][0]["action_id"])
-            assert match is not None
-            rca_id = _number(body, "a 5-Why")
-            with runtime.db.session() as session:
-                keys = service.choose_category(session, rca_id, FishboneCategory(match.group(1)), runtime.now())
-            service.deliver(runtime, client, keys)
-
-        guarded(respond, work)
+        match = _CATEGORY_ACTION.match(str(clicked(body).get("action_id") or ""))
+        assert match is not None
+        rca_id = clicked_id(body, "a 5-Why")
+        with runtime.db.session() as session:
+            keys = service.choose_category(session, rca_id, FishboneCategory(match.group(1)), runtime.now())
+        notifier.deliver_rows(keys)

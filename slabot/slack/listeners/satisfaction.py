@@ -1,5 +1,5 @@
-"""The rating buttons and the comment modal of the satisfaction survey. The buttons ack first, then work; a
-problem is told to the clicker only. The modal stores the comment before it acks, so a refusal shows in it."""
+"""The rating buttons and the comment modal of the satisfaction survey. The buttons ack first, then work (a
+problem is told to the clicker only). The modal stores the comment before it acks, so a refusal shows in it."""
 
 from __future__ import annotations
 
@@ -17,49 +17,35 @@ from slabot.incidents import satisfaction as csat
 from slabot.render import csat as render
 from slabot.render.csat import CsatCommentModal
 from slabot.render.ids import ActionId, BlockId, CallbackId
-from slabot.slack.listeners.alerts import guarded
+from slabot.slack.clicks import clicked, clicked_id
+from slabot.slack.errors import guarded
 
 log = logging.getLogger(__name__)
 
 RATE_BUTTON = re.compile(rf"^{ActionId.CSAT_RATE}:[1-5]$")
 
 
-def _clicked(body: dict[str, Any]) -> tuple[str, int]:
-    """(the button's action_id, the incident its value names)."""
-    action = (body.get("actions") or [{}])[0]
-    value = str(action.get("value") or "")
-    if not value.isdigit():
-        raise UserError("This button does not name an incident.")
-    return str(action.get("action_id") or ""), int(value)
-
-
 def register(app: App, runtime: Runtime) -> None:
     """Registers the CSAT_RATE buttons, the CSAT_COMMENT button and the CSAT_COMMENT modal."""
 
     @app.action(RATE_BUTTON)
+    @guarded
     def rate(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-
-        def work() -> None:
-            action_id, incident_id = _clicked(body)
-            rating = int(action_id.rpartition(":")[2])
-            with runtime.db.session() as session:
-                row = csat.rate(session, incident_id, body["user"]["id"], rating, runtime.now())
-            respond(replace_original=True, **render.thanks(row).for_respond())
-
-        guarded(respond, work)
+        incident_id = clicked_id(body, "an incident")
+        rating = int(str(clicked(body).get("action_id")).rpartition(":")[2])
+        with runtime.db.session() as session:
+            row = csat.rate(session, incident_id, body["user"]["id"], rating, runtime.now())
+        respond(replace_original=True, **render.thanks(row).for_respond())
 
     @app.action(ActionId.CSAT_COMMENT)
+    @guarded
     def open_comment(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-
-        def work() -> None:
-            _, incident_id = _clicked(body)
-            with runtime.db.session() as session:
-                comment = csat.comment_of(session, incident_id, body["user"]["id"])
-            client.views_open(trigger_id=body["trigger_id"], view=CsatCommentModal(incident_id, comment).view())
-
-        guarded(respond, work)
+        incident_id = clicked_id(body, "an incident")
+        with runtime.db.session() as session:
+            comment = csat.comment_of(session, incident_id, body["user"]["id"])
+        client.views_open(trigger_id=body["trigger_id"], view=CsatCommentModal(incident_id, comment).view())
 
     @app.view(CallbackId.CSAT_COMMENT)
     def save_comment(ack: Ack, body: dict[str, Any]) -> None:

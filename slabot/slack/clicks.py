@@ -1,0 +1,21 @@
+"""Reading what a click names: the action_id of the button and the id its value carries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slabot.core.errors import UserError
+
+
+def clicked(body: dict[str, Any]) -> dict[str, Any]:
+    """The action of a block_actions payload (a click carries one)."""
+    actions = body.get("actions") or [{}]
+    return actions[0] if isinstance(actions[0], dict) else {}
+
+
+def clicked_id(body: dict[str, Any], what: str) -> int:
+    """The number a button's value holds (an alert, an incident, a 5-Why); a UserError when it holds none."""
+    value = str(clicked(body).get("value") or "")
+    if not value.isdigit() or len(value) > 12:
+        raise UserError(f"This button does not name {what}.")
+    return int(value)

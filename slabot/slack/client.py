@@ -1,0 +1,28 @@
+"""The Web API client Bolt hands every listener: for replies, views and look-ups (what the bot sends on its
+own goes through the outbox's own client, which never retries a post that may have landed)."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+
+def create_web_client(token: str | None, base_url: str) -> WebClient:
+    """A client that retries connection errors, 429 (after Retry-After) and 5xx.
+
+    Bolt copies its base URL and retry handlers into the client every listener gets.
+    """
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
