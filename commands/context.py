@@ -10,6 +10,7 @@ from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
 from slabot.core.mentions import user_mention
 from slabot.notify.notifier import Notifier
+from slabot.render.locale import DEFAULT_LOCALE, Locale
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class CommandContext:
     notifier: Notifier
     user_id: str
     channel_id: str
+
+    @property
+    def locale(self) -> Locale:
+        """The language to answer in (English only, so far)."""
+        return DEFAULT_LOCALE
 
     def now(self) -> datetime:
         return self.runtime.now()

@@ -50,6 +50,16 @@ TABLES = [
 ]
 
 
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e (subprocesses, real servers) is slow: `-m "not slow"` leaves it out."""
+    for item in items:
+        if E2E in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing from the developer's shell leaks in (SLACK_CLIENT_ID would switch Bolt to OAuth)."""

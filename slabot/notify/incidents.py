@@ -3,14 +3,11 @@ the thread and a refreshed announcement for every later change, and the survey s
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from sqlmodel import Session
 
 from slabot.incidents.events import IncidentChange, SurveyRequested
 from slabot.notify import keys, outbox
-from slabot.notify.outbox import Writer, Written
+from slabot.notify.outbox import RowContext, Writer, Written
 from slabot.render import csat as render_csat
 from slabot.render import incidents as render
 from slabot.render.reply import Reply
@@ -29,7 +26,7 @@ def _note(change: IncidentChange) -> Reply:
     return render.resumed_note(incident, change.actor, change.paused_since, change.at)
 
 
-def write_change(session: Session, change: IncidentChange, now: datetime, zone: ZoneInfo) -> Written:
+def write_change(session: Session, change: IncidentChange, at: RowContext) -> Written:
     """Opened: the announcement. Any later change: its note in the thread, then the announcement edited to
     show the incident as it is now (an older edit not sent yet is dropped)."""
     incident = change.incident
@@ -37,27 +34,27 @@ def write_change(session: Session, change: IncidentChange, now: datetime, zone: 
     if channel is None:  # neither the service nor the person who opened it gave a channel
         return []
     announcement = keys.announcement(incident.id)
-    shown = render.announcement(incident, change.service, now, zone)
+    shown = render.announcement(incident, change.service, at.now, at.zone)
     if change.kind == IncidentEventKind.OPENED:
-        outbox.post(session, announcement, channel, shown, now)
+        outbox.post(session, announcement, channel, shown, at.now)
         return [(announcement, channel)]
     note = keys.incident_note(incident.id, change.timeline_id)
-    outbox.post(session, note, channel, _note(change), now, parent_key=announcement)
+    outbox.post(session, note, channel, _note(change), at.now, parent_key=announcement)
     edit = keys.announcement_edit(incident.id, change.timeline_id)
-    outbox.edit(session, edit, announcement, channel, shown, now)
+    outbox.edit(session, edit, announcement, channel, shown, at.now)
     return [(note, channel), (edit, channel)]
 
 
-def write_survey(session: Session, event: SurveyRequested, now: datetime, zone: ZoneInfo) -> Written:
+def write_survey(session: Session, event: SurveyRequested, at: RowContext) -> Written:
     """In the incident's thread, seen only by the opener; a direct message when the incident has no channel."""
     incident = event.incident
     key = keys.satisfaction_survey(incident.id)
     reply = render_csat.survey(incident)
     if incident.channel_id is None:
-        outbox.post(session, key, incident.opened_by, reply, now)
+        outbox.post(session, key, incident.opened_by, reply, at.now)
         return [(key, incident.opened_by)]
     parent = keys.announcement(incident.id)
-    outbox.ephemeral(session, key, incident.channel_id, incident.opened_by, reply, now, parent_key=parent)
+    outbox.ephemeral(session, key, incident.channel_id, incident.opened_by, reply, at.now, parent_key=parent)
     return [(key, incident.channel_id)]
 
 

@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from slabot.notify import incidents
+from slabot.notify import alerting, incidents, rca, reports
 from slabot.notify.delivery import Deliverer, DeliveryReport
-from slabot.notify.outbox import Writer
+from slabot.notify.outbox import RowContext, Writer
+from slabot.render.locale import DEFAULT_LOCALE, Locale
 from storage.queries import outbox as outbox_queries
 
-WRITERS: dict[type, Writer] = {**incidents.WRITERS}
+WRITERS: dict[type, Writer] = {**incidents.WRITERS, **alerting.WRITERS, **rca.WRITERS, **reports.WRITERS}
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,19 @@ class Queued:
 class Notifier:
     """Queues the rows of events and delivers them. One per process, sharing its deliverer."""
 
-    def __init__(self, deliverer: Deliverer, zone: ZoneInfo) -> None:
+    def __init__(self, deliverer: Deliverer, zone: ZoneInfo, locale: Locale = DEFAULT_LOCALE) -> None:
         self.deliverer = deliverer
         self.zone = zone
+        self.locale = locale  # of every channel, until channels have languages of their own
 
     def queue(self, session: Session, events: Iterable[object], now: datetime) -> Queued:
         written: list[tuple[str, str]] = []
+        context = RowContext(now, self.zone, self.locale)
         for event in events:
             writer = WRITERS.get(type(event))
             if writer is None:
                 raise TypeError(f"no outbox rows for {type(event).__name__}")
-            written += writer(session, event, now, self.zone)
+            written += writer(session, event, context)
         return Queued(tuple(key for key, _ in written), frozenset(channel for _, channel in written))
 
     def deliver_rows(self, keys: Sequence[str]) -> DeliveryReport:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from slabot.render.locale import Locale
 from slabot.render.reply import MAX_FALLBACK_TEXT, Reply, clip
 from storage.models.outbox import OutboxAction, OutboxFile, OutboxMessage, OutboxStatus
 from storage.queries.outbox import supersede_pending_updates
@@ -24,7 +26,18 @@ from storage.queries.rows import insert_ignore
 
 # What a notify module writes for one event: (outbox key, channel) of each row, written now or before.
 Written = list[tuple[str, str]]
-Writer = Callable[[Session, Any, datetime, ZoneInfo], Written]
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What rows are rendered with: the time of the change, the zone times are shown in, the language."""
+
+    now: datetime
+    zone: ZoneInfo
+    locale: Locale
+
+
+Writer = Callable[[Session, Any, RowContext], Written]
 
 KEY_MAX = 200
 FILENAME_MAX = 200

@@ -23,7 +23,7 @@ from fractions import Fraction
 from slabot.core.budget import exact_seconds, interval_bad_seconds
 from slabot.incidents.timers import TimerState
 from slabot.render.rca import category_label  # the causes become typed with the reports
-from slabot.reports.charts.data import ParetoItem, WeekTimes
+from slabot.reports.chart_data import ParetoItem, WeekTimes
 from slabot.reports.schedule import Week
 from slabot.slo.measurement import incident_interval
 from storage.models.incidents import Incident, IncidentEvent, SlaBreach, SlaTimerKind

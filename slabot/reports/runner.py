@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from slabot.config.runtime import Clock, Runtime
 from slabot.notify import outbox
 from slabot.render.digest import digest_message
+from slabot.reports.chart_data import RenderedChart
 from slabot.reports.charts import figures as charts
-from slabot.reports.charts.data import RenderedChart
 from slabot.reports.digests import DigestInfo, list_digests, queue_scheduled, run_service_ids
 from slabot.reports.schedule import Week, last_complete_week
 from slabot.reports.weekly import DigestReport, build_report

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 from slabot.core.burn import Counts
-from slabot.reports.charts.data import BurnDown, IncidentMarker, SliPanel
+from slabot.reports.chart_data import BurnDown, IncidentMarker, SliPanel
 from slabot.slo.ingest import epoch_minute
 from slabot.slo.measurement import event_counts, incident_interval, merge_spans, time_counts
 from slabot.slo.status import ObjectiveStatus

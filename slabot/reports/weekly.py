@@ -21,7 +21,7 @@ from sqlmodel import Session
 from slabot.core.windows import WindowBounds
 from slabot.incidents.targets import TimerBook
 from slabot.reports import incident_stats, series
-from slabot.reports.charts.data import BurnDown, Pareto, SliPanel, WeekTimes
+from slabot.reports.chart_data import BurnDown, Pareto, SliPanel, WeekTimes
 from slabot.reports.incident_stats import BreachLine, ResponseTimes, SeverityStats
 from slabot.reports.satisfaction_stats import CsatSummary, csat_summary
 from slabot.reports.schedule import Week

@@ -27,8 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from matplotlib.figure import Figure
 
-from slabot.reports.charts import figures as charts
-from slabot.reports.charts.data import (
+from slabot.reports.chart_data import (
     BurnDown,
     IncidentMarker,
     Pareto,
@@ -36,6 +35,7 @@ from slabot.reports.charts.data import (
     SliPanel,
     WeekTimes,
 )
+from slabot.reports.charts import figures as charts
 
 ZONE = ZoneInfo("Europe/Berlin")
 WEEK_START = datetime(2026, 11, 15, 23, tzinfo=UTC)  # Monday 16 Nov 2026, 00:00 in Berlin

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from matplotlib.figure import Figure
 
+from slabot.reports.chart_data import BurnDown, Pareto, RenderedChart, SliPanel, WeekTimes
 from slabot.reports.charts import style, text
 from slabot.reports.charts.canvas import Canvas
-from slabot.reports.charts.data import BurnDown, Pareto, RenderedChart, SliPanel, WeekTimes
 from slabot.reports.charts.multiples import draw_burndown, draw_sli
 from slabot.reports.charts.style import to_png
 from slabot.reports.charts.text import pareto_rows, vital_few

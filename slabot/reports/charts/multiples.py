@@ -18,9 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from slabot.core.timefmt import format_attainment, format_percent
+from slabot.reports.chart_data import BurnDown, SliPanel
 from slabot.reports.charts import style, text
 from slabot.reports.charts.canvas import Canvas, Panel
-from slabot.reports.charts.data import BurnDown, SliPanel
 
 MAX_SLI_COLUMNS = 4
 SLI_DEPTH = 4  # an SLI panel reaches this many target gaps below the target at most

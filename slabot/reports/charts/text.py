@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target
+from slabot.reports.chart_data import BurnDown, Pareto, ParetoItem, SliPanel, WeekTimes
 from slabot.reports.charts import style
-from slabot.reports.charts.data import BurnDown, Pareto, ParetoItem, SliPanel, WeekTimes
 
 MAX_BARS = 10  # Pareto bars drawn: more causes become MAX_BARS - 1 bars and one "Other (N)"
 VITAL_SHARE = Fraction(4, 5)

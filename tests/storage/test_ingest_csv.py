@@ -19,7 +19,7 @@ from slabot.sources.csv_import import CsvImportError, ImportReport, Progress, im
 from storage.db import Database
 from storage.models.catalog import Objective, Service
 from storage.models.slo import SliMinute, SliRollup
-from tests.test_startup import run_bot
+from tests.e2e.test_startup import run_bot
 
 HEADER = "service,slo,ts,good,total\n"
 
@@ -73,6 +73,7 @@ def prepared(tmp_path: Path) -> Iterator[tuple[Path, Database, dict[str, int]]]:
     database.dispose()
 
 
+@pytest.mark.slow
 def test_a_small_file_end_to_end(prepared: tuple[Path, Database, dict[str, int]]) -> None:
     tmp_path, database, ids = prepared
     (tmp_path / "counts.csv").write_bytes(
@@ -105,6 +106,7 @@ def test_a_small_file_end_to_end(prepared: tuple[Path, Database, dict[str, int]]
     assert again.returncode == 0 and day_rollup(database, checkout, at("2026-11-20T00:00Z")) == (1975, 2000, 1, 2)
 
 
+@pytest.mark.slow
 def test_a_bad_row_stops_the_import_and_nothing_after_the_last_committed_batch_is_stored(
     prepared: tuple[Path, Database, dict[str, int]],
 ) -> None:

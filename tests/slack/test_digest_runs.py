@@ -16,7 +16,7 @@ from storage.models.reports import Digest, DigestRun, DigestService
 from storage.queries.reports import claim_run
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
-from tests.test_digest_report import deliverer_for
+from tests.slack.test_digest_report import deliverer_for
 
 LEADS = "C0LEADS"
 MONDAY_0900_CET = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

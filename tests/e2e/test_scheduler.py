@@ -30,7 +30,7 @@ from storage.models.reports import Digest
 from tests.conftest import PG_URL, TABLES
 from tests.driver import wait_until_healthy
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_jobs_have_stable_ids_utc_and_never_skip_a_late_run(runtime: Runtime, slack: LocalSlack) -> None:

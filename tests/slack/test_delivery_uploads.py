@@ -18,7 +18,7 @@ from slabot.notify.delivery import LEASE, Deliverer
 from slabot.render.reply import Reply, section
 from storage.models.outbox import OutboxFile, OutboxMessage, OutboxStatus
 from tests.conftest import FakeClock
-from tests.test_delivery import client_for, drain, rows
+from tests.slack.test_delivery import client_for, drain, rows
 
 CHANNEL = "C0DIGEST"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -33,10 +33,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from PIL import Image
 
-from slabot.reports.charts import agg as chart_agg
-from slabot.reports.charts import figures as charts
-from slabot.reports.charts import style as chart_style
-from slabot.reports.charts.data import (
+from slabot.reports.chart_data import (
     BurnDown,
     IncidentMarker,
     Pareto,
@@ -45,8 +42,11 @@ from slabot.reports.charts.data import (
     SliPanel,
     WeekTimes,
 )
+from slabot.reports.charts import agg as chart_agg
+from slabot.reports.charts import figures as charts
+from slabot.reports.charts import style as chart_style
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 UTC_ZONE = ZoneInfo("UTC")
 TOKYO = ZoneInfo("Asia/Tokyo")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -535,10 +535,11 @@ def test_charts_render_in_parallel_threads() -> None:
     assert len(set(pngs)) == 1 and pngs[0].startswith(b"\x89PNG")
 
 
+@pytest.mark.slow
 def test_the_charts_never_import_pyplot() -> None:
     script = (
         "import sys\n"
-        "from tests.test_digest_charts import all_figures\n"
+        "from tests.unit.test_charts import all_figures\n"
         "from slabot.reports.charts import figures as charts\n"
         "for figure in all_figures().values():\n"
         "    charts.to_png(figure)\n"

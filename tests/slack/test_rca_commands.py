@@ -14,7 +14,7 @@ from slabot.devtools.localslack import LocalSlack
 from slabot.rca import runs as service
 from storage.models.rca import Rca, RcaStage, RcaTrigger
 from tests.driver import SlackDriver
-from tests.test_rca_conversation import CHANNEL, DANA, bot_said, last_text, resolved_incident, running_5_why
+from tests.slack.test_rca_conversation import CHANNEL, DANA, bot_said, last_text, resolved_incident, running_5_why
 from tests.threads import People
 
 

@@ -25,7 +25,7 @@ from storage.models.catalog import ObjectiveSource
 from storage.models.incidents import CsatRating
 from storage.models.rca import ActionItem, Rca, RcaStage, RcaWhy
 from tests.conftest import FakeClock
-from tests.test_startup import run_bot
+from tests.e2e.test_startup import run_bot
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -313,6 +313,7 @@ def body(markdown: str) -> str:
     return markdown.rsplit("\n\n_Exported by slabot on ", 1)[0]
 
 
+@pytest.mark.slow
 def test_export_rca_command_writes_the_file(tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path / 'pm.db'}")
     database.upgrade()

@@ -15,7 +15,7 @@ from slabot.config.settings import ConfigError, load_settings
 from slabot.devtools.localslack import LocalSlack
 from tests.driver import command_body, signed_headers, wait_until_healthy
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
 
 

@@ -10,7 +10,7 @@ import yaml
 from commands import GROUPS
 from tests.driver import SlackDriver, signed_headers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def event_body(event: dict[str, object], event_id: str = "Ev01") -> str:
