@@ -76,7 +76,7 @@ def serve(runtime: Runtime) -> None:
     settings = runtime.settings
     slack = connect(runtime)
     http_app, socket_handler = build_frontends(runtime, slack.app)
-    scheduler = build_scheduler(runtime, slack.deliverer)
+    scheduler = build_scheduler(runtime, slack.notifier)
     scheduler.start()
     log.info("evaluating objectives every %ss; alerts go out through the outbox", settings.eval_interval_seconds)
     api = "on" if settings.api_token else "off until SLABOT_API_TOKEN is set"

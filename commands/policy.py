@@ -1,19 +1,15 @@
-"""/sla policy and /sla maintenance: how an objective alerts, and what time it leaves out."""
+"""/sla policy: how an objective alerts (its burn-rate rules and min_events); sev<N> goes to the severity targets."""
 
 from __future__ import annotations
 
 from commands import itsm
-from commands.args import optional_service, parse_args, parse_incident_id, parse_name, parse_objective_ref
+from commands.args import parse_args, parse_objective_ref
 from commands.context import CommandContext
-from commands.router import CommandGroup
 from slabot.alerting import rules as alert_policy
-from slabot.catalog import maintenance
 from slabot.catalog import services as catalog
-from slabot.catalog.maintenance import NewMaintenance
 from slabot.core.burn import AlertRule, parse_rule
 from slabot.core.errors import UserError
-from slabot.core.timefmt import parse_when
-from slabot.render import policy as render
+from slabot.render import alert_rules as render
 from slabot.render.reply import Reply
 
 MAX_MIN_EVENTS = 1_000_000_000
@@ -59,56 +55,3 @@ def policy(ctx: CommandContext, text: str) -> Reply:
         )
         reply = render.policy_reply(objective, service, current, alert_policy.window_seconds(objective))
     return reply
-
-
-MAINTENANCE = CommandGroup("/sla maintenance", "Maintenance windows")
-
-
-@MAINTENANCE.route(
-    "add",
-    '/sla maintenance add <service>[/<objective>] start=<time> end=<time> [reason="…"]',
-    "exclude a span from a service's objectives",
-)
-def maintenance_add(ctx: CommandContext, text: str) -> Reply:
-    args = parse_args(text, frozenset({"start", "end", "reason"}))
-    if len(args.words) != 1 or "start" not in args.options or "end" not in args.options:
-        raise UserError(
-            "Give the service (or service/objective), start= and end=, like: "
-            "/sla maintenance add checkout start=2026-11-22T02:00 end=2026-11-22T04:00"
-        )
-    target = args.words[0]
-    service_name, objective_name = (
-        parse_objective_ref(target) if "/" in target else (parse_name(target, "service"), None)
-    )
-    now, zone = ctx.now(), ctx.runtime.settings.timezone
-    try:
-        starts_at = parse_when(args.options["start"], now, zone)
-        ends_at = parse_when(args.options["end"], now, zone)
-    except ValueError as error:
-        raise UserError(f"start=/end=: {error}") from None
-    new = NewMaintenance(service_name, objective_name, starts_at, ends_at, args.options.get("reason") or None)
-    ctx.require_admin()
-    with ctx.runtime.db.session() as session:
-        window, service, objective = maintenance.add(session, new, ctx.user_id)
-    return render.maintenance_added(window, service, objective, zone)
-
-
-@MAINTENANCE.route("list", "/sla maintenance list [service]", "list maintenance windows")
-def maintenance_list(ctx: CommandContext, text: str) -> Reply:
-    args = parse_args(text, frozenset())
-    service_name = optional_service(args, "/sla maintenance list")
-    with ctx.runtime.db.session() as session:
-        rows = maintenance.listing(session, service_name)
-    return render.maintenance_list(rows, ctx.runtime.settings.timezone)
-
-
-@MAINTENANCE.route("remove", "/sla maintenance remove <id>", "remove a maintenance window")
-def maintenance_remove(ctx: CommandContext, text: str) -> Reply:
-    args = parse_args(text, frozenset())
-    if len(args.words) != 1:
-        raise UserError("Give the window's number from /sla maintenance list, like: /sla maintenance remove 3")
-    window_id = parse_incident_id(args.words[0])
-    ctx.require_admin()
-    with ctx.runtime.db.session() as session:
-        window = maintenance.remove(session, window_id)
-    return render.maintenance_removed(window)

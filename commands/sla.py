@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import catalog, digest, itsm, policy, rca, status
+from commands import catalog, digest, itsm, maintenance, policy, rca, status
 from commands.router import CommandGroup
 
 SLA = CommandGroup("/sla", "Service levels")
@@ -24,7 +24,7 @@ SLA.route(
     "/sla policy sev<N> ack=<duration> resolve=<duration> [calendar=<name>]",
     "show or change an objective's burn-rate alert policy, or a severity's response and resolution targets",
 )(policy.policy)
-SLA.mount(policy.MAINTENANCE, "maintenance windows: add, list, remove")
+SLA.mount(maintenance.MAINTENANCE, "maintenance windows: add, list, remove")
 SLA.mount(itsm.CALENDAR, "business calendars for incident targets: add, holiday, workday, list, remove")
 SLA.mount(digest.DIGEST, "weekly digests: add, list, remove")
 SLA.route("report", digest.REPORT_USAGE, "post a digest of one week here now")(digest.report)

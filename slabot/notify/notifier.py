@@ -10,13 +10,19 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from slabot.notify import alerting, incidents, rca, reports
+from slabot.notify import alerting, incidents, rca, reports, timers
 from slabot.notify.delivery import Deliverer, DeliveryReport
 from slabot.notify.outbox import RowContext, Writer
 from slabot.render.locale import DEFAULT_LOCALE, Locale
 from storage.queries import outbox as outbox_queries
 
-WRITERS: dict[type, Writer] = {**incidents.WRITERS, **alerting.WRITERS, **rca.WRITERS, **reports.WRITERS}
+WRITERS: dict[type, Writer] = {
+    **incidents.WRITERS,
+    **alerting.WRITERS,
+    **rca.WRITERS,
+    **reports.WRITERS,
+    **timers.WRITERS,
+}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from slabot.alerting import budget_policy as budget_notices
 from slabot.alerting.verdicts import evaluate_all
 from slabot.config.runtime import Runtime
 from slabot.incidents import breaches as timer_notices
-from slabot.notify.delivery import Deliverer, DeliveryReport
+from slabot.notify.delivery import DeliveryReport
+from slabot.notify.notifier import Notifier
 
 log = logging.getLogger(__name__)
 LOCK_NAME = "slabot.evaluate"
@@ -45,6 +46,7 @@ def evaluate(runtime: Runtime) -> PassReport:
         return PassReport(ran=True, objectives=len(evaluations), seconds=time.perf_counter() - started)
 
 
-def evaluate_and_deliver(runtime: Runtime, deliverer: Deliverer) -> tuple[PassReport, DeliveryReport]:
+def evaluate_and_deliver(runtime: Runtime, notifier: Notifier) -> tuple[PassReport, DeliveryReport]:
+    """What the scheduler runs: one pass, then whatever the outbox holds."""
     report = evaluate(runtime)
-    return report, deliverer.deliver_due()
+    return report, notifier.deliverer.deliver_due()

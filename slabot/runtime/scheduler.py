@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from slabot.config.runtime import Runtime
 from slabot.notify.delivery import Deliverer
+from slabot.notify.notifier import Notifier
 from slabot.reports.runner import DigestWorker, digests
 from slabot.runtime.evaluation_pass import evaluate_and_deliver
 
@@ -41,9 +42,9 @@ DIGEST_SYNC_EVERY = 30
 JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 
-def _evaluate(runtime: Runtime, deliverer: Deliverer) -> None:
+def _evaluate(runtime: Runtime, notifier: Notifier) -> None:
     try:
-        report, delivery = evaluate_and_deliver(runtime, deliverer)
+        report, delivery = evaluate_and_deliver(runtime, notifier)
     except Exception:
         log.exception("evaluation pass failed; the next one runs on schedule")
         return
@@ -116,13 +117,14 @@ def _sync(scheduler: BackgroundScheduler, worker: DigestWorker, deliverer: Deliv
 
 def build_scheduler(
     runtime: Runtime,
-    deliverer: Deliverer,
+    notifier: Notifier,
     *,
     start_at: datetime | None = None,
     worker: DigestWorker | None = None,
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
     first = start_at or datetime.now(UTC)
+    deliverer = notifier.deliverer
     worker = worker or DigestWorker.for_runtime(runtime)
     every: list[tuple[Any, int, str, str, tuple[Any, ...]]] = [
         (
@@ -130,7 +132,7 @@ def build_scheduler(
             runtime.settings.eval_interval_seconds,
             EVALUATE_JOB,
             "evaluate objectives, alerts and SLA timers",
-            (runtime, deliverer),
+            (runtime, notifier),
         ),
         (_deliver, DELIVER_EVERY, DELIVER_JOB, "deliver the outbox", (deliverer,)),
         (_render_digests, DIGEST_EVERY, DIGESTS_JOB, "render queued digests", (worker, deliverer)),

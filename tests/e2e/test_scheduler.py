@@ -20,9 +20,8 @@ from slabot.catalog.services import ObjectiveSpec, ServiceFields
 from slabot.config.runtime import Runtime
 from slabot.core.windows import WindowSpec
 from slabot.devtools.localslack import LocalSlack
-from slabot.notify.delivery import Deliverer
-from slabot.notify.outcomes import create_delivery_client
 from slabot.runtime.scheduler import DELIVER_JOB, DIGEST_SYNC_JOB, DIGESTS_JOB, EVALUATE_JOB, build_scheduler
+from slabot.runtime.wiring import outbox_notifier
 from slabot.slo.ingest import Point, event_objective, ingest
 from storage.db import Database
 from storage.models.catalog import ObjectiveSource
@@ -34,9 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_jobs_have_stable_ids_utc_and_never_skip_a_late_run(runtime: Runtime, slack: LocalSlack) -> None:
-    client = create_delivery_client("xoxb-test", slack.base_url)
     start = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
-    scheduler = build_scheduler(runtime, Deliverer(runtime.db, client, runtime.clock), start_at=start)
+    scheduler = build_scheduler(runtime, outbox_notifier(runtime, api_url=slack.base_url), start_at=start)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {EVALUATE_JOB, DELIVER_JOB, DIGESTS_JOB, DIGEST_SYNC_JOB}
     evaluate = jobs[EVALUATE_JOB]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import select
 
+from slabot.notify.notifier import Notifier
 from slabot.reports.runner import DigestWorker
 from slabot.runtime.scheduler import DIGEST_JOB_PREFIX, build_scheduler, sync_digest_jobs
 from storage.models.reports import Digest, DigestRun, DigestService
@@ -30,6 +32,9 @@ def leads(driver: SlackDriver) -> SlackDriver:
     assert "Digest 1 posts to <#C0LEADS>" in answer.text
     driver.slack.clear()
     return driver
+
+
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def worker(driver: SlackDriver, clock: FakeClock, grace_hours: int = 12) -> DigestWorker:
@@ -193,7 +198,7 @@ def test_scheduler_keeps_one_cron_job_per_digest_in_its_zone(
     clock.now = MONDAY_0900_CET - timedelta(days=1)
     each = worker(leads, clock)
     deliverer = deliverer_for(leads, clock)
-    scheduler = build_scheduler(leads.runtime, deliverer, start_at=clock.now, worker=each)
+    scheduler = build_scheduler(leads.runtime, Notifier(deliverer, UTC_ZONE), start_at=clock.now, worker=each)
     scheduler.start(paused=True)  # jobs in the job store, none running
     request.addfinalizer(lambda: scheduler.shutdown(wait=False))
     sync_digest_jobs(scheduler, each, deliverer)

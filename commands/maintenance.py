@@ -1,0 +1,65 @@
+"""/sla maintenance add | list | remove: the spans left out of a service's objectives."""
+
+from __future__ import annotations
+
+from commands.args import optional_service, parse_args, parse_incident_id, parse_name, parse_objective_ref
+from commands.context import CommandContext
+from commands.router import CommandGroup
+from slabot.catalog import maintenance
+from slabot.catalog.maintenance import NewMaintenance
+from slabot.core.errors import UserError
+from slabot.core.timefmt import parse_when
+from slabot.render import maintenance as render
+from slabot.render.reply import Reply
+
+MAINTENANCE = CommandGroup("/sla maintenance", "Maintenance windows")
+
+
+@MAINTENANCE.route(
+    "add",
+    '/sla maintenance add <service>[/<objective>] start=<time> end=<time> [reason="…"]',
+    "exclude a span from a service's objectives",
+)
+def maintenance_add(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset({"start", "end", "reason"}))
+    if len(args.words) != 1 or "start" not in args.options or "end" not in args.options:
+        raise UserError(
+            "Give the service (or service/objective), start= and end=, like: "
+            "/sla maintenance add checkout start=2026-11-22T02:00 end=2026-11-22T04:00"
+        )
+    target = args.words[0]
+    service_name, objective_name = (
+        parse_objective_ref(target) if "/" in target else (parse_name(target, "service"), None)
+    )
+    now, zone = ctx.now(), ctx.runtime.settings.timezone
+    try:
+        starts_at = parse_when(args.options["start"], now, zone)
+        ends_at = parse_when(args.options["end"], now, zone)
+    except ValueError as error:
+        raise UserError(f"start=/end=: {error}") from None
+    new = NewMaintenance(service_name, objective_name, starts_at, ends_at, args.options.get("reason") or None)
+    ctx.require_admin()
+    with ctx.runtime.db.session() as session:
+        window, service, objective = maintenance.add(session, new, ctx.user_id)
+    return render.maintenance_added(window, service, objective, zone)
+
+
+@MAINTENANCE.route("list", "/sla maintenance list [service]", "list maintenance windows")
+def maintenance_list(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    service_name = optional_service(args, "/sla maintenance list")
+    with ctx.runtime.db.session() as session:
+        rows = maintenance.listing(session, service_name)
+    return render.maintenance_list(rows, ctx.runtime.settings.timezone)
+
+
+@MAINTENANCE.route("remove", "/sla maintenance remove <id>", "remove a maintenance window")
+def maintenance_remove(ctx: CommandContext, text: str) -> Reply:
+    args = parse_args(text, frozenset())
+    if len(args.words) != 1:
+        raise UserError("Give the window's number from /sla maintenance list, like: /sla maintenance remove 3")
+    window_id = parse_incident_id(args.words[0])
+    ctx.require_admin()
+    with ctx.runtime.db.session() as session:
+        window = maintenance.remove(session, window_id)
+    return render.maintenance_removed(window)
