@@ -10,7 +10,7 @@ from commands.context import CommandContext
 from commands.router import CommandGroup
 from slabot.core.business_time import parse_hours
 from slabot.core.errors import UserError
-from slabot.incidents import targets as itsm
+from slabot.incidents import calendars, targets
 from slabot.incidents.lifecycle import SEVERITIES
 from slabot.incidents.timers import BUILTIN_BUSINESS
 from slabot.render import itsm as render
@@ -73,7 +73,7 @@ def calendar_add(ctx: CommandContext, text: str) -> Reply:
         raise UserError(f"Give the zone and the working hours, like: {example}")
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
-        calendar = itsm.add_calendar(
+        calendar = calendars.add_calendar(
             session,
             name,
             args.options["tz"],
@@ -100,7 +100,7 @@ def _day(ctx: CommandContext, text: str, kind: CalendarDayKind) -> Reply:
         raise UserError(f"'{raw}' is not a date: write it as YYYY-MM-DD, like: {example}") from None
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
-        calendar, row, previous = itsm.calendar_day(session, name, day, kind, ctx.user_id)
+        calendar, row, previous = calendars.calendar_day(session, name, day, kind, ctx.user_id)
     return render.calendar_day_set(calendar, row, previous)
 
 
@@ -119,7 +119,8 @@ def calendar_list(ctx: CommandContext, text: str) -> Reply:
     if parse_args(text, frozenset()).words:
         raise UserError("/sla calendar list takes nothing after it")
     with ctx.runtime.db.session() as session:
-        infos = itsm.list_calendars(session, ctx.runtime.settings.timezone)
+        specs = targets.targets(session).values()
+        infos = calendars.list_calendars(session, ctx.runtime.settings.timezone, list(specs))
     return render.calendar_list(infos)
 
 
@@ -131,7 +132,7 @@ def calendar_remove(ctx: CommandContext, text: str) -> Reply:
     name = parse_name(args.words[0], "calendar")
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
-        calendar = itsm.remove_calendar(session, name)
+        calendar = calendars.remove_calendar(session, name, list(targets.targets(session).values()))
     return render.calendar_removed(calendar, builtin_takes_over=name == BUILTIN_BUSINESS)
 
 
@@ -157,7 +158,7 @@ def severity_policy(ctx: CommandContext, text: str) -> Reply:
         ctx.require_admin()
     with ctx.runtime.db.session() as session:
         if options:
-            itsm.set_target(
+            targets.set_target(
                 session,
                 severity,
                 options.get("ack"),
@@ -166,6 +167,6 @@ def severity_policy(ctx: CommandContext, text: str) -> Reply:
                 ctx.user_id,
                 now=ctx.now(),
             )
-        book = itsm.TimerBook.load(session, zone)
+        book = targets.TimerBook.load(session, zone)
         rows = [book.row(level) for level in SEVERITIES]
     return render.targets_reply(rows, changed=severity if options else None)

@@ -8,7 +8,8 @@ from datetime import datetime
 from slack_sdk.models.blocks import Block
 
 from slabot.core.timefmt import format_duration, format_percent, format_when
-from slabot.incidents.targets import CalendarInfo, TargetRow
+from slabot.incidents.calendars import CalendarInfo
+from slabot.incidents.targets import TargetRow
 from slabot.incidents.timers import ALWAYS_ON, TimerState
 from slabot.render.reply import Reply, context, escape, header, section, with_more
 from storage.models.incidents import Calendar, CalendarDay, CalendarDayKind, SlaTimerKind

@@ -219,3 +219,20 @@ def test_two_senders_at_once_send_each_message_once(runtime: Runtime, slack: Loc
     posted = sorted(message["text"] for message in slack.messages())
     assert posted == sorted(f"message {index}" for index in range(20))
     assert len(slack.calls_to("chat.postMessage")) == 20
+
+
+def test_delivery_right_after_a_request_never_overtakes_an_older_row_of_its_channel(
+    runtime: Runtime, slack: LocalSlack, deliverer: Deliverer, clock: FakeClock
+) -> None:
+    """A request delivers the rows it wrote at once, but only behind what already waits in their channel:
+    Why 3 never lands before Why 2. Other channels are not held up."""
+    queue(runtime, "why-2", "Why 2/5")
+    slack.fail("chat.postMessage", status=500)
+    deliverer.deliver_due()  # Why 2 is now backing off
+    queue(runtime, "why-3", "Why 3/5")
+    queue(runtime, "elsewhere", "a notice", channel=OTHER)
+    report = deliverer.deliver_due([CHANNEL, OTHER])  # what a request that wrote both does right after it
+    assert report.delivered == ["elsewhere"] and texts(slack) == []
+    assert rows(runtime)["why-3"].attempts == 0  # not even tried
+    drain(deliverer, clock, rounds=2)
+    assert texts(slack) == ["Why 2/5", "Why 3/5"]

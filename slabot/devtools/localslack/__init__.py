@@ -6,7 +6,8 @@ Every request is recorded as a ``RecordedCall``; posted messages are kept (with 
 applied, and their ``metadata``) so ``messages()`` shows what a channel would look like, and
 ``conversations.history`` / ``conversations.replies`` read them back (metadata only with
 ``include_all_metadata``). Failure injection, per method and in the order scripted:
-``fail()`` (HTTP 429 with Retry-After, or 5xx, without carrying the call out), ``fail_with_error()``
+``fail()`` (HTTP 429 with Retry-After, or 5xx, without carrying the call out), ``fail_while()`` (the same
+for every call while a condition holds: an outage), ``fail_with_error()``
 (HTTP 200, ``ok: false``), ``lose_response()`` (carried out, but the client gets an error: a lost
 answer) and ``delay()`` (carried out, answered late: a client timeout).
 

@@ -100,6 +100,7 @@ class LocalSlack(Workspace):
         self._on_call = on_call
         self._calls: list[RecordedCall] = []
         self._faults: dict[str, list[_Fault]] = {}  # per method, oldest first
+        self._outages: dict[str, list[tuple[Callable[[], bool], _Reply]]] = {}
         self._stopping = threading.Event()  # wakes delayed answers when the server stops
         self._response_counts: dict[str, int] = {}
         self._server: _Server | None = None
@@ -181,6 +182,23 @@ class LocalSlack(Workspace):
         default = "ratelimited" if status == 429 else "internal_error"
         self._queue_fault(method, times, _Fault("fail", _error_reply(status, error or default, retry_after)))
 
+    def fail_while(
+        self,
+        method: str,
+        condition: Callable[[], bool],
+        *,
+        status: int = 500,
+        retry_after: int = 1,
+        error: str | None = None,
+    ) -> None:
+        """An outage: every call to `method` while `condition()` holds (say, until a test's clock passes a
+        time) is answered with HTTP `status` and not carried out, before any fault queued with fail()."""
+        default = "ratelimited" if status == 429 else "internal_error"
+        with self._cond:
+            self._outages.setdefault(method, []).append(
+                (condition, _error_reply(status, error or default, retry_after))
+            )
+
     def fail_with_error(self, method: str, error: str, *, times: int = 1) -> None:
         """Answer the next `times` calls to `method` with HTTP 200 and {"ok": false, "error": error}."""
         self._queue_fault(method, times, _Fault("fail", _Reply(200, {"ok": False, "error": error})))
@@ -237,8 +255,9 @@ class LocalSlack(Workspace):
         self, method: str, path: str, headers: dict[str, str], args: Args, compute: Callable[[], _Reply]
     ) -> _Reply:
         with self._cond:
-            queue = self._faults.get(method)
-            fault = queue.pop(0) if queue else None
+            outage = next((reply for holds, reply in self._outages.get(method, []) if holds()), None)
+            queue = self._faults.get(method) if outage is None else None
+            fault = _Fault("fail", outage) if outage is not None else (queue.pop(0) if queue else None)
             if fault is not None and fault.kind == "fail" and fault.reply is not None:
                 reply = fault.reply
             else:
