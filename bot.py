@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             from slabot.sources.csv_import import run_ingest
 
             logging.getLogger().setLevel(logging.WARNING)
-            return run_ingest(_runtime("offline"), args.file, sys.stdout, sys.stderr)
+            runtime = _runtime("offline")
+            return run_ingest(runtime.db, runtime.clock, args.file, sys.stdout, sys.stderr)
         if command == "export-rca":
             from slabot.rca.postmortem import run_export
 

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
 
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb"}
 _CLOSING = {'"', "\u201d", "\u201c", "\u00bb"}
 _OPTION = re.compile(r"^([a-z_]+)=(.*)$", re.DOTALL)
-_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _CHANNEL = re.compile(r"^(?:<#([CG][A-Z0-9]+)(?:\|[^>]*)?>|([CG][A-Z0-9]{2,}))$")
 _USER = re.compile(r"^(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|([UW][A-Z0-9]{2,}))$")
 _GROUP = re.compile(r"^(?:<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>|(S[A-Z0-9]{2,}))$")
@@ -81,17 +81,6 @@ def parse_args(text: str, allowed: frozenset[str] | set[str], *, free_text: bool
         else:
             args.words.append(token)
     return args
-
-
-def parse_name(text: str, what: str) -> str:
-    """Service and objective names: lower-case letters, digits, '.', '_' and '-', up to 64 characters."""
-    name = text.lower()
-    if not _NAME.match(name):
-        raise UserError(
-            f"'{text}' is not a valid {what} name: use letters, digits, '-', '_' or '.', "
-            "starting with a letter or digit (like checkout-api)"
-        )
-    return name
 
 
 def parse_objective_ref(text: str) -> tuple[str, str]:

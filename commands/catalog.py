@@ -10,7 +10,6 @@ from commands.args import (
     parse_args,
     parse_channel,
     parse_choice,
-    parse_name,
     parse_objective_ref,
     parse_oncall,
     parse_percent,
@@ -18,6 +17,7 @@ from commands.args import (
 from commands.context import CommandContext
 from commands.router import CommandGroup
 from slabot.catalog import services as catalog
+from slabot.catalog.names import parse_name
 from slabot.catalog.services import ObjectiveSpec, ServiceFields
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec

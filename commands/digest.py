@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from commands.args import parse_args, parse_channel, parse_name
+from commands.args import parse_args, parse_channel
 from commands.context import CommandContext
 from commands.router import CommandGroup
+from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
 from slabot.render import digest_commands as render
 from slabot.render.reply import Reply

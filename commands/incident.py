@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from commands.args import Args, parse_args, parse_choice, parse_incident_id, parse_name, parse_percent
+from commands.args import Args, parse_args, parse_choice, parse_incident_id, parse_percent
 from commands.context import CommandContext
 from commands.router import CommandGroup
+from slabot.catalog.names import parse_name
 from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
 from slabot.core.timefmt import parse_when

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from commands.args import Args, parse_args, parse_name, tokenize
+from commands.args import Args, parse_args, tokenize
 from commands.context import CommandContext
 from commands.router import CommandGroup
+from slabot.catalog.names import parse_name
 from slabot.core.business_time import parse_hours
 from slabot.core.errors import UserError
 from slabot.incidents import calendars, targets

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from commands.args import optional_service, parse_args, parse_incident_id, parse_name, parse_objective_ref
+from commands.args import optional_service, parse_args, parse_incident_id, parse_objective_ref
 from commands.context import CommandContext
 from commands.router import CommandGroup
 from slabot.catalog import maintenance
 from slabot.catalog.maintenance import NewMaintenance
+from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
 from slabot.core.timefmt import parse_when
 from slabot.render import maintenance as render

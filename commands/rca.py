@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from commands.args import parse_args, parse_incident_id, parse_name
+from commands.args import parse_args, parse_incident_id
 from commands.context import CommandContext
+from slabot.catalog.names import parse_name
 from slabot.catalog.services import get_service
 from slabot.core.errors import UserError
 from slabot.core.mentions import channel_mention

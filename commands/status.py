@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from commands.args import parse_args, parse_name, parse_objective_ref
+from commands.args import parse_args, parse_objective_ref
 from commands.context import CommandContext
 from slabot.catalog import services as catalog
+from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
 from slabot.render import budget as render_budget
 from slabot.render import status as render

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from slabot.catalog.names import did_you_mean
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec
 from storage.models.catalog import Budgeting, Objective, ObjectiveKind, ObjectiveSource, Service
@@ -36,16 +36,11 @@ class Removal:
     removed: bool
 
 
-def _did_you_mean(name: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(name, candidates, n=1)
-    return f" Did you mean {close[0]}?" if close else ""
-
-
 def get_service(session: Session, name: str) -> Service:
     service = queries.service_by_name(session, name)
     if service is None:
         names = [known.name for known in queries.all_services(session)]
-        hint = _did_you_mean(name, names) or " See /sla service list."
+        hint = did_you_mean(name, names) or " See /sla service list."
         raise UserError(f"There is no service '{name}'.{hint}")
     return service
 
@@ -59,7 +54,7 @@ def get_objective(session: Session, service_name: str, name: str) -> tuple[Objec
     objective = queries.objective_by_name(session, service.id, name)
     if objective is None:
         names = [o.name for o, _ in queries.objectives_with_services(session, service.id)]
-        hint = _did_you_mean(name, names) or f" See /sla list {service.name}."
+        hint = did_you_mean(name, names) or f" See /sla list {service.name}."
         raise UserError(f"{service.name} has no objective '{name}'.{hint}")
     return objective, service
 

@@ -1,11 +1,10 @@
 """The HTTP side, served by uvicorn: POST /slack/events into Bolt (on worker threads), the ingest API
-POST /api/v1/events, GET /healthz and GET /openapi.json (the API described by hand)."""
+POST /api/v1/events, GET /healthz and GET /openapi.json."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 from urllib.parse import urlencode
 
 from slack_bolt import App, BoltRequest
@@ -18,7 +17,7 @@ from starlette.routing import Route
 
 from slabot.config.runtime import Runtime
 from slabot.runtime import ingest_api
-from slabot.slo.ingest import MAX_POINTS
+from slabot.runtime.openapi import openapi_document
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1_000_000
@@ -77,103 +76,3 @@ def build_frontends(runtime: Runtime, bolt_app: App) -> tuple[Starlette, SocketM
     if app_token is None:
         return create_http_app(runtime, bolt_app), None
     return create_http_app(runtime, None), SocketModeHandler(bolt_app, app_token)
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return _json({"$ref": "#/components/schemas/Error"}, description)
-
-
-def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3.1 description of the ingest API and the health check, served at GET /openapi.json."""
-    count = {"type": "integer", "minimum": 0, "maximum": ingest_api.MAX_COUNT}
-    point = {
-        "type": "object",
-        "description": "Counts of the minute that contains ts; sending a minute again replaces its counts.",
-        "required": ["ts", "good", "total"],
-        "additionalProperties": False,
-        "properties": {
-            "ts": {
-                "type": "string",
-                "format": "date-time",
-                "description": "ISO-8601 with Z or an offset (naive times are refused), at most 5 minutes ahead",
-                "examples": ["2026-11-21T10:00:00Z"],
-            },
-            "good": {**count, "description": "good events in the minute; at most total"},
-            "total": {**count, "description": "all events in the minute"},
-        },
-    }
-    batch = {
-        "type": "object",
-        "required": ["service", "slo", "points"],
-        "additionalProperties": False,
-        "properties": {
-            "service": {"type": "string", "minLength": 1, "examples": ["checkout"]},
-            "slo": {"type": "string", "minLength": 1, "description": "an objective with source=events"},
-            "points": {"type": "array", "maxItems": MAX_POINTS, "items": {"$ref": "#/components/schemas/Point"}},
-        },
-    }
-    health = {
-        "type": "object",
-        "required": ["status", "database"],
-        "properties": {
-            "status": {"type": "string", "enum": ["ok", "unavailable"]},
-            "database": {"type": "string", "enum": ["up", "down"]},
-        },
-    }
-    events = {
-        "operationId": "ingestEvents",
-        "summary": "Set per-minute event counts of an event-based objective",
-        "description": (
-            "All points are checked before anything is stored, in one transaction: a refused request stores "
-            "nothing. Resending a minute replaces its counts, so retries never count twice."
-        ),
-        "security": [{"bearerAuth": []}],
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventBatch"}}},
-        },
-        "responses": {
-            "200": _json(
-                {"type": "object", "required": ["stored"], "properties": {"stored": {"type": "integer", "minimum": 0}}},
-                "Stored: the number of distinct minutes written",
-            ),
-            "401": _error("No or a wrong bearer token, or the API is off (SLABOT_API_TOKEN unset)"),
-            "404": _error("Unknown service or objective"),
-            "405": _error("A method other than POST"),
-            "413": _error(
-                f"More than {MAX_POINTS} points, or a body over {ingest_api.MAX_BODY_BYTES // (1024 * 1024)} MB"
-            ),
-            "422": _error(
-                "Malformed body, counts that are not whole numbers from 0 to the maximum, good > total, a ts "
-                "without an offset or more than 5 minutes in the future, or an objective measured from incidents"
-            ),
-            "500": _error("An error on slabot's side; nothing was stored"),
-        },
-    }
-    healthz = {
-        "operationId": "health",
-        "summary": "Whether slabot and its database answer",
-        "security": [],
-        "responses": {"200": _json(health, "Healthy"), "503": _json(health, "The database does not answer")},
-    }
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "slabot", "version": "1", "description": "Event counts for service level objectives."},
-        "paths": {ingest_api.EVENTS_PATH: {"post": events}, "/healthz": {"get": healthz}},
-        "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "SLABOT_API_TOKEN"}},
-            "schemas": {
-                "EventBatch": batch,
-                "Point": point,
-                "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "properties": {"error": {"type": "string", "description": "what was wrong, in one line"}},
-                },
-            },
-        },
-    }

@@ -13,15 +13,17 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from slabot.config.runtime import Runtime
+from slabot.core.clock import Clock
 from slabot.core.errors import UserError
-from slabot.runtime.ingest_api import check_count, one_line, parse_names, parse_timestamp
 from slabot.slo.ingest import Point, check_points, event_objective, ingest
+from slabot.sources.push import check_count, one_line, parse_names, parse_timestamp
+from storage.db import Database
 
 HEADER = ("service", "slo", "ts", "good", "total")
 BATCH_SIZE = 5_000
@@ -136,7 +138,7 @@ def _count(name: str, text: str) -> int:
     return value
 
 
-def parse_row(row: list[str], columns: dict[str, int], runtime: Runtime) -> tuple[Key, Point]:
+def parse_row(row: list[str], columns: dict[str, int], now: datetime) -> tuple[Key, Point]:
     """One data row as (service, slo) and its point, checked as the API checks points; raises UserError."""
     if len(row) != len(HEADER):
         raise UserError(f"expected {len(HEADER)} fields ({','.join(HEADER)}), got {len(row)}")
@@ -144,24 +146,25 @@ def parse_row(row: list[str], columns: dict[str, int], runtime: Runtime) -> tupl
     key = parse_names(service, slo)
     point = Point(parse_timestamp(ts), _count("good", good), _count("total", total))
     try:
-        check_points([point], runtime.now())
+        check_points([point], now)
     except UserError as error:
         raise UserError(error.message.removeprefix("points[0]: ")) from None
     return key, point
 
 
-def _store(runtime: Runtime, key: Key, points: list[Point], report: ImportReport) -> None:
+def _store(db: Database, clock: Clock, key: Key, points: list[Point], report: ImportReport) -> None:
     """One batch, one transaction."""
-    with runtime.db.session() as session:
+    with db.session() as session:
         objective = event_objective(session, *key)
-        minutes = ingest(session, objective, points, runtime.now())
+        minutes = ingest(session, objective, points, clock())
     tally = report.committed.setdefault(key, Tally())
     tally.rows += len(points)
     tally.minutes += minutes
 
 
 def import_csv(
-    runtime: Runtime,
+    db: Database,
+    clock: Clock,
     path: Path,
     report: ImportReport,
     progress: Progress | None = None,
@@ -185,9 +188,9 @@ def import_csv(
                 start, next_line = next_line, reader.line_num + 1
                 if not any(cell.strip() for cell in row):
                     continue
-                key, point = parse_row(row, columns, runtime)
+                key, point = parse_row(row, columns, clock())
                 if key not in known:
-                    with runtime.db.session() as session:
+                    with db.session() as session:
                         event_objective(session, *key)  # unknown or incident-based: stop at this line
                     known.add(key)
                 report.rows_read += 1
@@ -196,16 +199,16 @@ def import_csv(
                 held += 1
                 if len(batch) >= batch_size:
                     held -= len(batch)
-                    _store(runtime, key, pending.pop(key), report)
+                    _store(db, clock, key, pending.pop(key), report)
                 elif held >= MAX_PENDING:
                     for waiting, points in sorted(pending.items()):
-                        _store(runtime, waiting, points, report)
+                        _store(db, clock, waiting, points, report)
                     pending.clear()
                     held = 0
                 if progress is not None:
                     progress.update(lines.bytes_read, report.rows_read)
             for key, points in sorted(pending.items()):
-                _store(runtime, key, points, report)
+                _store(db, clock, key, points, report)
         except UserError as error:
             raise CsvImportError(start, error.message) from None
         except UnicodeDecodeError:
@@ -224,7 +227,7 @@ def _print_report(report: ImportReport, out: TextIO) -> None:
         print(text, file=out)
 
 
-def run_ingest(runtime: Runtime, path: Path, out: TextIO, err: TextIO) -> int:
+def run_ingest(db: Database, clock: Clock, path: Path, out: TextIO, err: TextIO) -> int:
     """The `ingest` command: import, then a summary on `out`; a bad row is one line on `err` (exit 1)."""
     try:
         size = os.stat(path).st_size
@@ -234,7 +237,7 @@ def run_ingest(runtime: Runtime, path: Path, out: TextIO, err: TextIO) -> int:
     progress = Progress(err, size) if err.isatty() else None
     report = ImportReport()
     try:
-        import_csv(runtime, path, report, progress)
+        import_csv(db, clock, path, report, progress)
     except (CsvImportError, SQLAlchemyError) as error:
         where = f"line {error.line}" if isinstance(error, CsvImportError) else "a database error"
         if isinstance(error, CsvImportError):

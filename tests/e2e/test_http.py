@@ -14,7 +14,8 @@ from slack_bolt import Ack, App
 
 from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack
-from slabot.runtime.http import create_http_app, openapi_document
+from slabot.runtime.http import create_http_app
+from slabot.runtime.openapi import openapi_document
 from slabot.runtime.wiring import connect
 from slabot.slo.ingest import MAX_POINTS
 from storage.db import Database

@@ -183,7 +183,7 @@ def test_bad_rows_are_one_line_naming_the_line(
 ) -> None:
     report = ImportReport()
     with pytest.raises(CsvImportError) as caught:
-        import_csv(runtime, write(tmp_path, *lines), report)
+        import_csv(runtime.db, runtime.clock, write(tmp_path, *lines), report)
     assert message in str(caught.value) and "\n" not in str(caught.value)
     assert report.committed == {} and minutes_of(database, objectives["checkout/latency"]) == {}
 
@@ -192,7 +192,7 @@ def test_text_that_is_not_utf8_names_its_line(runtime: Runtime, objectives: dict
     path = tmp_path / "in.csv"
     path.write_bytes(HEADER.encode() + OK.encode() + b"\n" + b"checkout,lat\xe9ncy,x,1,1\n")
     with pytest.raises(CsvImportError, match=r"^line 3: the file must be UTF-8 text$"):
-        import_csv(runtime, path, ImportReport())
+        import_csv(runtime.db, runtime.clock, path, ImportReport())
 
 
 def test_batches_are_committed_one_by_one_per_objective(
@@ -205,7 +205,7 @@ def test_batches_are_committed_one_by_one_per_objective(
     lines.append("checkout,latency,2026-11-21T11:00:00Z,2,1")  # line 12 is bad
     report = ImportReport()
     with pytest.raises(CsvImportError, match=r"^line 12: "):
-        import_csv(runtime, write(tmp_path, *lines), report, batch_size=2)
+        import_csv(runtime.db, runtime.clock, write(tmp_path, *lines), report, batch_size=2)
     # Batches of two: four rows of each committed; the fifth of each was pending and is dropped.
     assert {key: (t.rows, t.minutes) for key, t in report.committed.items()} == {
         ("checkout", "latency"): (4, 4),
@@ -227,7 +227,7 @@ def test_rows_held_for_many_objectives_are_written_when_too_many_wait(
     lines = [HEADER.strip(), OK, "search,latency,2026-11-21T10:00:00Z,1,1", OK.replace("10:00", "10:01"), "x"]
     report = ImportReport()
     with pytest.raises(CsvImportError, match=r"^line 5: expected 5 fields"):
-        import_csv(runtime, write(tmp_path, *lines), report)
+        import_csv(runtime.db, runtime.clock, write(tmp_path, *lines), report)
     assert report.rows_committed == 3
     assert len(minutes_of(database, objectives["checkout/latency"])) == 2
 
@@ -266,7 +266,7 @@ def test_the_file_is_streamed_and_progress_is_drawn_at_most_ten_times_a_second(
 
     monkeypatch.setattr(ingest_csv, "_store", recording_store)
     report = ImportReport()
-    import_csv(runtime, path, report, progress)
+    import_csv(runtime.db, runtime.clock, path, report, progress)
     assert report.rows_committed == 12_000 and report.minutes == 12_000
     # 5,000 + 5,000 + 2,000: the first batches are written while most of the file is still unread.
     assert len(read_at_commit) == 3 and read_at_commit[0] < size // 2 < read_at_commit[1] < read_at_commit[2] == size
@@ -281,11 +281,11 @@ def test_the_file_is_streamed_and_progress_is_drawn_at_most_ten_times_a_second(
 def test_a_short_import_draws_no_bar(runtime: Runtime, objectives: dict[str, int], tmp_path: Path) -> None:
     terminal = Terminal()
     path = write(tmp_path, HEADER.strip(), OK)
-    import_csv(runtime, path, ImportReport(), Progress(terminal, path.stat().st_size))
+    import_csv(runtime.db, runtime.clock, path, ImportReport(), Progress(terminal, path.stat().st_size))
     assert terminal.getvalue() == ""
 
 
 def test_run_ingest_reports_a_missing_file(runtime: Runtime, tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
-    assert ingest_csv.run_ingest(runtime, tmp_path / "missing.csv", out, err) == 2
+    assert ingest_csv.run_ingest(runtime.db, runtime.clock, tmp_path / "missing.csv", out, err) == 2
     assert err.getvalue() == f"slabot: cannot read {tmp_path / 'missing.csv'}: No such file or directory\n"

@@ -1,0 +1,109 @@
+"""The OpenAPI 3.1 description of the ingest API and the health check, written by hand, served at GET /openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slabot.runtime import ingest_api
+from slabot.slo.ingest import MAX_POINTS
+from slabot.sources import push
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json({"$ref": "#/components/schemas/Error"}, description)
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of the ingest API and the health check, served at GET /openapi.json."""
+    count = {"type": "integer", "minimum": 0, "maximum": push.MAX_COUNT}
+    point = {
+        "type": "object",
+        "description": "Counts of the minute that contains ts; sending a minute again replaces its counts.",
+        "required": ["ts", "good", "total"],
+        "additionalProperties": False,
+        "properties": {
+            "ts": {
+                "type": "string",
+                "format": "date-time",
+                "description": "ISO-8601 with Z or an offset (naive times are refused), at most 5 minutes ahead",
+                "examples": ["2026-11-21T10:00:00Z"],
+            },
+            "good": {**count, "description": "good events in the minute; at most total"},
+            "total": {**count, "description": "all events in the minute"},
+        },
+    }
+    batch = {
+        "type": "object",
+        "required": ["service", "slo", "points"],
+        "additionalProperties": False,
+        "properties": {
+            "service": {"type": "string", "minLength": 1, "examples": ["checkout"]},
+            "slo": {"type": "string", "minLength": 1, "description": "an objective with source=events"},
+            "points": {"type": "array", "maxItems": MAX_POINTS, "items": {"$ref": "#/components/schemas/Point"}},
+        },
+    }
+    health = {
+        "type": "object",
+        "required": ["status", "database"],
+        "properties": {
+            "status": {"type": "string", "enum": ["ok", "unavailable"]},
+            "database": {"type": "string", "enum": ["up", "down"]},
+        },
+    }
+    events = {
+        "operationId": "ingestEvents",
+        "summary": "Set per-minute event counts of an event-based objective",
+        "description": (
+            "All points are checked before anything is stored, in one transaction: a refused request stores "
+            "nothing. Resending a minute replaces its counts, so retries never count twice."
+        ),
+        "security": [{"bearerAuth": []}],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventBatch"}}},
+        },
+        "responses": {
+            "200": _json(
+                {"type": "object", "required": ["stored"], "properties": {"stored": {"type": "integer", "minimum": 0}}},
+                "Stored: the number of distinct minutes written",
+            ),
+            "401": _error("No or a wrong bearer token, or the API is off (SLABOT_API_TOKEN unset)"),
+            "404": _error("Unknown service or objective"),
+            "405": _error("A method other than POST"),
+            "413": _error(
+                f"More than {MAX_POINTS} points, or a body over {ingest_api.MAX_BODY_BYTES // (1024 * 1024)} MB"
+            ),
+            "422": _error(
+                "Malformed body, counts that are not whole numbers from 0 to the maximum, good > total, a ts "
+                "without an offset or more than 5 minutes in the future, or an objective measured from incidents"
+            ),
+            "500": _error("An error on slabot's side; nothing was stored"),
+        },
+    }
+    healthz = {
+        "operationId": "health",
+        "summary": "Whether slabot and its database answer",
+        "security": [],
+        "responses": {"200": _json(health, "Healthy"), "503": _json(health, "The database does not answer")},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "slabot", "version": "1", "description": "Event counts for service level objectives."},
+        "paths": {ingest_api.EVENTS_PATH: {"post": events}, "/healthz": {"get": healthz}},
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "SLABOT_API_TOKEN"}},
+            "schemas": {
+                "EventBatch": batch,
+                "Point": point,
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "string", "description": "what was wrong, in one line"}},
+                },
+            },
+        },
+    }
