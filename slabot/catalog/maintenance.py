@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from slabot.catalog.services import get_objective, get_service
 from slabot.core.errors import NotFound, UserError
 from storage.models.catalog import MaintenanceWindow, Objective, Service
+from storage.queries import catalog as queries
 
 LONGEST = timedelta(days=31)
 
@@ -34,7 +34,6 @@ def add(session: Session, new: NewMaintenance, actor: str) -> tuple[MaintenanceW
         service = get_service(session, new.service_name)
     else:
         objective, service = get_objective(session, new.service_name, new.objective_name)
-    assert service.id is not None
     window = MaintenanceWindow(
         service_id=service.id,
         objective_id=objective.id if objective else None,
@@ -49,18 +48,9 @@ def add(session: Session, new: NewMaintenance, actor: str) -> tuple[MaintenanceW
 
 
 def listing(session: Session, service_name: str | None) -> list[tuple[MaintenanceWindow, Service, Objective | None]]:
-    query = (
-        select(MaintenanceWindow, Service, Objective)
-        .join(Service, col(Service.id) == MaintenanceWindow.service_id)
-        .outerjoin(Objective, col(Objective.id) == MaintenanceWindow.objective_id)
-    )
-    if service_name is not None:
-        service = get_service(session, service_name)
-        query = query.where(MaintenanceWindow.service_id == service.id)
-    rows: Sequence[tuple[MaintenanceWindow, Service, Objective | None]] = session.exec(
-        query.order_by(col(MaintenanceWindow.starts_at).desc(), col(MaintenanceWindow.id))
-    ).all()
-    return list(rows)
+    """Maintenance windows of one service (checked to exist), or of all, the latest first."""
+    service_id = get_service(session, service_name).id if service_name is not None else None
+    return queries.maintenance_listing(session, service_id)
 
 
 def remove(session: Session, window_id: int) -> MaintenanceWindow:

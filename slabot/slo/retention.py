@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from slabot.core.windows import WindowSpec, window_bounds
 from slabot.slo.ingest import epoch_minute
 from slabot.slo.status import objective_zone
-from storage.models.catalog import Objective, ObjectiveSource
+from storage.models.catalog import ObjectiveSource
+from storage.queries import catalog as catalog_queries
 from storage.queries import sli
 
 MARGIN = timedelta(days=1)
@@ -23,7 +24,7 @@ MARGIN = timedelta(days=1)
 def prune_cutoff(session: Session, now: datetime, retention_days: int, zone: ZoneInfo) -> datetime:
     """The moment before which minute rows may go."""
     cutoff = now - timedelta(days=retention_days)
-    objectives = session.exec(select(Objective).where(col(Objective.source) == ObjectiveSource.EVENTS)).all()
+    objectives = catalog_queries.objectives_measuring(session, ObjectiveSource.EVENTS)
     for objective in objectives:
         bounds = window_bounds(WindowSpec.parse(objective.window), now, objective_zone(objective, zone))
         cutoff = min(cutoff, bounds.start - MARGIN)

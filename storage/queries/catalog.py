@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models.catalog import MaintenanceWindow, Objective, Service
+from storage.models.catalog import MaintenanceWindow, Objective, ObjectiveSource, Service
 from storage.models.incidents import Incident
 
 
@@ -67,3 +67,23 @@ def maintenance_overlapping(
         .order_by(col(MaintenanceWindow.starts_at), col(MaintenanceWindow.id))
     )
     return session.exec(query).all()
+
+
+def maintenance_listing(
+    session: Session, service_id: int | None
+) -> list[tuple[MaintenanceWindow, Service, Objective | None]]:
+    """Maintenance windows (of one service, or all) with their service and objective, the latest first."""
+    query = (
+        select(MaintenanceWindow, Service, Objective)
+        .join(Service, col(Service.id) == MaintenanceWindow.service_id)
+        .outerjoin(Objective, col(Objective.id) == MaintenanceWindow.objective_id)
+    )
+    if service_id is not None:
+        query = query.where(MaintenanceWindow.service_id == service_id)
+    rows = session.exec(query.order_by(col(MaintenanceWindow.starts_at).desc(), col(MaintenanceWindow.id))).all()
+    return [(window, service, objective) for window, service, objective in rows]
+
+
+def objectives_measuring(session: Session, source: ObjectiveSource) -> Sequence[Objective]:
+    """Every objective with this source (events: the ones keeping per-minute counts)."""
+    return session.exec(select(Objective).where(col(Objective.source) == source)).all()

@@ -13,8 +13,9 @@ from slabot.core.errors import UserError
 from slabot.incidents import lifecycle, satisfaction
 from slabot.incidents import satisfaction as csat
 from slabot.incidents.lifecycle import NewIncident
-from slabot.render.csat import CsatCommentModal, survey, thanks
+from slabot.render.csat import survey, thanks
 from slabot.render.ids import ActionId, BlockId, CallbackId, InputId
+from slabot.slack.modals.satisfaction_comment import CsatCommentModal
 from storage.models.incidents import CsatRating, Incident
 from tests.conftest import FakeClock
 from tests.csat_helpers import (

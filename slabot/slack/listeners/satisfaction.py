@@ -15,10 +15,10 @@ from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
 from slabot.incidents import satisfaction as csat
 from slabot.render import csat as render
-from slabot.render.csat import CsatCommentModal
 from slabot.render.ids import ActionId, BlockId, CallbackId
 from slabot.slack.clicks import clicked, clicked_id
 from slabot.slack.errors import guarded
+from slabot.slack.modals.satisfaction_comment import CsatCommentModal, comment_saved
 
 log = logging.getLogger(__name__)
 
@@ -65,4 +65,4 @@ def register(app: App, runtime: Runtime) -> None:
             note = f"Something went wrong on slabot's side (ref {ref}); please try again."
             ack(response_action="errors", errors={BlockId.CSAT_COMMENT: note})
             return
-        ack(response_action="update", view=render.comment_saved(row))
+        ack(response_action="update", view=comment_saved(row))
