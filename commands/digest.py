@@ -85,6 +85,6 @@ def report(ctx: CommandContext, text: str) -> Reply:
     name = parse_name(args.words[0], "service") if args.words else None
     with ctx.runtime.db.session() as session:
         services = digests.resolve_services(session, [name] if name else [])
-        service_ids = [service.id or 0 for service in services] or None
+        service_ids = [service.id for service in services] or None
         digests.queue_report(session, ctx.channel_id, monday, zone, service_ids, ctx.user_id, now)
     return render.report_queued(Week(monday, zone), name, ctx.channel_id)

@@ -1,0 +1,1 @@
+"""slabot: service level management in Slack (services, SLAs/SLOs/OLAs, incidents, error budgets)."""

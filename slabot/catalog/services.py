@@ -50,7 +50,6 @@ def get_objective(session: Session, service_name: str, name: str) -> tuple[Objec
     if found is not None:
         return found
     service = get_service(session, service_name)
-    assert service.id is not None
     objective = queries.objective_by_name(session, service.id, name)
     if objective is None:
         names = [o.name for o, _ in queries.objectives_with_services(session, service.id)]
@@ -109,7 +108,6 @@ def _apply(service: Service, fields: ServiceFields) -> None:
 def remove_service(session: Session, name: str, *, confirmed: bool) -> Removal:
     """Remove a service with its objectives and incidents; when it has any, only once confirmed."""
     service = get_service(session, name)
-    assert service.id is not None
     objectives = queries.count_objectives(session, service.id)
     incidents = queries.count_incidents(session, service.id)
     if (objectives or incidents) and not confirmed:
@@ -143,7 +141,6 @@ def check_spec(spec: ObjectiveSpec) -> None:
 def define_objective(session: Session, service_name: str, spec: ObjectiveSpec, actor: str) -> tuple[Objective, Service]:
     check_spec(spec)
     service = get_service(session, service_name)
-    assert service.id is not None
     duplicate = (
         f"{service.name} already has an objective named {spec.name}: "
         f"remove it first with /sla delete {service.name}/{spec.name}, or pick another name."

@@ -79,7 +79,7 @@ def pauses_from(timeline: Iterable[IncidentEvent]) -> list[Pause]:
     """
     pauses: list[Pause] = []
     opened: datetime | None = None
-    for event in sorted(timeline, key=lambda e: (e.at, e.id or 0)):
+    for event in sorted(timeline, key=lambda e: (e.at, e.id)):
         if event.kind == IncidentEventKind.PAUSED and opened is None:
             opened = event.at
         elif event.kind in (IncidentEventKind.RESUMED, IncidentEventKind.RESOLVED) and opened is not None:

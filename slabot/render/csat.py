@@ -35,7 +35,6 @@ def _rating_buttons(incident_id: int, chosen: int | None = None) -> ActionsBlock
 
 def survey(incident: Incident) -> Reply:
     """The question to the person who opened the incident, seen only by them."""
-    assert incident.id is not None
     question = (
         f"How well was incident #{incident.id} {escape(incident.title)} handled? "
         f"{CSAT_LOWEST} = poorly, {CSAT_HIGHEST} = very well"

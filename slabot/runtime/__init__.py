@@ -1,0 +1,1 @@
+"""Running slabot: wiring the Slack side, the scheduler, the HTTP server and ingest API, command-line jobs."""

@@ -1,0 +1,1 @@
+"""Measuring objectives: the counts that come in, what an objective measured, and where it stands now."""

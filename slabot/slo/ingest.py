@@ -77,7 +77,6 @@ def is_good_slice(good: int, total: int, target: Fraction) -> bool:
 def ingest(session: Session, objective: Objective, points: Sequence[Point], now: datetime) -> int:
     """Store the points (the last one wins for a minute sent twice); returns how many minutes were stored."""
     check_points(points, now)
-    assert objective.id is not None
     target = slice_target(objective)
     latest = {epoch_minute(point.ts): point for point in points}
     minutes = [

@@ -100,7 +100,7 @@ def measure_incidents(
         )
         if own > 0:
             consumers.append(Consumer(incident, own))
-    consumers.sort(key=lambda c: (-c.bad_seconds, c.incident.id or 0))
+    consumers.sort(key=lambda c: (-c.bad_seconds, c.incident.id))
     return Measurement(window, Fraction(full_valid), counts, tuple(consumers))
 
 

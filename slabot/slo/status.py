@@ -129,7 +129,7 @@ def statuses(
     """
     if not pairs:
         return []
-    extra = [tuple(sorted((extra_lookbacks or {}).get(o.id or 0, ()))) for o, _ in pairs]
+    extra = [tuple(sorted((extra_lookbacks or {}).get(o.id, ()))) for o, _ in pairs]
     if span is not None:
         bounds = [span] * len(pairs)
     else:
@@ -156,9 +156,9 @@ def statuses(
         if objective.source == ObjectiveSource.EVENTS:
             groups[tuple(event_ranges(bounds[i], spans[i], extra[i]))].append(i)
     for ranges, rows in groups.items():
-        sums = range_sums(session, [pairs[i][0].id or 0 for i in rows], ranges)
+        sums = range_sums(session, [pairs[i][0].id for i in rows], ranges)
         for i in rows:
-            objective_id = pairs[i][0].id or 0
+            objective_id = pairs[i][0].id
             own = {span_range: per[objective_id] for span_range, per in sums.items() if objective_id in per}
             measured[i] = measure_events(own, bounds[i], spans[i], pairs[i][0].budgeting, extra[i])
     return [
