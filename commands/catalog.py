@@ -76,7 +76,7 @@ def service_add(ctx: CommandContext, text: str) -> Reply:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         service = catalog.add_service(session, name, fields, ctx.user_id)
-    return render.service_saved(service, "added")
+    return render.service_saved(service, "added", locale=ctx.locale)
 
 
 @SERVICE.route("list", "/sla service list", "list services")
@@ -85,7 +85,7 @@ def service_list(ctx: CommandContext, text: str) -> Reply:
         raise UserError("/sla service list takes nothing after it.")
     with ctx.runtime.db.session() as session:
         services = queries.all_services(session)
-    return render.service_list(services)
+    return render.service_list(services, locale=ctx.locale)
 
 
 @SERVICE.route(
@@ -102,7 +102,7 @@ def service_edit(ctx: CommandContext, text: str) -> Reply:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         service = catalog.edit_service(session, name, fields)
-    return render.service_saved(service, "updated")
+    return render.service_saved(service, "updated", locale=ctx.locale)
 
 
 @SERVICE.route("remove", "/sla service remove <name> [confirm]", "remove a service")
@@ -115,7 +115,7 @@ def service_remove(ctx: CommandContext, text: str) -> Reply:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         result = catalog.remove_service(session, name, confirmed=confirmed)
-    return render.removal(result)
+    return render.removal(result, locale=ctx.locale)
 
 
 OBJECTIVE_KEYS = frozenset({"target", "window", "kind", "source", "description", "tz", "budgeting", "slice"})
@@ -166,7 +166,7 @@ def define(ctx: CommandContext, text: str) -> Reply:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         objective, service = catalog.define_objective(session, service_name, spec, ctx.user_id)
-    return render.objective_defined(objective, service)
+    return render.objective_defined(objective, service, locale=ctx.locale)
 
 
 def list_objectives(ctx: CommandContext, text: str) -> Reply:
@@ -174,7 +174,7 @@ def list_objectives(ctx: CommandContext, text: str) -> Reply:
     service_name = optional_service(args, "/sla list")
     with ctx.runtime.db.session() as session:
         pairs, name = catalog.objectives_of(session, service_name)
-    return render.objective_list(pairs, name)
+    return render.objective_list(pairs, name, locale=ctx.locale)
 
 
 def delete(ctx: CommandContext, text: str) -> Reply:
@@ -185,4 +185,4 @@ def delete(ctx: CommandContext, text: str) -> Reply:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         objective, service = catalog.delete_objective(session, service_name, name)
-    return render.objective_deleted(objective, service)
+    return render.objective_deleted(objective, service, locale=ctx.locale)

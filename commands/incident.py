@@ -89,7 +89,7 @@ def open_(ctx: CommandContext, text: str) -> Reply:
     )
     change, problem = open_and_announce(ctx.runtime, ctx.notifier, new, ctx.user_id, ctx.channel_id)
     posted = change.incident.channel_id is not None and problem is None
-    return render.confirmation(change.incident, change.service, "Opened", problem, posted=posted)
+    return render.confirmation(change.incident, change.service, "Opened", problem, posted=posted, locale=ctx.locale)
 
 
 def _one_incident_id(args: Args, verb: str) -> int:
@@ -116,7 +116,9 @@ def _change(ctx: CommandContext, verb: str, change_it: Change) -> Reply:
     report = ctx.notifier.deliver(queued)
     incident = change.incident
     problem = delivery_problem(report, keys.incident_note(incident.id, change.timeline_id), incident.channel_id)
-    return render.confirmation(incident, change.service, verb, problem, posted=incident.channel_id is not None)
+    return render.confirmation(
+        incident, change.service, verb, problem, posted=incident.channel_id is not None, locale=ctx.locale
+    )
 
 
 @INCIDENT.route("ack", "/incident ack <id>", "acknowledge an incident")
@@ -167,7 +169,7 @@ def list_(ctx: CommandContext, text: str) -> Reply:
     which = parse_choice(args.words[0], "the list", ("open", "all")) if args.words else "open"
     with ctx.runtime.db.session() as session:
         rows = incident_queries.incidents_with_services(session, only_unresolved=which == "open", limit=LIST_LIMIT)
-    return render.incident_list(rows, ctx.now(), ctx.runtime.settings.timezone, which == "open")
+    return render.incident_list(rows, ctx.now(), ctx.runtime.settings.timezone, which == "open", locale=ctx.locale)
 
 
 @INCIDENT.route("show", "/incident show <id>", "details and timeline of an incident")
@@ -183,4 +185,4 @@ def show(ctx: CommandContext, text: str) -> Reply:
             rca_queries.action_items_of(session, incident_id),
             rca_queries.csat_of(session, incident_id),
         )
-    return render.incident_detail(incident, service, timeline, now, zone, timers, follow_up)
+    return render.incident_detail(incident, service, timeline, now, zone, timers, follow_up, locale=ctx.locale)

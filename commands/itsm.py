@@ -83,7 +83,7 @@ def calendar_add(ctx: CommandContext, text: str) -> Reply:
             ctx.user_id,
             now=ctx.now(),
         )
-    return render.calendar_added(calendar, parse_hours(calendar.hours).day_seconds)
+    return render.calendar_added(calendar, parse_hours(calendar.hours).day_seconds, locale=ctx.locale)
 
 
 def _day(ctx: CommandContext, text: str, kind: CalendarDayKind) -> Reply:
@@ -102,7 +102,7 @@ def _day(ctx: CommandContext, text: str, kind: CalendarDayKind) -> Reply:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         calendar, row, previous = calendars.calendar_day(session, name, day, kind, ctx.user_id)
-    return render.calendar_day_set(calendar, row, previous)
+    return render.calendar_day_set(calendar, row, previous, locale=ctx.locale)
 
 
 @CALENDAR.route("holiday", "/sla calendar holiday <name> <YYYY-MM-DD>", "make a date a day off on a calendar")
@@ -122,7 +122,7 @@ def calendar_list(ctx: CommandContext, text: str) -> Reply:
     with ctx.runtime.db.session() as session:
         specs = targets.targets(session).values()
         infos = calendars.list_calendars(session, ctx.runtime.settings.timezone, list(specs))
-    return render.calendar_list(infos)
+    return render.calendar_list(infos, locale=ctx.locale)
 
 
 @CALENDAR.route("remove", "/sla calendar remove <name>", "remove a calendar no severity counts on")
@@ -134,7 +134,7 @@ def calendar_remove(ctx: CommandContext, text: str) -> Reply:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         calendar = calendars.remove_calendar(session, name, list(targets.targets(session).values()))
-    return render.calendar_removed(calendar, builtin_takes_over=name == BUILTIN_BUSINESS)
+    return render.calendar_removed(calendar, builtin_takes_over=name == BUILTIN_BUSINESS, locale=ctx.locale)
 
 
 def _severity(word: str) -> int:
@@ -170,4 +170,4 @@ def severity_policy(ctx: CommandContext, text: str) -> Reply:
             )
         book = targets.TimerBook.load(session, zone)
         rows = [book.row(level) for level in SEVERITIES]
-    return render.targets_reply(rows, changed=severity if options else None)
+    return render.targets_reply(rows, changed=severity if options else None, locale=ctx.locale)

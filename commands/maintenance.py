@@ -42,7 +42,7 @@ def maintenance_add(ctx: CommandContext, text: str) -> Reply:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         window, service, objective = maintenance.add(session, new, ctx.user_id)
-    return render.maintenance_added(window, service, objective, zone)
+    return render.maintenance_added(window, service, objective, zone, locale=ctx.locale)
 
 
 @MAINTENANCE.route("list", "/sla maintenance list [service]", "list maintenance windows")
@@ -51,7 +51,7 @@ def maintenance_list(ctx: CommandContext, text: str) -> Reply:
     service_name = optional_service(args, "/sla maintenance list")
     with ctx.runtime.db.session() as session:
         rows = maintenance.listing(session, service_name)
-    return render.maintenance_list(rows, ctx.runtime.settings.timezone)
+    return render.maintenance_list(rows, ctx.runtime.settings.timezone, locale=ctx.locale)
 
 
 @MAINTENANCE.route("remove", "/sla maintenance remove <id>", "remove a maintenance window")
@@ -63,4 +63,4 @@ def maintenance_remove(ctx: CommandContext, text: str) -> Reply:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         window = maintenance.remove(session, window_id)
-    return render.maintenance_removed(window)
+    return render.maintenance_removed(window, locale=ctx.locale)

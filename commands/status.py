@@ -23,7 +23,7 @@ def status(ctx: CommandContext, text: str) -> Reply:
     with ctx.runtime.db.session() as session:
         pairs, name = catalog.objectives_of(session, service_name)
         items = statuses(session, now, zone, pairs)
-    return render.status_reply(items, now, zone, name, public)
+    return render.status_reply(items, now, zone, name, public, locale=ctx.locale)
 
 
 def budget(ctx: CommandContext, text: str) -> Reply:
@@ -36,4 +36,4 @@ def budget(ctx: CommandContext, text: str) -> Reply:
     with ctx.runtime.db.session() as session:
         objective, service = catalog.get_objective(session, service_name, name)
         (item,) = statuses(session, now, zone, [(objective, service)])
-    return render_budget.budget_reply(item, zone, public)
+    return render_budget.budget_reply(item, zone, public, locale=ctx.locale)

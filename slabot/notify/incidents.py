@@ -10,20 +10,21 @@ from slabot.notify import keys, outbox
 from slabot.notify.outbox import RowContext, Writer, Written
 from slabot.render import csat as render_csat
 from slabot.render import incidents as render
+from slabot.render.locale import Locale
 from slabot.render.reply import Reply
 from storage.models.incidents import IncidentEventKind
 
 
-def _note(change: IncidentChange) -> Reply:
+def _note(change: IncidentChange, locale: Locale) -> Reply:
     incident = change.incident
     if change.kind == IncidentEventKind.ACKNOWLEDGED:
-        return render.acknowledged_note(incident)
+        return render.acknowledged_note(incident, locale=locale)
     if change.kind == IncidentEventKind.RESOLVED:
-        return render.resolved_note(incident)
+        return render.resolved_note(incident, locale=locale)
     if change.kind == IncidentEventKind.PAUSED:
-        return render.paused_note(incident, change.actor, change.reason)
+        return render.paused_note(incident, change.actor, change.reason, locale=locale)
     assert change.paused_since is not None
-    return render.resumed_note(incident, change.actor, change.paused_since, change.at)
+    return render.resumed_note(incident, change.actor, change.paused_since, change.at, locale=locale)
 
 
 def write_change(session: Session, change: IncidentChange, at: RowContext) -> Written:
@@ -34,12 +35,12 @@ def write_change(session: Session, change: IncidentChange, at: RowContext) -> Wr
     if channel is None:  # neither the service nor the person who opened it gave a channel
         return []
     announcement = keys.announcement(incident.id)
-    shown = render.announcement(incident, change.service, at.now, at.zone)
+    shown = render.announcement(incident, change.service, at.now, at.zone, locale=at.locale)
     if change.kind == IncidentEventKind.OPENED:
         outbox.post(session, announcement, channel, shown, at.now)
         return [(announcement, channel)]
     note = keys.incident_note(incident.id, change.timeline_id)
-    outbox.post(session, note, channel, _note(change), at.now, parent_key=announcement)
+    outbox.post(session, note, channel, _note(change, at.locale), at.now, parent_key=announcement)
     edit = keys.announcement_edit(incident.id, change.timeline_id)
     outbox.edit(session, edit, announcement, channel, shown, at.now)
     return [(note, channel), (edit, channel)]
@@ -49,7 +50,7 @@ def write_survey(session: Session, event: SurveyRequested, at: RowContext) -> Wr
     """In the incident's thread, seen only by the opener; a direct message when the incident has no channel."""
     incident = event.incident
     key = keys.satisfaction_survey(incident.id)
-    reply = render_csat.survey(incident)
+    reply = render_csat.survey(incident, locale=at.locale)
     if incident.channel_id is None:
         outbox.post(session, key, incident.opened_by, reply, at.now)
         return [(key, incident.opened_by)]

@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import Block
 
 from slabot.core.burn import LOOKBACKS
 from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
+from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, fields_only, header, section
 from slabot.render.status import STATE_ICON, format_amount, format_rate, left_phrase, objective_name
 from slabot.slo.status import ObjectiveStatus
@@ -102,7 +103,7 @@ def _maintenance(status: ObjectiveStatus, zone: ZoneInfo) -> Block | None:
     return section(body)
 
 
-def budget_reply(status: ObjectiveStatus, zone: ZoneInfo, public: bool) -> Reply:
+def budget_reply(status: ObjectiveStatus, zone: ZoneInfo, public: bool, *, locale: Locale) -> Reply:
     report = status.report
     bounds = status.bounds
     objective = status.objective

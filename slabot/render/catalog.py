@@ -11,6 +11,7 @@ from slabot.catalog.services import Removal
 from slabot.core.budget import target_from_percent
 from slabot.core.mentions import channel_mention, oncall_mention
 from slabot.core.timefmt import format_target
+from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, header, section, with_more
 from storage.models.catalog import Objective, Service
 
@@ -46,7 +47,7 @@ def describe_objective(objective: Objective, service: Service) -> str:
     return line
 
 
-def service_saved(service: Service, verb: str) -> Reply:
+def service_saved(service: Service, verb: str, *, locale: Locale) -> Reply:
     text = f":white_check_mark: Service {verb}: {describe_service(service)}"
     hints = []
     if not service.channel_id:
@@ -64,7 +65,7 @@ def service_saved(service: Service, verb: str) -> Reply:
     return Reply(text=text, blocks=blocks)
 
 
-def service_list(services: Sequence[Service]) -> Reply:
+def service_list(services: Sequence[Service], *, locale: Locale) -> Reply:
     if not services:
         text = "No services yet. Add one with /sla service add <name> channel=#channel oncall=@someone"
         return Reply(text=text, blocks=[section(escape(text))])
@@ -74,7 +75,7 @@ def service_list(services: Sequence[Service]) -> Reply:
     return Reply(text=text, blocks=blocks)
 
 
-def removal(result: Removal) -> Reply:
+def removal(result: Removal, *, locale: Locale) -> Reply:
     name = result.service.name
     if not result.removed:
         text = (
@@ -88,7 +89,7 @@ def removal(result: Removal) -> Reply:
     return Reply(text=text + ".", blocks=[section(text + ".")])
 
 
-def objective_defined(objective: Objective, service: Service) -> Reply:
+def objective_defined(objective: Objective, service: Service, *, locale: Locale) -> Reply:
     text = f":white_check_mark: Defined {describe_objective(objective, service)}"
     return Reply(
         text=text,
@@ -99,7 +100,7 @@ def objective_defined(objective: Objective, service: Service) -> Reply:
     )
 
 
-def objective_list(pairs: Sequence[tuple[Objective, Service]], service_name: str | None) -> Reply:
+def objective_list(pairs: Sequence[tuple[Objective, Service]], service_name: str | None, *, locale: Locale) -> Reply:
     if not pairs:
         where = f" for {service_name}" if service_name else ""
         text = f"No objectives{where} yet. Define one with /sla define <service> <name> target=99.9 window=30d"
@@ -111,6 +112,6 @@ def objective_list(pairs: Sequence[tuple[Objective, Service]], service_name: str
     return Reply(text=text, blocks=blocks)
 
 
-def objective_deleted(objective: Objective, service: Service) -> Reply:
+def objective_deleted(objective: Objective, service: Service, *, locale: Locale) -> Reply:
     text = f":wastebasket: Deleted objective {service.name}/{objective.name}."
     return Reply(text=text, blocks=[section(text)])

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 from slabot.core.mentions import user_mention
 from slabot.incidents.satisfaction import CSAT_HIGHEST, CSAT_LOWEST
 from slabot.render.ids import ActionId, BlockId
+from slabot.render.locale import Locale
 from slabot.render.reply import Reply, clip, context, escape, section
 from storage.models.incidents import CsatRating, Incident
 
@@ -33,7 +34,7 @@ def _rating_buttons(incident_id: int, chosen: int | None = None) -> ActionsBlock
     return ActionsBlock(block_id=BlockId.CSAT_RATINGS, elements=buttons)
 
 
-def survey(incident: Incident) -> Reply:
+def survey(incident: Incident, *, locale: Locale) -> Reply:
     """The question to the person who opened the incident, seen only by them."""
     question = (
         f"How well was incident #{incident.id} {escape(incident.title)} handled? "
@@ -56,7 +57,7 @@ def _quote(text: str) -> str:
     return f"“{one_line(text)}”"
 
 
-def thanks(row: CsatRating) -> Reply:
+def thanks(row: CsatRating, *, locale: Locale) -> Reply:
     """Replaces the survey once the opener clicked a rating: the rating, their comment, a way to change both."""
     text = f"Thanks, you rated incident #{row.incident_id} {row.rating}/{CSAT_HIGHEST}."
     lines = [f":pray: {text}", *([f"Your comment: {_quote(row.comment)}"] if row.comment else [])]

@@ -14,6 +14,7 @@ from slabot.incidents.timers import TimerState
 from slabot.render.follow_up import FollowUp, follow_up_blocks
 from slabot.render.ids import ActionId, BlockId
 from slabot.render.itsm import timers_text
+from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, fields_only, header, section, with_more
 from storage.models.catalog import Service
 from storage.models.incidents import Incident, IncidentEvent, IncidentStatus
@@ -41,7 +42,7 @@ def _status_text(incident: Incident, now: datetime) -> str:
     return f"open for {_elapsed(incident.started_at, now)}, not acknowledged"
 
 
-def announcement(incident: Incident, service: Service, now: datetime, zone: ZoneInfo) -> Reply:
+def announcement(incident: Incident, service: Service, now: datetime, zone: ZoneInfo, *, locale: Locale) -> Reply:
     """The message in the service channel; kept up to date as the incident moves on."""
     icon = STATUS_ICON[IncidentStatus(incident.status)]
     oncall = oncall_mention(service.oncall_id) if service.oncall_id else "nobody set (/sla service edit)"
@@ -61,7 +62,7 @@ def announcement(incident: Incident, service: Service, now: datetime, zone: Zone
     return Reply(text=text, blocks=blocks, public=True)
 
 
-def acknowledged_note(incident: Incident) -> Reply:
+def acknowledged_note(incident: Incident, *, locale: Locale) -> Reply:
     assert incident.acknowledged_at is not None and incident.acknowledged_by is not None
     took = _elapsed(incident.started_at, incident.acknowledged_at)
     who = user_mention(incident.acknowledged_by)
@@ -69,7 +70,7 @@ def acknowledged_note(incident: Incident) -> Reply:
     return Reply(text=text, blocks=[section(text)], public=True)
 
 
-def resolved_note(incident: Incident) -> Reply:
+def resolved_note(incident: Incident, *, locale: Locale) -> Reply:
     """Posted in the incident's thread; its button starts the 5-Why there."""
     assert incident.resolved_at is not None and incident.resolved_by is not None
     took = _elapsed(incident.started_at, incident.resolved_at)
@@ -83,13 +84,13 @@ def resolved_note(incident: Incident) -> Reply:
     return Reply(text=text, blocks=blocks, public=True)
 
 
-def paused_note(incident: Incident, actor: str, reason: str | None) -> Reply:
+def paused_note(incident: Incident, actor: str, reason: str | None, *, locale: Locale) -> Reply:
     why = f": {escape(reason)}" if reason else "."
     text = f":double_vertical_bar: {user_mention(actor)} paused the SLA timers of incident #{incident.id}{why}"
     return Reply(text=text, blocks=[section(text)], public=True)
 
 
-def resumed_note(incident: Incident, actor: str, paused_at: datetime, now: datetime) -> Reply:
+def resumed_note(incident: Incident, actor: str, paused_at: datetime, now: datetime, *, locale: Locale) -> Reply:
     took = format_duration(max(0, int((now - paused_at).total_seconds())))
     text = (
         f":arrow_forward: {user_mention(actor)} resumed the SLA timers of incident #{incident.id} (paused for {took})."
@@ -102,7 +103,13 @@ def _where(incident: Incident) -> str:
 
 
 def confirmation(
-    incident: Incident, service: Service, verb: str, problem: str | None = None, *, posted: bool = False
+    incident: Incident,
+    service: Service,
+    verb: str,
+    problem: str | None = None,
+    *,
+    posted: bool = False,
+    locale: Locale,
 ) -> Reply:
     """What the person who typed the command sees; `posted`: its message reached the incident's channel."""
     text = f"{STATUS_ICON[IncidentStatus(incident.status)]} {verb} incident {_title(incident)} on {service.name}."
@@ -135,7 +142,12 @@ def post_delayed(channel_id: str, error: str | None) -> str:
 
 
 def incident_list(
-    rows: Sequence[tuple[Incident, Service]], now: datetime, zone: ZoneInfo, only_unresolved: bool
+    rows: Sequence[tuple[Incident, Service]],
+    now: datetime,
+    zone: ZoneInfo,
+    only_unresolved: bool,
+    *,
+    locale: Locale,
 ) -> Reply:
     title = "Unresolved incidents" if only_unresolved else "Incidents"
     if not rows:
@@ -163,6 +175,8 @@ def incident_detail(
     zone: ZoneInfo,
     timers: Sequence[TimerState] = (),
     follow_up: FollowUp | None = None,
+    *,
+    locale: Locale,
 ) -> Reply:
     """/incident show: the facts, SLA timers, timeline and, when given, what followed (root cause, action
     items, the opener's rating)."""

@@ -11,6 +11,7 @@ from slabot.core.timefmt import format_duration, format_percent, format_when
 from slabot.incidents.calendars import CalendarInfo
 from slabot.incidents.targets import TargetRow
 from slabot.incidents.timers import ALWAYS_ON, TimerState
+from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, header, section, with_more
 from storage.models.incidents import Calendar, CalendarDay, CalendarDayKind, SlaTimerKind
 
@@ -90,7 +91,7 @@ def _has_days(text: str) -> bool:
     return any(unit in text for unit in "dw")
 
 
-def targets_reply(rows: Sequence[TargetRow], changed: int | None = None) -> Reply:
+def targets_reply(rows: Sequence[TargetRow], changed: int | None = None, *, locale: Locale) -> Reply:
     lines = [_target_line(row) for row in rows]
     blocks: list[Block] = [header("Incident SLA targets")]
     text = "Incident SLA targets: " + "; ".join(
@@ -129,7 +130,7 @@ def calendar_line(info: CalendarInfo) -> str:
     return "\n".join(lines)
 
 
-def calendar_list(infos: Sequence[CalendarInfo]) -> Reply:
+def calendar_list(infos: Sequence[CalendarInfo], *, locale: Locale) -> Reply:
     rows = [section(calendar_line(info)) for info in infos]
     blocks = with_more([header(f"Calendars ({len(infos)})")], rows, "calendars", reserve=1)
     blocks.append(context(escape(CALENDAR_USAGE), escape("/sla calendar holiday|workday <name> <YYYY-MM-DD>")))
@@ -137,7 +138,7 @@ def calendar_list(infos: Sequence[CalendarInfo]) -> Reply:
     return Reply(text=text, blocks=blocks)
 
 
-def calendar_added(calendar: Calendar, day_seconds: int) -> Reply:
+def calendar_added(calendar: Calendar, day_seconds: int, *, locale: Locale) -> Reply:
     country = f", with the public holidays of {calendar.country}" if calendar.country else ""
     text = (
         f":calendar: Added calendar *{escape(calendar.name)}*: {escape(calendar.hours)} in {calendar.timezone}"
@@ -148,7 +149,7 @@ def calendar_added(calendar: Calendar, day_seconds: int) -> Reply:
     return Reply(text=text, blocks=[section(text), context(escape(hint))])
 
 
-def calendar_day_set(calendar: Calendar, day: CalendarDay, previous: str | None) -> Reply:
+def calendar_day_set(calendar: Calendar, day: CalendarDay, previous: str | None, *, locale: Locale) -> Reply:
     what = "a day off" if day.kind == CalendarDayKind.HOLIDAY else "an extra working day"
     was = (
         f" (it was {'a day off' if previous == CalendarDayKind.HOLIDAY else 'an extra working day'})"
@@ -159,7 +160,7 @@ def calendar_day_set(calendar: Calendar, day: CalendarDay, previous: str | None)
     return Reply(text=text, blocks=[section(text)])
 
 
-def calendar_removed(calendar: Calendar, builtin_takes_over: bool) -> Reply:
+def calendar_removed(calendar: Calendar, builtin_takes_over: bool, *, locale: Locale) -> Reply:
     text = f":wastebasket: Removed calendar *{escape(calendar.name)}* and its days."
     if builtin_takes_over:
         text += " Severities on business now count on the built-in Mon-Fri 09:00-17:00 calendar."

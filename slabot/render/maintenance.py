@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from slabot.core.timefmt import format_when
+from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, header, section, with_more
 from storage.models.catalog import MaintenanceWindow, Objective, Service
 
@@ -23,13 +24,20 @@ def maintenance_line(window: MaintenanceWindow, service: Service, objective: Obj
 
 
 def maintenance_added(
-    window: MaintenanceWindow, service: Service, objective: Objective | None, zone: ZoneInfo
+    window: MaintenanceWindow,
+    service: Service,
+    objective: Objective | None,
+    zone: ZoneInfo,
+    *,
+    locale: Locale,
 ) -> Reply:
     text = f":construction: Maintenance {maintenance_line(window, service, objective, zone)}"
     return Reply(text=text, blocks=[section(text), context("Neither good nor bad counts in this span.")])
 
 
-def maintenance_list(rows: Sequence[tuple[MaintenanceWindow, Service, Objective | None]], zone: ZoneInfo) -> Reply:
+def maintenance_list(
+    rows: Sequence[tuple[MaintenanceWindow, Service, Objective | None]], zone: ZoneInfo, *, locale: Locale
+) -> Reply:
     if not rows:
         text = "No maintenance windows. Add one with /sla maintenance add <service> start=… end=…"
         return Reply(text=text, blocks=[section(escape(text))])
@@ -39,6 +47,6 @@ def maintenance_list(rows: Sequence[tuple[MaintenanceWindow, Service, Objective 
     return Reply(text=text, blocks=blocks)
 
 
-def maintenance_removed(window: MaintenanceWindow) -> Reply:
+def maintenance_removed(window: MaintenanceWindow, *, locale: Locale) -> Reply:
     text = f":wastebasket: Removed maintenance window #{window.id}."
     return Reply(text=text, blocks=[section(text)])

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block
 
 from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
+from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, header, section, with_more
 from slabot.slo.status import ObjectiveStatus, State
 from storage.models.catalog import Budgeting
@@ -85,7 +86,13 @@ def _state_counts(items: Sequence[ObjectiveStatus]) -> str:
 
 
 def status_reply(
-    items: Sequence[ObjectiveStatus], now: datetime, zone: ZoneInfo, service_name: str | None, public: bool
+    items: Sequence[ObjectiveStatus],
+    now: datetime,
+    zone: ZoneInfo,
+    service_name: str | None,
+    public: bool,
+    *,
+    locale: Locale,
 ) -> Reply:
     title = f"Service levels: {service_name}" if service_name else "Service levels"
     if not items:

@@ -277,7 +277,7 @@ def _incident(channel_id: str | None = "C0CHECK", thread_ts: str | None = "1.2")
 
 def test_survey_and_thanks_blocks() -> None:
     incident = _incident()
-    blocks = survey(incident).block_dicts()
+    blocks = survey(incident, locale="en").block_dicts()
     assert blocks[1] == {
         "type": "actions",
         "block_id": "csat_ratings",
@@ -295,7 +295,7 @@ def test_survey_and_thanks_blocks() -> None:
     row = CsatRating(
         incident_id=7, user_id=OPENER, rating=1, comment="<!channel> too *slow*", rated_at=datetime.now(UTC)
     )
-    section = thanks(row).block_dicts()[0]
+    section = thanks(row, locale="en").block_dicts()[0]
     assert section["text"]["text"] == (
         ":pray: Thanks, you rated incident #7 1/5.\nYour comment: “&lt;!channel&gt; too *slow*”"
     )

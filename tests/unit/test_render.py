@@ -30,7 +30,7 @@ def valid(reply: Reply) -> list[dict[str, Any]]:
 
 def test_a_long_service_list_is_cut_at_50_blocks_with_a_count() -> None:
     services = [Service(id=i, name=f"svc-{i:03d}", created_by="U1") for i in range(120)]
-    blocks = valid(catalog.service_list(services))
+    blocks = valid(catalog.service_list(services, locale="en"))
     assert len(blocks) == MAX_BLOCKS
     assert blocks[-1]["elements"][0]["text"] == "…and 72 more services"  # a header, 48 rows, this line
     assert blocks[0]["text"]["text"] == "Services (120)"
@@ -48,11 +48,13 @@ def test_long_titles_are_clipped_to_the_header_limit_and_user_text_is_escaped() 
         opened_by="U1",
         status="open",
     )
-    announcement = incidents.announcement(incident, service, NOW, ZoneInfo("UTC"))
+    announcement = incidents.announcement(incident, service, NOW, ZoneInfo("UTC"), locale="en")
     blocks = valid(announcement)
     assert len(blocks[0]["text"]["text"]) == 150 and blocks[0]["text"]["text"].endswith("…")
     assert "<!subteam^S0SRE>" in announcement.text
-    listing = valid(incidents.incident_list([(incident, service)] * 60, NOW, ZoneInfo("UTC"), only_unresolved=True))
+    listing = valid(
+        incidents.incident_list([(incident, service)] * 60, NOW, ZoneInfo("UTC"), only_unresolved=True, locale="en")
+    )
     assert "&lt;!channel&gt;" in listing[1]["text"]["text"]  # no accidental @channel from a title
     assert listing[-1]["elements"][0]["text"] == "Resolved ones too: /incident list all"
 

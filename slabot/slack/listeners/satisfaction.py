@@ -16,6 +16,7 @@ from slabot.core.errors import UserError
 from slabot.incidents import satisfaction as csat
 from slabot.render import csat as render
 from slabot.render.ids import ActionId, BlockId, CallbackId
+from slabot.render.locale import DEFAULT_LOCALE
 from slabot.slack.clicks import clicked, clicked_id
 from slabot.slack.errors import guarded
 from slabot.slack.modals.satisfaction_comment import CsatCommentModal, comment_saved
@@ -36,7 +37,7 @@ def register(app: App, runtime: Runtime) -> None:
         rating = int(str(clicked(body).get("action_id")).rpartition(":")[2])
         with runtime.db.session() as session:
             row = csat.rate(session, incident_id, body["user"]["id"], rating, runtime.now())
-        respond(replace_original=True, **render.thanks(row).for_respond())
+        respond(replace_original=True, **render.thanks(row, locale=DEFAULT_LOCALE).for_respond())
 
     @app.action(ActionId.CSAT_COMMENT)
     @guarded
