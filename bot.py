@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             runtime = _runtime("offline")
             return run_ingest(runtime.db, runtime.clock, args.file, sys.stdout, sys.stderr)
         if command == "export-rca":
-            from slabot.rca.postmortem import run_export
+            from slabot.runtime.export_rca import run_export
 
             logging.getLogger().setLevel(logging.WARNING)
             return run_export(_runtime("offline"), args.incident, args.output, sys.stdout, sys.stderr)

@@ -20,8 +20,9 @@ from slabot.incidents.lifecycle import NewIncident
 from slabot.incidents.targets import TimerBook
 from slabot.notify import keys
 from slabot.notify.delivery import DeliveryReport
-from slabot.notify.notifier import Notifier, Queued
+from slabot.notify.notifier import Notifier
 from slabot.rca import runs as rca
+from slabot.rca.analysis import latest_analysis
 from slabot.render import incidents as render
 from slabot.render.follow_up import FollowUp
 from slabot.render.reply import Reply
@@ -112,7 +113,7 @@ def _change(ctx: CommandContext, verb: str, change_it: Change) -> Reply:
         queued = ctx.notifier.queue(session, [change, *satisfaction.surveys_after(change)], now)
         if change.kind == IncidentEventKind.RESOLVED:
             started = rca.start_if_costly(session, change.incident, settings.auto_rca, settings.timezone, now)
-            queued += Queued(tuple(started), frozenset({change.incident.channel_id or ""}) if started else frozenset())
+            queued += ctx.notifier.queue(session, started, now)
     report = ctx.notifier.deliver(queued)
     incident = change.incident
     problem = delivery_problem(report, keys.incident_note(incident.id, change.timeline_id), incident.channel_id)
@@ -181,7 +182,7 @@ def show(ctx: CommandContext, text: str) -> Reply:
         timeline = incident_queries.incident_timeline(session, incident_id)
         timers = TimerBook.load(session, zone).timers(incident, timeline, now)
         follow_up = FollowUp(
-            rca_queries.latest_rca(session, incident_id),
+            latest_analysis(session, incident_id),
             rca_queries.action_items_of(session, incident_id),
             rca_queries.csat_of(session, incident_id),
         )

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from commands.args import parse_args, parse_incident_id
+from commands.args import parse_args, parse_incident_id, parse_name
 from commands.context import CommandContext
-from slabot.catalog.names import parse_name
 from slabot.catalog.services import get_service
 from slabot.core.errors import UserError
-from slabot.core.mentions import channel_mention
-from slabot.rca import runs as service
+from slabot.rca import runs
 from slabot.render import rca as render
 from slabot.render.reply import Reply
 from storage.models.rca import RcaTrigger
@@ -24,15 +22,18 @@ def why(ctx: CommandContext, text: str) -> Reply:
     if not args.words or len(args.words) > 2 or (len(args.words) == 2 and args.words[1].lower() != "cancel"):
         raise UserError("Give the incident number, and cancel to stop its 5-Why, like: /sla why 12")
     incident_id = parse_incident_id(args.words[0])
+    now = ctx.now()
     if len(args.words) == 2:
         with ctx.runtime.db.session() as session:
-            keys = service.cancel(session, incident_id, ctx.user_id, ctx.now())
-        ctx.notifier.deliver_rows(keys)
-        return render.cancelled_reply(incident_id)
+            said = runs.cancel(session, incident_id, ctx.user_id, now)
+            queued = ctx.notifier.queue(session, said, now)
+        ctx.notifier.deliver(queued)
+        return render.cancelled_reply(incident_id, locale=ctx.locale)
     with ctx.runtime.db.session() as session:
-        incident, keys = service.start_by_person(session, incident_id, ctx.user_id, RcaTrigger.COMMAND, ctx.now())
-    ctx.notifier.deliver_rows(keys)
-    return render.started_reply(incident, f"in its thread in {channel_mention(incident.channel_id or '')}")
+        incident, said = runs.start(session, incident_id, ctx.user_id, RcaTrigger.COMMAND, now)
+        queued = ctx.notifier.queue(session, said, now)
+    ctx.notifier.deliver(queued)
+    return render.started_reply(incident, locale=ctx.locale)
 
 
 def actions(ctx: CommandContext, text: str) -> Reply:
@@ -45,14 +46,15 @@ def actions(ctx: CommandContext, text: str) -> Reply:
         if not number.isdigit():
             raise UserError(f"'{args.words[1]}' is not an action item number: use the # from /sla actions, like 7")
         with ctx.runtime.db.session() as session:
-            item = service.close_action(session, int(number), ctx.user_id, ctx.now())
-        return render.action_closed(item)
+            item = runs.close_action(session, int(number), ctx.user_id, ctx.now())
+        return render.action_closed(item, locale=ctx.locale)
     only_open = "open" in words
     names = [w for w in args.words if w.lower() != "open"]
     if len(names) > 1 or words.count("open") > 1:
         raise UserError("Give at most one service and open, like: /sla actions checkout open")
+    service_name = parse_name(names[0], "service") if names else None
     with ctx.runtime.db.session() as session:
-        service_id = get_service(session, parse_name(names[0], "service")).id if names else None
+        service_id = get_service(session, service_name).id if service_name is not None else None
         rows = action_items_listed(session, service_id, only_open, LIST_LIMIT)
-    scope = ("open action items" if only_open else "action items") + (f" of {names[0].lower()}" if names else "")
-    return render.action_list(rows, ctx.now().astimezone(ctx.runtime.settings.timezone).date(), scope)
+    today = ctx.now().astimezone(ctx.runtime.settings.timezone).date()
+    return render.action_list(rows, today, only_open=only_open, service_name=service_name, locale=ctx.locale)

@@ -1,5 +1,5 @@
 """The 5-Why conversation as pure rules: what a thread reply means, which question comes next, and how an
-action item is written. No database and no Slack here; `slabot.rca.runs` applies the outcomes."""
+action item is written. No database and no Slack here; `slabot.rca.steps` applies the outcomes."""
 
 from __future__ import annotations
 
@@ -64,6 +64,11 @@ def _clause(answer: str) -> str:
     if first == "A" or (len(first) > 1 and first[0].isupper() and not first[1:2].isupper()):
         clause = clause[0].lower() + clause[1:]
     return clause
+
+
+def current_position(answers: int) -> int:
+    """The question a 5-Why with this many answers is at (the last one once all are answered)."""
+    return min(answers + 1, MAX_WHYS)
 
 
 def question(position: int, symptom: str, previous_answer: str | None) -> str:

@@ -42,7 +42,7 @@ from storage.models.incidents import Incident
 from storage.queries import catalog as queries
 from storage.queries.sli import Sums, range_sums
 
-__all__ = ["POSTMORTEM_SHARE", "BudgetImpact", "incident_impacts", "needs_postmortem"]
+__all__ = ["POSTMORTEM_SHARE", "BudgetImpact", "incident_impacts", "needs_postmortem", "over_threshold"]
 
 POSTMORTEM_SHARE = Fraction(1, 5)  # DOMAIN.md §5: more than 20% of the budget requires a postmortem
 _MINUTE = timedelta(minutes=1)
@@ -60,9 +60,14 @@ class BudgetImpact:
     bounds: WindowBounds | None = None  # the window measured
 
 
+def over_threshold(impacts: Sequence[BudgetImpact]) -> list[BudgetImpact]:
+    """The impacts that used more than (strictly) 20% of their objective's budget: each calls for a postmortem."""
+    return [i for i in impacts if i.consumed is not None and i.consumed > POSTMORTEM_SHARE]
+
+
 def needs_postmortem(impacts: Sequence[BudgetImpact]) -> bool:
     """True when the incident consumed more than (strictly) 20% of some objective's budget."""
-    return any(i.consumed is not None and i.consumed > POSTMORTEM_SHARE for i in impacts)
+    return bool(over_threshold(impacts))
 
 
 def incident_end(incident: Incident, now: datetime) -> datetime:
@@ -133,7 +138,6 @@ def _event_impact(
     now: datetime,
 ) -> BudgetImpact:
     objective_id = objective.id
-    assert objective_id is not None
     excluded = minute_ranges(maintenance)
     window_end = min(epoch_minute(bounds.end), max(epoch_minute(bounds.now), epoch_minute(now)))
     window: MinuteRange = (epoch_minute(bounds.start), window_end)

@@ -1,293 +1,119 @@
-"""An incident's postmortem as Markdown, for a lead to paste into a wiki: summary, timeline, the error budget it
-consumed, the five whys, root cause, action items and the opener's rating. `python bot.py export-rca <id>`.
-
-User text is made safe for Markdown: Slack markup becomes plain mentions (`<@U0123|bob>` → `@U0123`), `<` and
-`>` become entities (no stray HTML), and table cells escape `|` and keep line breaks as `<br>`.
-"""
+"""An incident's postmortem gathered as one typed record: the incident, a timeline of its changes with the
+5-Why's and the action items', the error budget it consumed, the 5-Why (whys, root cause, category), the
+action items and the opener's rating. `slabot.render.postmortem` writes it as Markdown for a wiki."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-from pathlib import Path
-from typing import TextIO
+from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from slabot.config.runtime import Runtime
-from slabot.core.budget import exact_seconds, target_from_percent
-from slabot.core.errors import NotFound, UserError
-from slabot.core.timefmt import format_duration, format_percent, format_target, format_when
 from slabot.incidents.lifecycle import get_incident
-from slabot.rca.conversation import MAX_WHYS
-from slabot.rca.impact import POSTMORTEM_SHARE, BudgetImpact, incident_impacts, needs_postmortem
-from slabot.render.rca import category_label  # moves with the Markdown to render/
-from storage.models.catalog import Budgeting, Service
-from storage.models.incidents import Incident
-from storage.models.rca import ActionItem, ActionItemStatus
+from slabot.rca.analysis import Analysis, latest_analysis
+from slabot.rca.impact import BudgetImpact, incident_impacts, over_threshold
+from storage.models.catalog import Service
+from storage.models.incidents import CsatRating, Incident, IncidentEvent, IncidentEventKind
+from storage.models.rca import ActionItem, RcaTrigger
 from storage.queries import incidents as incident_queries
-from storage.queries.rca import RcaRecord, action_items_of, csat_of, latest_rca
-
-__all__ = ["cell", "default_output", "inline", "paragraph", "postmortem_markdown", "run_export", "user"]
-
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|([^>]*))?>")
-_GROUP = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>")
-_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
-_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>")
-_BLOCK_START = re.compile(r"#|[-+*=_]|[0-9]+[.)]")
-_SLACK_ID = re.compile(r"[UWB][A-Z0-9]{2,}")
+from storage.queries.rca import action_items_of, csat_of
 
 
-def _plain(text: str) -> str:
-    """Slack markup as plain text, then no raw HTML: `<@U0123|bob>` → `@U0123`, `<#C1|ops>` → `#ops`."""
-    text = _USER.sub(lambda m: f"@{m.group(1)}", text)
-    text = _CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
-    text = _GROUP.sub(lambda m: m.group(2) if m.group(2) else f"@{m.group(1)}", text)
-    text = _SPECIAL.sub(lambda m: f"@{m.group(1)}", text)
-    text = _LINK.sub(lambda m: f"[{m.group(2)}]({m.group(1)})" if m.group(2) else m.group(1), text)
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+@dataclass(frozen=True)
+class IncidentChanged:
+    kind: IncidentEventKind  # opened, acknowledged, paused, …
 
 
-def inline(text: str) -> str:
-    """User text on one line of prose (a heading, a list item): line breaks become spaces."""
-    return " ".join(_plain(text).split())
+@dataclass(frozen=True)
+class RcaStarted:
+    trigger: RcaTrigger
 
 
-def paragraph(text: str) -> str:
-    """User text starting a paragraph of its own: inline, and never read as a heading, list or rule."""
-    flat = inline(text)
-    return "\\" + flat if _BLOCK_START.match(flat) else flat
+@dataclass(frozen=True)
+class RcaFinished:
+    pass
 
 
-def cell(text: str) -> str:
-    """User text inside a table cell: `|` escaped, line breaks kept as <br>."""
-    lines = [" ".join(line.split()) for line in _plain(text).replace("\\", "\\\\").replace("|", "\\|").splitlines()]
-    return "<br>".join(line for line in lines if line)
+@dataclass(frozen=True)
+class ActionAdded:
+    action_id: int
 
 
-def user(user_id: str | None) -> str:
-    """A Slack user as `@U0123` (never a `<@U0123>` mention); anything else as written."""
-    if not user_id:
-        return "—"
-    return f"@{user_id}" if _SLACK_ID.fullmatch(user_id) else inline(user_id)
+@dataclass(frozen=True)
+class ActionDone:
+    action_id: int
 
 
-def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
-    names = list(header)
-    lines = ["| " + " | ".join(names) + " |", "|" + " --- |" * len(names)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines
+Happening = IncidentChanged | RcaStarted | RcaFinished | ActionAdded | ActionDone
+_GROUP: dict[type, int] = {  # lines at the same time: the incident's first, then the 5-Why's, then the items'
+    IncidentChanged: 0,
+    RcaStarted: 1,
+    RcaFinished: 1,
+    ActionAdded: 2,
+    ActionDone: 2,
+}
 
 
-def _since(start: datetime, end: datetime | None) -> str | None:
-    return None if end is None else format_duration(exact_seconds(end - start))
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    what: Happening
+    who: str | None
+    detail: str = ""  # what people wrote: the incident change's detail, the action item added
 
 
-# --- sections -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Postmortem:
+    incident: Incident
+    service: Service
+    timeline: tuple[TimelineEntry, ...]  # oldest first
+    impacts: tuple[BudgetImpact, ...]  # every objective of the service, in name order
+    analysis: Analysis | None  # the finished 5-Why, else the one running
+    action_items: tuple[ActionItem, ...]
+    rating: CsatRating | None
+    now: datetime  # when it was gathered
+    today: date  # the day it was gathered on, in the zone it is read in (for overdue action items)
 
-
-def _summary(incident: Incident, service: Service, zone: ZoneInfo, now: datetime) -> list[str]:
-    def when(moment: datetime | None, missing: str) -> str:
-        return missing if moment is None else format_when(moment, zone)
-
-    to_ack = _since(incident.started_at, incident.acknowledged_at) or "not acknowledged yet"
-    to_resolve = _since(incident.started_at, incident.resolved_at)
-    if to_resolve is None:
-        to_resolve = f"ongoing ({format_duration(exact_seconds(max(now - incident.started_at, timedelta(0))))} so far)"
-    status: str = incident.status.value
-    if incident.paused_at is not None:
-        status += f" (paused since {format_when(incident.paused_at, zone)})"
-    return [
-        f"# Postmortem: incident #{incident.id} sev{incident.severity} — {inline(incident.title)}",
-        "",
-        f"- **Service:** {inline(service.name)}",
-        f"- **Severity:** sev{incident.severity}",
-        f"- **Impact:** {incident.impact_percent.normalize():f}%",
-        f"- **Status:** {status}",
-        f"- **Started:** {format_when(incident.started_at, zone)}",
-        f"- **Acknowledged:** {when(incident.acknowledged_at, 'not yet')}",
-        f"- **Resolved:** {when(incident.resolved_at, 'not yet')}",
-        f"- **Time to acknowledge:** {to_ack}",
-        f"- **Time to resolve:** {to_resolve}",
-        f"- **Opened by:** {user(incident.opened_by)}",
-        f"- **Acknowledged by:** {user(incident.acknowledged_by)}",
-        f"- **Resolved by:** {user(incident.resolved_by)}",
-    ]
+    @property
+    def costly(self) -> tuple[BudgetImpact, ...]:
+        """The objectives the incident used more than 20% of the budget of: each calls for a postmortem."""
+        return tuple(over_threshold(self.impacts))
 
 
 def _timeline(
-    session: Session, incident_id: int, record: RcaRecord | None, items: list[ActionItem], zone: ZoneInfo
-) -> list[str]:
-    entries: list[tuple[datetime, int, str, str, str]] = []
-    for event in incident_queries.incident_timeline(session, incident_id):
-        entries.append((event.at, 0, event.kind, user(event.actor), cell(event.detail or "")))
-    if record is not None:
-        rca = record.rca
-        entries.append((rca.started_at, 1, f"5-Why started ({rca.trigger})", user(rca.started_by), ""))
+    changes: list[IncidentEvent], analysis: Analysis | None, items: list[ActionItem]
+) -> tuple[TimelineEntry, ...]:
+    entries = [
+        TimelineEntry(change.at, IncidentChanged(change.kind), change.actor, change.detail or "") for change in changes
+    ]
+    if analysis is not None:
+        rca = analysis.rca
+        entries.append(TimelineEntry(rca.started_at, RcaStarted(rca.trigger), rca.started_by))
         if rca.finished_at is not None:
-            entries.append((rca.finished_at, 1, "5-Why finished", user(rca.finished_by), ""))
+            entries.append(TimelineEntry(rca.finished_at, RcaFinished(), rca.finished_by))
     for item in items:
-        entries.append((item.created_at, 2, f"action item #{item.id} added", user(item.created_by), cell(item.text)))
+        entries.append(TimelineEntry(item.created_at, ActionAdded(item.id), item.created_by, item.text))
         if item.done_at is not None:
-            entries.append((item.done_at, 2, f"action item #{item.id} done", user(item.done_by), ""))
-    entries.sort(key=lambda e: (e[0], e[1]))
-    rows = [[format_when(at, zone), kind, who, detail] for at, _, kind, who, detail in entries]
-    return ["## Timeline", "", *_table(["time", "event", "who", "detail"], rows)]
+            entries.append(TimelineEntry(item.done_at, ActionDone(item.id), item.done_by))
+    entries.sort(key=lambda entry: (entry.at, _GROUP[type(entry.what)]))
+    return tuple(entries)
 
 
-def _amount(impact: BudgetImpact, value: Fraction) -> str:
-    """Seconds as a duration; slices (one minute each) as a duration too; events as a count."""
-    if impact.time_based:
-        return format_duration(value)
-    if impact.objective.budgeting == Budgeting.TIMESLICES:
-        return format_duration(value * 60)
-    rounded = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return f"{rounded:,.1f}".removesuffix(".0") + " events"
-
-
-def _impact_row(service: Service, impact: BudgetImpact, zone: ZoneInfo) -> list[str]:
-    objective = impact.objective
-    method = "incidents" if impact.time_based else objective.budgeting
-    window = objective.window
-    if impact.bounds is not None:
-        window += f" ({format_when(impact.bounds.start, zone)} → {format_when(impact.bounds.end, zone)})"
-    consumed = "no data (no events in the window)" if impact.consumed is None else format_percent(impact.consumed)
-    return [
-        cell(f"{service.name}/{objective.name}"),
-        f"{objective.kind.upper()}, {method}",
-        format_target(target_from_percent(objective.target_percent)),
-        window,
-        _amount(impact, impact.bad),
-        _amount(impact, impact.budget),
-        f"**{consumed}**" if impact.consumed is not None and impact.consumed > POSTMORTEM_SHARE else consumed,
-    ]
-
-
-def _impacts(service: Service, impacts: list[BudgetImpact], zone: ZoneInfo) -> list[str]:
-    lines = ["## Impact on error budgets", ""]
-    if not impacts:
-        return [*lines, f"{inline(service.name)} has no objectives, so no error budget was measured."]
-    header = ["objective", "kind", "target", "window", "bad", "budget", "consumed"]
-    lines += _table(header, [_impact_row(service, i, zone) for i in impacts])
-    threshold = format_percent(POSTMORTEM_SHARE, 0)
-    if needs_postmortem(impacts):
-        costly = [i for i in impacts if i.consumed is not None and i.consumed > POSTMORTEM_SHARE]
-        names = ", ".join(inline(f"{service.name}/{i.objective.name}") for i in costly)
-        lines += [
-            "",
-            f"This incident crossed the {threshold} postmortem threshold: it consumed more than "
-            f"{threshold} of the error budget of {names}, so a postmortem is required.",
-        ]
-    else:
-        lines += ["", f"No objective lost more than {threshold} of its error budget (the postmortem threshold)."]
-    return lines
-
-
-def _whys(incident_id: int, record: RcaRecord | None, zone: ZoneInfo) -> list[str]:
-    lines = ["## Five whys", ""]
-    if record is None:
-        return [*lines, f"No 5-Why yet: start one with `/sla why {incident_id}`."]
-    if not record.finished:
-        lines += [
-            f"This 5-Why is still running (started {format_when(record.rca.started_at, zone)} by "
-            f"{user(record.rca.started_by)}): {len(record.whys)} of {MAX_WHYS} answered so far.",
-            "",
-        ]
-    if not record.whys:
-        return [*lines, "No answer yet."]
-    for why in record.whys:
-        answer = f"{paragraph(why.answer)} — {user(why.answered_by)}"
-        lines += [f"**{inline(why.question)}**", "", answer, ""]  # the question as asked: "Why 2/5: why …?"
-    return lines[:-1]
-
-
-def _root_cause(record: RcaRecord | None) -> list[str]:
-    lines = ["## Root cause", ""]
-    if record is None or record.root_cause is None:
-        return [*lines, "Not found yet."]
-    category = category_label(record.category) if record.category is not None else "not classified"
-    return [*lines, paragraph(record.root_cause), "", f"Category (fishbone): {category}"]
-
-
-def _action_items(items: list[ActionItem], zone: ZoneInfo, now: datetime) -> list[str]:
-    lines = ["## Action items", ""]
-    if not items:
-        return [*lines, "None recorded."]
-    today = now.astimezone(zone).date()
-    rows = []
-    for item in items:
-        status: str = item.status.value
-        if item.status == ActionItemStatus.OPEN and item.due < today:
-            status += " (overdue)"
-        elif item.done_at is not None:
-            status += f" {item.done_at.astimezone(zone):%Y-%m-%d}"
-        rows.append([f"#{item.id}", cell(item.text), user(item.owner_id), f"{item.due:%Y-%m-%d}", status])
-    return [*lines, *_table(["#", "what", "owner", "due", "status"], rows)]
-
-
-def _csat(session: Session, incident_id: int, zone: ZoneInfo) -> list[str]:
-    lines = ["## Customer satisfaction", ""]
-    rating = csat_of(session, incident_id)
-    if rating is None:
-        return [*lines, "Not rated."]
-    text = f"Rated **{rating.rating}/5** by {user(rating.user_id)} on {format_when(rating.rated_at, zone)}."
-    if rating.comment and rating.comment.strip():
-        return [*lines, text, "", f"> {inline(rating.comment)}"]
-    return [*lines, text]
-
-
-def postmortem_markdown(session: Session, incident_id: int, zone: ZoneInfo, now: datetime) -> str:
-    """The incident's postmortem in Markdown; NotFound for an unknown incident."""
-    try:
-        incident, service = get_incident(session, incident_id)
-    except NotFound:
-        raise
-    except UserError as error:
-        raise NotFound(error.message) from None
-    record = latest_rca(session, incident_id)
+def gather_postmortem(session: Session, incident_id: int, zone: ZoneInfo, now: datetime) -> Postmortem:
+    """Everything the postmortem tells of the incident; NotFound for an unknown incident."""
+    incident, service = get_incident(session, incident_id)
+    analysis = latest_analysis(session, incident_id)
     items = action_items_of(session, incident_id)
-    impacts = incident_impacts(session, incident, zone, now)
-    sections = [
-        _summary(incident, service, zone, now),
-        _timeline(session, incident_id, record, items, zone),
-        _impacts(service, impacts, zone),
-        _whys(incident_id, record, zone),
-        _root_cause(record),
-        _action_items(items, zone, now),
-        _csat(session, incident_id, zone),
-        [f"_Exported by slabot on {format_when(now, zone)}._"],
-    ]
-    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
-
-
-# --- python bot.py export-rca -------------------------------------------------------------------------
-
-
-def default_output(incident_id: int) -> str:
-    return f"postmortem-incident-{incident_id}.md"
-
-
-def run_export(runtime: Runtime, incident_id: int, output: str | None, out: TextIO, err: TextIO) -> int:
-    """The `export-rca` command: write the postmortem to `output` (`-` for `out`); exit 1 for an unknown incident."""
-    try:
-        with runtime.db.session() as session:
-            markdown = postmortem_markdown(session, incident_id, runtime.settings.timezone, runtime.now())
-    except NotFound as error:
-        print(f"slabot: {error.message}", file=err)
-        return 1
-    target = output or default_output(incident_id)
-    if target == "-":
-        out.write(markdown)
-        return 0
-    try:
-        Path(target).write_text(markdown, encoding="utf-8")
-    except OSError as error:
-        print(f"slabot: cannot write {target}: {error.strerror or error}", file=err)
-        return 2
-    print(f"wrote {target}", file=out)
-    return 0
+    changes = list(incident_queries.incident_timeline(session, incident_id))
+    return Postmortem(
+        incident=incident,
+        service=service,
+        timeline=_timeline(changes, analysis, items),
+        impacts=tuple(incident_impacts(session, incident, zone, now)),
+        analysis=analysis,
+        action_items=tuple(items),
+        rating=csat_of(session, incident_id),
+        now=now,
+        today=now.astimezone(zone).date(),
+    )

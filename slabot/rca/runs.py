@@ -1,4 +1,4 @@
-"""Starting and stopping a 5-Why, picking its category, and the action items it leaves behind.
+"""Starting and stopping a 5-Why, picking its category, and closing the action items it leaves behind.
 
 Starts come from /sla why, the Start 5-Why button on the resolve message, and the budget policy: a resolved
 incident that used more than 20% of an objective's error budget starts one itself (SLABOT_AUTO_RCA=off
@@ -14,36 +14,42 @@ from sqlmodel import Session
 
 from slabot.core.errors import UserError
 from slabot.core.mentions import user_mention
-from slabot.core.timefmt import format_percent
 from slabot.incidents import lifecycle as incidents
 from slabot.rca import steps
-from slabot.rca.conversation import question
-from slabot.rca.impact import POSTMORTEM_SHARE, incident_impacts
+from slabot.rca.conversation import MAX_WHYS, current_position, question
+from slabot.rca.events import InThread, RcaEvent, WhyStarted, WrapUpChanged
+from slabot.rca.impact import BudgetImpact, incident_impacts, over_threshold
 from slabot.rca.steps import Move
-from slabot.render import rca as render
 from storage.models.incidents import Incident, IncidentStatus
 from storage.models.rca import ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaTrigger
-from storage.queries.rca import running_rca, whys_of
+from storage.queries.rca import lock_running, running_rca, whys_of
 from storage.queries.rows import insert_ignore
 
 log = logging.getLogger(__name__)
 
 
 def _already_running(session: Session, rca: Rca) -> UserError:
-    assert rca.id is not None
-    answers = len(whys_of(session, rca.id))
+    if rca.stage == RcaStage.WHYS:
+        where = f"at Why {current_position(len(whys_of(session, rca.id)))}/{MAX_WHYS}"
+    else:
+        where = "picking a category and action items"
     return UserError(
-        f"A 5-Why for incident #{rca.incident_id} is already running in its thread "
-        f"({render.why_status(rca, answers)}). "
+        f"A 5-Why for incident #{rca.incident_id} is already running in its thread ({where}). "
         f"Stop it with /sla why {rca.incident_id} cancel."
     )
 
 
 def start(
-    session: Session, incident_id: int, actor: str, trigger: RcaTrigger, reason: str, now: datetime
-) -> tuple[Incident, list[str]]:
-    """Start a 5-Why in the incident's thread and ask Why 1/5; returns the incident and the replies' keys."""
-    incident, _ = incidents.get_incident(session, incident_id)
+    session: Session,
+    incident_id: int,
+    actor: str,
+    trigger: RcaTrigger,
+    now: datetime,
+    impact: BudgetImpact | None = None,
+) -> tuple[Incident, list[RcaEvent]]:
+    """Start a 5-Why in the incident's thread and ask Why 1/5; returns the incident and what it tells the
+    thread. `impact` is the budget that called for an automatic start."""
+    incident, service = incidents.get_incident(session, incident_id)
     if incident.status != IncidentStatus.RESOLVED:
         raise UserError(
             f"Incident #{incident_id} is not resolved yet; its 5-Why starts once it is "
@@ -70,21 +76,18 @@ def start(
     }
     inserted = insert_ignore(session, Rca, values)
     rca = running_rca(session, incident_id)
-    if not inserted and rca is not None:  # another start won the race
+    if rca is None:
+        raise UserError(f"Another 5-Why of incident #{incident_id} started and ended just now; start it again.")
+    if not inserted:  # another start won the race
         raise _already_running(session, rca)
-    assert rca is not None
-    move = Move(session, rca, now)
-    move.post(render.started(incident, reason, question(1, incident.title, None)), "ask1")
-    return incident, move.keys
+    started_by = None if impact is not None else actor
+    first = question(1, incident.title, None)
+    return incident, [WhyStarted(InThread.of(rca), incident, service, first, started_by, impact)]
 
 
-def start_by_person(
-    session: Session, incident_id: int, actor: str, trigger: RcaTrigger, now: datetime
-) -> tuple[Incident, list[str]]:
-    return start(session, incident_id, actor, trigger, f"{user_mention(actor)} started it.", now)
-
-
-def start_if_costly(session: Session, incident: Incident, enabled: bool, zone: ZoneInfo, now: datetime) -> list[str]:
+def start_if_costly(
+    session: Session, incident: Incident, enabled: bool, zone: ZoneInfo, now: datetime
+) -> list[RcaEvent]:
     """After a resolve: start a 5-Why when the incident used more than 20% of an objective's error budget.
     Runs in a savepoint of the resolve's transaction, so a failure here never spoils the resolve."""
     if not enabled:
@@ -99,35 +102,28 @@ def start_if_costly(session: Session, incident: Incident, enabled: bool, zone: Z
     return []
 
 
-def _start_if_costly(session: Session, incident: Incident, zone: ZoneInfo, now: datetime) -> list[str]:
-    impacts = incident_impacts(session, incident, zone, now)
-    costly = [i for i in impacts if i.consumed is not None and i.consumed > POSTMORTEM_SHARE]
+def _start_if_costly(session: Session, incident: Incident, zone: ZoneInfo, now: datetime) -> list[RcaEvent]:
+    costly = over_threshold(incident_impacts(session, incident, zone, now))
     if not costly or running_rca(session, incident.id) is not None:
         return []
     worst = max(costly, key=lambda impact: impact.consumed or 0)
-    service = incidents.get_incident(session, incident.id)[1]
-    reason = (
-        f"it used {format_percent(worst.consumed)} of {service.name}/{worst.objective.name}'s error budget, "
-        f"more than the {format_percent(POSTMORTEM_SHARE, 0)} that calls for a postmortem. "
-        "Let's find the root cause."
-    )
-    return start(session, incident.id, incident.resolved_by or "", RcaTrigger.AUTO, reason, now)[1]
+    return start(session, incident.id, incident.resolved_by or "", RcaTrigger.AUTO, now, worst)[1]
 
 
-def cancel(session: Session, incident_id: int, actor: str, now: datetime) -> list[str]:
+def cancel(session: Session, incident_id: int, actor: str, now: datetime) -> list[RcaEvent]:
     incidents.get_incident(session, incident_id)
     running = running_rca(session, incident_id)
-    rca = steps.lock(session, running.id) if running is not None and running.id is not None else None
+    rca = lock_running(session, running.id) if running is not None else None
     if rca is None:
         raise UserError(f"No 5-Why is running for incident #{incident_id}. Start one with /sla why {incident_id}.")
     move = Move(session, rca, now)
     steps.cancel(move, actor)
-    return move.keys
+    return move.events
 
 
-def choose_category(session: Session, rca_id: int, category: FishboneCategory, now: datetime) -> list[str]:
+def choose_category(session: Session, rca_id: int, category: FishboneCategory, now: datetime) -> list[RcaEvent]:
     """A category button: record it and show it on the wrap-up message (it can be changed until `done`)."""
-    rca = steps.lock(session, rca_id)
+    rca = lock_running(session, rca_id)
     if rca is None:
         found = session.get(Rca, rca_id)
         which = f" of incident #{found.incident_id}" if found else ""
@@ -136,8 +132,8 @@ def choose_category(session: Session, rca_id: int, category: FishboneCategory, n
     move = Move(session, rca, now)
     rca.category = category
     move.save()
-    move.edit_wrap_up(move.wrap_up(move.whys()).reply())
-    return move.keys
+    move.tell(WrapUpChanged(move.wrap_up(move.whys())))
+    return move.events
 
 
 def close_action(session: Session, action_id: int, actor: str, now: datetime) -> ActionItem:

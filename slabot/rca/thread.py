@@ -1,7 +1,7 @@
 """Human replies in a 5-Why's thread: answers, `done`, `back`, action items, and edits of earlier replies.
 
 A reply is handled in one transaction that records its Slack event_id (a retry with the same id does
-nothing), holds the 5-Why's row, and queues the bot's answer in the outbox."""
+nothing) and holds the 5-Why's row; what the bot answers comes back as events for the edge to queue."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from slabot.core.errors import UserError
 from slabot.rca import steps
 from slabot.rca.conversation import MAX_WHYS, Intent, clean_answer, intent_of, parse_action, question
+from slabot.rca.events import ActionRecorded, Asking, ProblemNoted, RcaEvent, WrapUpChanged
 from slabot.rca.steps import Move
-from slabot.render import rca as render
 from storage.models.rca import ActionItem, RcaStage, RcaWhy
 from storage.models.slack_events import SlackEvent
-from storage.queries.rca import running_in_thread
+from storage.queries.rca import action_item_from_message, lock_running, running_in_thread
 from storage.queries.rows import insert_ignore
 
 # Message subtypes that are a person writing in the thread; every other subtype (joins, deletions, bots) is not.
@@ -54,18 +54,18 @@ class ThreadMessage:
         return cls(event_id, str(event["channel"]), str(thread_ts), str(ts), str(user), text, edited)
 
 
-def handle(session: Session, message: ThreadMessage, today: date, now: datetime) -> list[str]:
-    """Apply a thread reply to the 5-Why running in its thread; returns the outbox keys of the bot's replies.
+def handle(session: Session, message: ThreadMessage, today: date, now: datetime) -> list[RcaEvent]:
+    """Apply a thread reply to the 5-Why running in its thread; returns what the bot says to it.
 
     A thread with no running 5-Why, or an event seen before, changes nothing."""
     running = running_in_thread(session, message.channel_id, message.thread_ts)
-    if running is None or running.id is None:
+    if running is None:
         return []
     if message.event_id and not insert_ignore(
         session, SlackEvent, {"event_id": message.event_id[:64], "received_at": now}
     ):
         return []
-    rca = steps.lock(session, running.id)
+    rca = lock_running(session, running.id)
     if rca is None:
         return []
     move = Move(session, rca, now)
@@ -75,8 +75,8 @@ def handle(session: Session, message: ThreadMessage, today: date, now: datetime)
         else:
             _reply(move, message, today)
     except UserError as error:
-        move.post(render.note(f":warning: {error.message}"), "problem")
-    return move.keys
+        move.tell(ProblemNoted(move.where, error.message))
+    return move.events
 
 
 def _reply(move: Move, message: ThreadMessage, today: date) -> None:
@@ -102,7 +102,7 @@ def _reply(move: Move, message: ThreadMessage, today: date) -> None:
 def _answer(move: Move, message: ThreadMessage, whys: list[RcaWhy]) -> None:
     position = len(whys) + 1
     why = RcaWhy(
-        rca_id=move.rca.id or 0,
+        rca_id=move.rca.id,
         position=position,
         question=move.question(position, whys),
         answer=clean_answer(message.text),
@@ -132,7 +132,7 @@ def _add_action(move: Move, message: ThreadMessage, today: date) -> None:
     )
     move.session.add(item)
     move.session.flush()
-    move.post(render.action_recorded(item), f"action{item.id}")
+    move.tell(ActionRecorded(move.where, item))
 
 
 def _edit(move: Move, message: ThreadMessage, today: date) -> None:
@@ -150,15 +150,14 @@ def _edit(move: Move, message: ThreadMessage, today: date) -> None:
             following.question = question(following.position, move.incident.title, edited.answer)
             move.session.add(following)
         elif move.rca.stage == RcaStage.WHYS:
-            steps.ask_next(move, whys, "Reworded after the edit:")
+            steps.ask_next(move, whys, Asking.REWORDED)
         else:
-            move.edit_wrap_up(move.wrap_up(whys).reply())
+            move.tell(WrapUpChanged(move.wrap_up(whys)))
         return
-    query = select(ActionItem).where(col(ActionItem.rca_id) == move.rca.id, col(ActionItem.message_ts) == message.ts)
-    item = move.session.exec(query).first()
+    item = action_item_from_message(move.session, move.rca.id, message.ts)
     if item is None:
         return
     draft = parse_action(message.text, message.user_id, today)
     item.text, item.owner_id, item.due = draft.text, draft.owner_id, draft.due
     move.session.add(item)
-    move.post(render.action_recorded(item, updated=True), f"action{item.id}-edit")
+    move.tell(ActionRecorded(move.where, item, updated=True))

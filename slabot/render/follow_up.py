@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
-from slabot.core.mentions import user_mention
+from slabot.core.mentions import channel_mention, user_mention
+from slabot.rca.analysis import Analysis
 from slabot.render.csat import one_line, rating_text
+from slabot.render.locale import Locale
 from slabot.render.rca import action_line, category_label, current_why
 from slabot.render.reply import MAX_SECTION_TEXT, context, section
 from storage.models.incidents import CsatRating, Incident, IncidentStatus
 from storage.models.rca import ActionItem, RcaStage
-from storage.queries.rca import RcaRecord
 
 ACTION_ITEMS_ROOM = MAX_SECTION_TEXT - 100  # leaves room for the heading and the "…and N more" line
 
@@ -24,17 +25,17 @@ ACTION_ITEMS_ROOM = MAX_SECTION_TEXT - 100  # leaves room for the heading and th
 class FollowUp:
     """What followed an incident: its 5-Why (the finished one, else the running one), action items, rating."""
 
-    rca: RcaRecord | None = None
+    rca: Analysis | None = None
     action_items: Sequence[ActionItem] = ()
     rating: CsatRating | None = None
 
 
-def _root_cause_blocks(incident_id: int, record: RcaRecord | None, zone: ZoneInfo) -> list[Block]:
+def _root_cause_blocks(incident_id: int, record: Analysis | None, zone: ZoneInfo) -> list[Block]:
     if record is None:
         return [section(f"*Root cause*\nNo root cause yet: start a 5-Why with /sla why {incident_id}")]
     rca = record.rca
     if not record.finished:
-        where = f"the thread in <#{rca.channel_id}>"
+        where = f"the thread in {channel_mention(rca.channel_id)}"
         if rca.stage == RcaStage.WRAP_UP:
             return [section(f"*Root cause*\n5-Why running in {where}: choosing the category and action items")]
         return [section(f"*Root cause*\n5-Why running in {where}: {current_why(len(record.whys))}")]
@@ -60,9 +61,8 @@ def _action_items_text(items: Sequence[ActionItem]) -> str:
     return "*Action items*\n" + "\n".join(lines)
 
 
-def follow_up_blocks(incident: Incident, follow_up: FollowUp, zone: ZoneInfo) -> list[Block]:
+def follow_up_blocks(incident: Incident, follow_up: FollowUp, zone: ZoneInfo, *, locale: Locale) -> list[Block]:
     """At most four blocks: the root cause (and who found it), the action items, the opener's rating."""
-    assert incident.id is not None
     blocks = _root_cause_blocks(incident.id, follow_up.rca, zone)
     if follow_up.action_items:
         blocks.append(section(_action_items_text(follow_up.action_items)))

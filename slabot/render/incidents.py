@@ -202,7 +202,7 @@ def incident_detail(
         fields_only(fields),
         *([section(timers_text(timers, now))] if timers else []),
         section(f"*Timeline*\n{events or 'nothing recorded'}"),
-        *(follow_up_blocks(incident, follow_up, zone) if follow_up is not None else []),
+        *(follow_up_blocks(incident, follow_up, zone, locale=locale) if follow_up is not None else []),
     ]
     text = f"Incident {_title(incident)} on {service.name}: {_status_text(incident, now)}"
     return Reply(text=text, blocks=blocks)

@@ -59,7 +59,8 @@ class Rca(SQLModel, table=True):
     channel_id: str = Field(max_length=32)
     thread_ts: str = Field(max_length=32, index=True)
     category: FishboneCategory | None = Field(default=None, sa_column=enum_column(FishboneCategory, 16, nullable=True))
-    wrap_up_key: str | None = Field(default=None, max_length=200)  # outbox key of the category/actions message
+    # the outbox row showing the category/actions message while it applies (kept by slabot.notify.rca)
+    wrap_up_key: str | None = Field(default=None, max_length=200)
     started_by: str = Field(max_length=32)
     started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

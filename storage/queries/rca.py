@@ -1,11 +1,10 @@
-"""Queries of root-cause analysis: an incident's 5-Why with its answers, action items, categories, ratings."""
+"""Queries of root-cause analysis: 5-Whys and their answers, action items, categories, ratings."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import case
+from sqlalchemy import case, update
 from sqlmodel import Session, col, select
 
 from storage.models.catalog import Service
@@ -13,25 +12,20 @@ from storage.models.incidents import CsatRating, Incident
 from storage.models.rca import ActionItem, ActionItemStatus, FishboneCategory, Rca, RcaStage, RcaWhy
 
 
-@dataclass(frozen=True)
-class RcaRecord:
-    """A 5-Why and its answers, by position."""
+def lock_running(session: Session, rca_id: int) -> Rca | None:
+    """Take a running 5-Why's row for this transaction, bumping its version; None if it is not running.
 
-    rca: Rca
-    whys: tuple[RcaWhy, ...]
-
-    @property
-    def finished(self) -> bool:
-        return self.rca.stage == RcaStage.DONE
-
-    @property
-    def root_cause(self) -> str | None:
-        """The last answer of a finished 5-Why."""
-        return self.whys[-1].answer if self.finished and self.whys else None
-
-    @property
-    def category(self) -> FishboneCategory | None:
-        return FishboneCategory(self.rca.category) if self.rca.category else None
+    The UPDATE comes first so concurrent changes queue on the row (Postgres) or the database (SQLite), and
+    the row is read again after it, as the change that got the lock left it."""
+    bumped = session.execute(
+        update(Rca)
+        .where(col(Rca.id) == rca_id)
+        .where(col(Rca.running_incident_id).is_not(None))
+        .values(version=col(Rca.version) + 1)
+    )
+    if bumped.rowcount == 0:  # type: ignore[attr-defined]
+        return None
+    return session.exec(select(Rca).where(col(Rca.id) == rca_id).execution_options(populate_existing=True)).one()
 
 
 def whys_of(session: Session, rca_id: int) -> tuple[RcaWhy, ...]:
@@ -39,20 +33,10 @@ def whys_of(session: Session, rca_id: int) -> tuple[RcaWhy, ...]:
     return tuple(session.exec(query).all())
 
 
-def latest_rca(session: Session, incident_id: int) -> RcaRecord | None:
-    """The incident's newest finished 5-Why, else the one running, else None (cancelled ones don't count)."""
-    query = (
-        select(Rca)
-        .where(col(Rca.incident_id) == incident_id)
-        .where(col(Rca.stage) != RcaStage.CANCELLED.value)
-        .order_by(col(Rca.id).desc())
-    )
-    rows = session.exec(query).all()
-    chosen = next((r for r in rows if r.stage == RcaStage.DONE), None) or next(iter(rows), None)
-    if chosen is None:
-        return None
-    assert chosen.id is not None
-    return RcaRecord(chosen, whys_of(session, chosen.id))
+def rcas_of_incident(session: Session, incident_id: int) -> Sequence[Rca]:
+    """Every 5-Why the incident had, newest first."""
+    query = select(Rca).where(col(Rca.incident_id) == incident_id).order_by(col(Rca.id).desc())
+    return session.exec(query).all()
 
 
 def running_rca(session: Session, incident_id: int) -> Rca | None:
@@ -73,6 +57,17 @@ def running_in_thread(session: Session, channel_id: str, thread_ts: str) -> Rca 
 def action_items_of(session: Session, incident_id: int) -> list[ActionItem]:
     query = select(ActionItem).where(col(ActionItem.incident_id) == incident_id).order_by(col(ActionItem.id))
     return list(session.exec(query).all())
+
+
+def action_items_of_rca(session: Session, rca_id: int) -> list[ActionItem]:
+    query = select(ActionItem).where(col(ActionItem.rca_id) == rca_id).order_by(col(ActionItem.id))
+    return list(session.exec(query).all())
+
+
+def action_item_from_message(session: Session, rca_id: int, message_ts: str) -> ActionItem | None:
+    """The action item a 5-Why recorded from this thread reply, if any."""
+    query = select(ActionItem).where(col(ActionItem.rca_id) == rca_id, col(ActionItem.message_ts) == message_ts)
+    return session.exec(query).first()
 
 
 def categories_by_incident(session: Session, incident_ids: Sequence[int]) -> dict[int, FishboneCategory]:

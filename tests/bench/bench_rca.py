@@ -153,11 +153,11 @@ def main() -> None:
             app = wired.app
             running = threads[len(threads) // 2 :][: options.running]
             for incident_id, _ in running:
+                now = runtime.now()
                 with db.session() as session:
-                    _, keys = rca_service.start_by_person(
-                        session, incident_id, "U0LEAD", RcaTrigger.COMMAND, runtime.now()
-                    )
-                wired.notifier.deliver_rows(keys)
+                    _, said = rca_service.start(session, incident_id, "U0LEAD", RcaTrigger.COMMAND, now)
+                    queued = wired.notifier.queue(session, said, now)
+                wired.notifier.deliver(queued)
             answers: list[float] = []
             chatter: list[float] = []
             idle = threads[: len(threads) // 2]

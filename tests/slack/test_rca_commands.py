@@ -62,9 +62,11 @@ def test_concurrent_starts_make_one_5_why(driver: SlackDriver, slack: LocalSlack
 
     def start() -> None:
         try:
+            now = runtime.now()
             with runtime.db.session() as session:
-                _, keys = service.start_by_person(session, incident_id, DANA, RcaTrigger.COMMAND, runtime.now())
-            driver.notifier.deliver_rows(keys)
+                _, said = service.start(session, incident_id, DANA, RcaTrigger.COMMAND, now)
+                queued = driver.notifier.queue(session, said, now)
+            driver.notifier.deliver(queued)
             outcomes.append("started")
         except Exception as error:  # the loser is told it already runs
             outcomes.append(type(error).__name__)

@@ -3,6 +3,8 @@ questions in the incident's thread, the category buttons, action items, and what
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +14,7 @@ from sqlmodel import col, select
 from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack
 from slabot.runtime.http import create_http_app
+from storage.models.outbox import OutboxMessage, OutboxStatus
 from storage.models.rca import ActionItem, Rca, RcaStage, RcaWhy
 from storage.models.slack_events import SlackEvent
 from tests.conftest import FakeClock
@@ -333,3 +336,94 @@ def test_an_edited_action_item_is_parsed_again(
         "2026-12-03",
         BOB,
     )
+
+
+def deliver_periodically(driver: SlackDriver, clock: FakeClock, seconds: int) -> None:
+    """The scheduler's delivery job, every 5 seconds of the test's clock."""
+    for _ in range(seconds // 5):
+        clock.advance(seconds=5)
+        driver.notifier.deliverer.deliver_due()
+
+
+@pytest.mark.parametrize(("status", "retry_after"), [(500, 1), (429, 3)])
+def test_a_5_why_thread_never_shows_questions_out_of_order_under_500s(
+    driver: SlackDriver,
+    slack: LocalSlack,
+    people: People,
+    runtime: Runtime,
+    clock: FakeClock,
+    status: int,
+    retry_after: int,
+) -> None:
+    incident_id, thread = running_5_why(driver)
+    # From here on Slack turns chat.postMessage away now and then (3 calls of every 5), the rest goes through
+    turned_away = itertools.cycle([True, False, True, True, False])
+    slack.fail_while("chat.postMessage", lambda: next(turned_away), status=status, retry_after=retry_after)
+
+    for number, answer in enumerate(ANSWERS, start=1):
+        clock.advance(seconds=2)  # the next answer comes before a failed question's retry is due
+        people.reply(CHANNEL, thread, answer, user=BOB if number % 2 else DANA)
+        if number == 3:
+            deliver_periodically(driver, clock, 10)  # some retries go out while the team is still answering
+    deliver_periodically(driver, clock, 180)
+
+    five_why = [m for m in bot_said(slack, thread) if m["metadata"]["event_payload"]["key"].startswith("rca:")]
+    said = [m["text"] for m in five_why]
+    asked = [int(found.group(1)) for text in said for found in re.finditer(r"Why (\d)/5", text)]
+    assert asked == [1, 2, 3, 4, 5], said
+    assert said[-1].startswith(":dart: *Root cause:* Nobody was alerted about replica lag")
+    assert [m["metadata"]["event_payload"]["key"] for m in five_why] == [  # each once
+        "rca:1:v0:ask1",
+        "rca:1:v1:ask2",
+        "rca:1:v2:ask3",
+        "rca:1:v3:ask4",
+        "rca:1:v4:ask5",
+        "rca:1:v5:wrap-up",
+    ]
+    with runtime.db.session() as session:
+        rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.key).startswith("rca:"))).all()
+    assert {row.status for row in rows} == {OutboxStatus.DELIVERED}
+    assert len(slack.calls_to("chat.postMessage")) > len(rows)  # Slack did turn posts away
+    _, whys, _ = stored(runtime, incident_id)
+    assert [w.position for w in whys] == [1, 2, 3, 4, 5]
+
+
+def mrkdwn_texts(message: dict[str, Any]) -> list[str]:
+    """The fallback text and every mrkdwn text of a message's blocks (headers are plain text)."""
+    texts = [str(message["text"])]
+    for block in message.get("blocks") or []:
+        parts = [block.get("text"), *(block.get("elements") or []), *(block.get("fields") or [])]
+        texts += [p["text"] for p in parts if isinstance(p, dict) and p.get("type") == "mrkdwn"]
+    return texts
+
+
+def test_what_people_typed_is_escaped_in_the_thread_fallback_texts_too(
+    driver: SlackDriver, slack: LocalSlack, people: People
+) -> None:
+    _, thread = running_5_why(driver, "Checkout <!here> fails & stalls")
+    people.reply(CHANNEL, thread, "A <!channel> ping")
+    people.reply(CHANNEL, thread, "back")
+    assert last_text(slack, thread) == (
+        ":leftwards_arrow_with_hook: Again: your next reply replaces “A &lt;!channel&gt; ping”.\n"
+        "*Why 1/5: why did “Checkout &lt;!here&gt; fails &amp; stalls” happen?*"
+    )
+    people.reply(CHANNEL, thread, "The <https://x.test|DNS> broke")
+    people.reply(CHANNEL, thread, "done")
+    wrap_up = bot_said(slack, thread)[-1]
+    driver.click(wrap_up, "rca_category:technology", user=DANA, channel=CHANNEL)
+    people.reply(CHANNEL, thread, "action: page <!subteam^S0SRE> owner=<!channel> due=7d")
+    assert last_text(slack, thread).startswith(
+        ":warning: owner= takes a person picked with @ (or owner=me), not '&lt;!channel&gt;'."
+    )
+    people.reply(CHANNEL, thread, "action: page <!subteam^S0SRE> owner=me due=7d")
+    people.reply(CHANNEL, thread, "done")
+    summary = bot_said(slack, thread)[-1]
+    assert summary["text"] == (
+        "5-Why of incident #1 sev2: Checkout &lt;!here&gt; fails &amp; stalls finished. "
+        "Root cause: The &lt;https://x.test|DNS&gt; broke (Technology); 1 action items."
+    )
+    five_why = [m for m in bot_said(slack, thread) if m["metadata"]["event_payload"]["key"].startswith("rca:")]
+    assert len(five_why) >= 6
+    for message in five_why:
+        for text in mrkdwn_texts(message):
+            assert "<!" not in text and "<http" not in text, text

@@ -19,7 +19,8 @@ from slabot.core.errors import NotFound, UserError
 from slabot.core.windows import WindowSpec
 from slabot.incidents import lifecycle as incidents
 from slabot.incidents.lifecycle import NewIncident
-from slabot.rca.postmortem import cell, inline, paragraph, postmortem_markdown
+from slabot.rca.postmortem import gather_postmortem
+from slabot.render.postmortem import cell, inline, paragraph, postmortem_markdown
 from storage.db import Database
 from storage.models.catalog import ObjectiveSource
 from storage.models.incidents import CsatRating
@@ -132,7 +133,7 @@ def db(database: Database) -> Database:
 
 def export(db: Database, incident_id: int, now: datetime, zone: ZoneInfo = BERLIN) -> str:
     with db.session() as session:
-        return postmortem_markdown(session, incident_id, zone, now)
+        return postmortem_markdown(gather_postmortem(session, incident_id, zone, now), zone, locale="en")
 
 
 def section(markdown: str, title: str) -> str:

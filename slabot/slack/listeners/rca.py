@@ -1,7 +1,7 @@
 """Bolt listeners of the 5-Why: replies in threads (message events), the Start 5-Why button on the resolve
-message and the fishbone category buttons. Each does its work in one transaction, then delivers the replies
-it queued; a problem is told to the clicker only, and a thread reply that fails is logged, never answered
-with a trace."""
+message and the fishbone category buttons. Each makes its change and queues what the thread is told in one
+transaction, then delivers it; a problem is told to the clicker only, and a thread reply that fails is
+logged, never answered with a trace."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from slabot.config.runtime import Runtime
 from slabot.notify.notifier import Notifier
-from slabot.rca import runs as service
-from slabot.rca import thread
+from slabot.rca import runs, thread
 from slabot.rca.thread import ThreadMessage
 from slabot.render.ids import ActionId
 from slabot.slack.clicks import clicked, clicked_id
@@ -37,22 +36,23 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
         now = runtime.now()
         try:
             with runtime.db.session() as session:
-                keys = thread.handle(session, message, now.astimezone(zone).date(), now)
+                said = thread.handle(session, message, now.astimezone(zone).date(), now)
+                queued = notifier.queue(session, said, now)
         except Exception:
             log.exception("thread reply %s in %s could not be handled", message.ts, message.channel_id)
             return
-        notifier.deliver_rows(keys)
+        notifier.deliver(queued)
 
     @app.action(ActionId.RCA_START)
     @guarded
     def start(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
         incident_id = clicked_id(body, "an incident")
+        now = runtime.now()
         with runtime.db.session() as session:
-            _, keys = service.start_by_person(
-                session, incident_id, body["user"]["id"], RcaTrigger.BUTTON, runtime.now()
-            )
-        notifier.deliver_rows(keys)
+            _, said = runs.start(session, incident_id, body["user"]["id"], RcaTrigger.BUTTON, now)
+            queued = notifier.queue(session, said, now)
+        notifier.deliver(queued)
 
     @app.action(_CATEGORY_ACTION)
     @guarded
@@ -61,6 +61,8 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
         match = _CATEGORY_ACTION.match(str(clicked(body).get("action_id") or ""))
         assert match is not None
         rca_id = clicked_id(body, "a 5-Why")
+        now = runtime.now()
         with runtime.db.session() as session:
-            keys = service.choose_category(session, rca_id, FishboneCategory(match.group(1)), runtime.now())
-        notifier.deliver_rows(keys)
+            said = runs.choose_category(session, rca_id, FishboneCategory(match.group(1)), now)
+            queued = notifier.queue(session, said, now)
+        notifier.deliver(queued)

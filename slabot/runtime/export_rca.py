@@ -1,0 +1,40 @@
+"""`python bot.py export-rca <id>`: an incident's postmortem written as Markdown to a file or stdout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from slabot.config.runtime import Runtime
+from slabot.core.errors import NotFound
+from slabot.rca.postmortem import gather_postmortem
+from slabot.render.locale import DEFAULT_LOCALE
+from slabot.render.postmortem import postmortem_markdown
+
+
+def default_output(incident_id: int) -> str:
+    return f"postmortem-incident-{incident_id}.md"
+
+
+def run_export(runtime: Runtime, incident_id: int, output: str | None, out: TextIO, err: TextIO) -> int:
+    """Write the postmortem to `output` (`-` for `out`); exit 1 for an unknown incident, 2 when it cannot be
+    written."""
+    zone, now = runtime.settings.timezone, runtime.now()
+    try:
+        with runtime.db.session() as session:
+            postmortem = gather_postmortem(session, incident_id, zone, now)
+            markdown = postmortem_markdown(postmortem, zone, locale=DEFAULT_LOCALE)
+    except NotFound as error:
+        print(f"slabot: {error.message}", file=err)
+        return 1
+    target = output or default_output(incident_id)
+    if target == "-":
+        out.write(markdown)
+        return 0
+    try:
+        Path(target).write_text(markdown, encoding="utf-8")
+    except OSError as error:
+        print(f"slabot: cannot write {target}: {error.strerror or error}", file=err)
+        return 2
+    print(f"wrote {target}", file=out)
+    return 0
