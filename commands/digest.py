@@ -9,7 +9,7 @@ from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
 from slabot.render import digest_commands as render
 from slabot.render.reply import Reply
-from slabot.reports import digests
+from slabot.reports import digests, runs
 from slabot.reports.schedule import (
     DEFAULT_AT_MINUTE,
     DEFAULT_WEEKDAY,
@@ -52,7 +52,7 @@ def add(ctx: CommandContext, text: str) -> Reply:
     with ctx.runtime.db.session() as session:
         services = digests.resolve_services(session, names)
         info = digests.add_digest(session, channel_id, services, slot, ctx.user_id, now)
-    return render.digest_added(info, now)
+    return render.digest_added(info, now, locale=ctx.locale)
 
 
 @DIGEST.route("list", "/sla digest list", "list weekly digests and when each runs next")
@@ -61,7 +61,7 @@ def list_(ctx: CommandContext, text: str) -> Reply:
         raise UserError("/sla digest list takes nothing after it")
     with ctx.runtime.db.session() as session:
         infos = digests.list_digests(session)
-    return render.digest_list(infos, ctx.now())
+    return render.digest_list(infos, ctx.now(), locale=ctx.locale)
 
 
 @DIGEST.route("remove", "/sla digest remove <id>", "stop a weekly digest")
@@ -72,7 +72,7 @@ def remove(ctx: CommandContext, text: str) -> Reply:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         info = digests.remove_digest(session, int(words[0].removeprefix("#")))
-    return render.digest_removed(info)
+    return render.digest_removed(info, locale=ctx.locale)
 
 
 def report(ctx: CommandContext, text: str) -> Reply:
@@ -86,5 +86,5 @@ def report(ctx: CommandContext, text: str) -> Reply:
     with ctx.runtime.db.session() as session:
         services = digests.resolve_services(session, [name] if name else [])
         service_ids = [service.id for service in services] or None
-        digests.queue_report(session, ctx.channel_id, monday, zone, service_ids, ctx.user_id, now)
-    return render.report_queued(Week(monday, zone), name, ctx.channel_id)
+        runs.queue_report(session, ctx.channel_id, monday, zone, service_ids, ctx.user_id, now)
+    return render.report_queued(Week(monday, zone), name, ctx.channel_id, locale=ctx.locale)

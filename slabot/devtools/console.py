@@ -24,7 +24,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack, RecordedCall
-from slabot.reports.runner import DigestWorker
+from slabot.runtime.digest_worker import DigestWorker
 from slabot.runtime.wiring import connect
 from slabot.slack.app import InlineExecutor
 
@@ -170,8 +170,7 @@ class Console:
         self.output = ConsoleOutput(out, slack)
         self.output.seen = len(slack.calls)  # start-up's auth.test is not news
         self.out = out
-        self.digests = DigestWorker.for_runtime(runtime)
-        self.deliverer = wired.deliverer
+        self.digests = DigestWorker.for_runtime(runtime, wired.notifier)
 
     def handle(self, line: str) -> None:
         """A slash command, typed in the console's channel."""
@@ -283,8 +282,7 @@ class Console:
         }
         response = self.app.dispatch(BoltRequest(body=body, headers=headers))
         self.output.flush()
-        if self.digests.render_due():  # what the scheduler's digest job does a few seconds later
-            self.deliverer.deliver_due()
+        if self.digests.render_due():  # what the scheduler's digest job does a few seconds later (and posts)
             self.output.flush()
         if response.status not in (200, 404):
             self.out.write(f"(Slack would have shown an error: HTTP {response.status})\n\n")

@@ -13,13 +13,21 @@ from fractions import Fraction
 from slack_sdk.models.blocks import Block
 
 from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
+from slabot.render.charts.ranking import causes_pareto, pareto_rows, vital_few
+from slabot.render.locale import Locale
 from slabot.render.reply import Reply, clip, context, divider, escape, header, section, with_more
 from slabot.render.status import format_amount, objective_name
-from slabot.reports.charts.figures import vital_few
+from slabot.render.weeks import week_period
 from slabot.reports.incident_stats import Attainment, BreachLine, ResponseTimes, SeverityStats
 from slabot.reports.satisfaction_stats import CsatSummary
 from slabot.reports.weekly import VERDICT_ORDER, DigestReport, ObjectiveLine, Verdict
 
+VERDICT_WORDS = {
+    Verdict.BREACHED: "breached",
+    Verdict.AT_RISK: "at risk",
+    Verdict.NO_DATA: "no data",
+    Verdict.MET: "met",
+}
 VERDICT_ICON = {
     Verdict.BREACHED: ":red_circle:",
     Verdict.AT_RISK: ":large_yellow_circle:",
@@ -33,7 +41,7 @@ MAX_COMMENT = 300
 
 
 def summary_text(report: DigestReport) -> str:
-    parts = [f"{report.count(verdict)} {verdict.value}" for verdict in VERDICT_ORDER if report.count(verdict)]
+    parts = [f"{report.count(verdict)} {VERDICT_WORDS[verdict]}" for verdict in VERDICT_ORDER if report.count(verdict)]
     objectives = " · ".join(parts) if parts else "no objectives"
     incidents = len(report.incidents)
     return f"{objectives}; {incidents} incident{'s' if incidents != 1 else ''}, {len(report.breaches)} SLA breaches"
@@ -51,8 +59,8 @@ def objective_text(line: ObjectiveLine) -> str:
     status, week = line.window, line.week
     objective = status.objective
     head = (
-        f"{VERDICT_ICON[line.verdict]} *{objective_name(status)}* {objective.kind.upper()} "
-        f"{format_target(status.target)} over {objective.window} · *{line.verdict.value}*"
+        f"{VERDICT_ICON[line.verdict]} *{escape(objective_name(status))}* {objective.kind.upper()} "
+        f"{format_target(status.target)} over {objective.window} · *{VERDICT_WORDS[line.verdict]}*"
     )
     window = format_attainment(status.report.attainment, status.target)
     if line.left is None:
@@ -122,11 +130,12 @@ def breaches_text(report: DigestReport) -> str:
     return f"*SLA breaches* {len(report.breaches)}\n" + "\n".join(shown)
 
 
-def causes_text(report: DigestReport) -> str:
-    items = sorted(report.causes.items, key=lambda item: (-item.value, item.label))
+def causes_text(report: DigestReport, *, locale: Locale) -> str:
+    causes = causes_pareto(report.causes, locale=locale)
+    items = [item for item, _ in pareto_rows(causes.items)]
     total = sum((item.value for item in items), Fraction(0))
     if not items or total <= 0:
-        return f"*{report.causes.title}*\nNo bad time from incidents this week."
+        return f"*{causes.title}*\nNo bad time from incidents this week."
     shown = [
         f"{escape(item.label)} {format_duration(item.value * 60)} ({format_percent(item.value / total, 0)})"
         for item in items[:MAX_CAUSES]
@@ -135,8 +144,7 @@ def causes_text(report: DigestReport) -> str:
         shown.append(f"and {len(items) - MAX_CAUSES} more")
     few = vital_few(items)
     return (
-        f"*{report.causes.title}*\n{', '.join(shown)}\n"
-        f"{few} of {len(items)} make up 80% of it: start the action items there."
+        f"*{causes.title}*\n{', '.join(shown)}\n{few} of {len(items)} make up 80% of it: start the action items there."
     )
 
 
@@ -174,13 +182,13 @@ def satisfaction_text(summary: CsatSummary) -> str:
     return "\n".join(lines)
 
 
-def _tail(report: DigestReport) -> list[Block]:
+def _tail(report: DigestReport, *, locale: Locale) -> list[Block]:
     """What follows the objectives, always shown in full."""
     blocks: list[Block] = [
         divider(),
         section(incidents_text(report)),
         section(breaches_text(report)),
-        section(causes_text(report)),
+        section(causes_text(report, locale=locale)),
     ]
     nudge = nudge_text(report)
     if nudge:
@@ -194,9 +202,10 @@ def scope_text(report: DigestReport) -> str:
     return f"{services} · week in {report.week.zone.key} · charts in the thread"
 
 
-def digest_message(report: DigestReport) -> Reply:
+def digest_message(report: DigestReport, *, locale: Locale) -> Reply:
+    period = week_period(report.week, locale=locale)
     blocks: list[Block] = [
-        header(f"Weekly service levels · {report.week.period}"),
+        header(f"Weekly service levels · {period}"),
         context(scope_text(report)),
         section(f"*Summary* {summary_text(report)}"),
         divider(),
@@ -204,7 +213,7 @@ def digest_message(report: DigestReport) -> Reply:
     rows: Sequence[Block] = [section(objective_text(line)) for line in report.objectives]
     if not rows:
         rows = [section("No objectives yet: add one with `/sla define`.")]
-    tail = _tail(report)
+    tail = _tail(report, locale=locale)
     blocks = [*with_more(blocks, rows, "objectives", reserve=len(tail)), *tail]
-    text = f"Weekly service levels {report.week.period}: {summary_text(report)}"
+    text = f"Weekly service levels {period}: {summary_text(report)}"
     return Reply(text=text, blocks=blocks, public=True)

@@ -1,5 +1,6 @@
 """The weekly digest: what a lead reads on Monday morning.
 
-schedule (when and where), report (the numbers of one week), chart_data and charts (the four figures),
-runner (a run from claim to the outbox) and jobs (APScheduler cron jobs and catching up on missed runs).
+schedule (when and where), digests (a channel's schedule), weekly (the numbers of one week, with
+incident_stats, satisfaction_stats, series and chart_data), runs (a run from queued to finished) and events
+(a digest ready to post). Drawing and wording live in slabot.render; the worker in slabot.runtime.
 """

@@ -8,27 +8,28 @@ resolution SLA attainment, breaches, the 8-week trend and where the bad time cam
 - SLA attainment of a severity = incidents that met the target / incidents whose timer has an outcome (met
   or missed) at the end of the week; a timer still running within its target has no outcome yet.
 - Root causes: an incident's bad time in the week goes to the fishbone category of its newest finished 5-Why,
-  or to NOT_ANALYSED, a bar of its own, so the lead sees how much bad time is still unexplained.
+  or to no category (not analysed), a bar of its own, so the lead sees how much bad time is still unexplained.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from typing import TypeVar
 
 from slabot.core.budget import exact_seconds, interval_bad_seconds
 from slabot.incidents.timers import TimerState
-from slabot.render.rca import category_label  # the causes become typed with the reports
-from slabot.reports.chart_data import ParetoItem, WeekTimes
+from slabot.reports.chart_data import CauseMinutes, WeekTimes
 from slabot.reports.schedule import Week
 from slabot.slo.measurement import incident_interval
 from storage.models.incidents import Incident, IncidentEvent, SlaBreach, SlaTimerKind
 from storage.models.rca import FishboneCategory
 
+Cause = TypeVar("Cause", bound=Hashable)
 Timers = Callable[[Incident, Sequence[IncidentEvent], datetime], tuple[TimerState, TimerState]]
 
 
@@ -127,7 +128,7 @@ def severity_stats(
         mine = by_severity[severity]
         response, resolution = Attainment(), Attainment()
         for incident in mine:
-            ack_timer, fix_timer = timers(incident, timelines.get(incident.id or 0, ()), until)
+            ack_timer, fix_timer = timers(incident, timelines.get(incident.id, ()), until)
             response, resolution = response.add(ack_timer), resolution.add(fix_timer)
         rows.append(SeverityStats(severity, len(mine), response_times(mine, until), response, resolution))
     return rows
@@ -148,7 +149,7 @@ def breach_lines(breaches: Iterable[tuple[SlaBreach, Incident, str]]) -> list[Br
         BreachLine(incident, service, SlaTimerKind(breach.timer), breach.target_seconds, breach.due_at)
         for breach, incident, service in breaches
     ]
-    return sorted(lines, key=lambda line: (line.due_at, line.incident.id or 0, line.timer.value))
+    return sorted(lines, key=lambda line: (line.due_at, line.incident.id, line.timer.value))
 
 
 def weekly_trend(incidents: Iterable[Incident], weeks: Sequence[Week]) -> list[WeekTimes]:
@@ -163,9 +164,10 @@ def weekly_trend(incidents: Iterable[Incident], weeks: Sequence[Week]) -> list[W
     trend = []
     for index, week in enumerate(weeks):
         times = response_times(started[index], until)
-        label = f"W{week.monday.isocalendar()[1]:02d}"
         trend.append(
-            WeekTimes(label, len(started[index]), times.mtta_median, times.mtta_p90, times.mttr_median, times.mttr_p90)
+            WeekTimes(
+                week.monday, len(started[index]), times.mtta_median, times.mtta_p90, times.mttr_median, times.mttr_p90
+            )
         )
     return trend
 
@@ -180,38 +182,33 @@ def incident_bad_minutes(incidents: Iterable[Incident], week: Week) -> list[tupl
     return pairs
 
 
-def bad_minutes_by(incidents: Iterable[Incident], week: Week, cause: Callable[[Incident], str]) -> list[ParetoItem]:
+def bad_minutes_by(
+    incidents: Iterable[Incident], week: Week, cause: Callable[[Incident], Cause]
+) -> dict[Cause, Fraction]:
     """Each incident's own bad time inside the week (duration × impact, in minutes), added up per cause."""
     return _add_up(incident_bad_minutes(incidents, week), cause)
 
 
-def _add_up(bad: Iterable[tuple[Incident, Fraction]], cause: Callable[[Incident], str]) -> list[ParetoItem]:
-    minutes: dict[str, Fraction] = defaultdict(Fraction)
+def _add_up(bad: Iterable[tuple[Incident, Fraction]], cause: Callable[[Incident], Cause]) -> dict[Cause, Fraction]:
+    minutes: dict[Cause, Fraction] = defaultdict(Fraction)
     for incident, value in bad:
         minutes[cause(incident)] += value
-    return [ParetoItem(label, value) for label, value in minutes.items()]
-
-
-NOT_ANALYSED = "Not analysed"  # the Pareto bar of bad time whose incident has no finished 5-Why
+    return dict(minutes)
 
 
 @dataclass(frozen=True)
 class RootCauses:
-    items: tuple[ParetoItem, ...]  # bad minutes per fishbone category label, and NOT_ANALYSED
+    items: tuple[CauseMinutes, ...]  # bad minutes per fishbone category, and of the incidents not analysed
     unanalysed: tuple[int, ...]  # incidents with bad time and no root cause, the most bad time first
 
 
 def root_causes(incidents: Iterable[Incident], week: Week, categories: Mapping[int, FishboneCategory]) -> RootCauses:
-    """Bad time inside the week by the root-cause category of each incident (NOT_ANALYSED when it has none)."""
+    """Bad time inside the week by the root-cause category of each incident (None when it has none)."""
     bad = incident_bad_minutes(incidents, week)
-
-    def label(incident: Incident) -> str:
-        category = categories.get(incident.id or 0)
-        return NOT_ANALYSED if category is None else category_label(category)
-
-    items = _add_up(bad, label)
+    minutes = _add_up(bad, lambda incident: categories.get(incident.id))
     open_ones = sorted(
-        ((incident.id or 0, minutes) for incident, minutes in bad if (incident.id or 0) not in categories),
+        ((incident.id, value) for incident, value in bad if incident.id not in categories),
         key=lambda pair: (-pair[1], pair[0]),
     )
-    return RootCauses(tuple(items), tuple(incident_id for incident_id, _ in open_ones))
+    items = tuple(CauseMinutes(category, value) for category, value in minutes.items())
+    return RootCauses(items, tuple(incident_id for incident_id, _ in open_ones))

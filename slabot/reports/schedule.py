@@ -48,10 +48,6 @@ def parse_zone(text: str) -> ZoneInfo:
         raise UserError(f"tz= must be a time zone like Europe/Berlin, Asia/Shanghai or UTC (got '{text}')") from None
 
 
-def format_time_of_day(at_minute: int) -> str:
-    return f"{at_minute // 60:02d}:{at_minute % 60:02d}"
-
-
 def week_start_of(moment: datetime, zone: ZoneInfo) -> date:
     """The Monday of the ISO week `moment` falls in, in `zone`."""
     local = moment.astimezone(zone).date()
@@ -103,18 +99,6 @@ class Week:
     def label(self) -> str:
         return week_label(self.monday)
 
-    @property
-    def period(self) -> str:
-        """ "2026-W46 (9–15 Nov 2026)", "2026-W49 (30 Nov – 6 Dec 2026)", "2026-W53 (28 Dec 2026 – 3 Jan 2027)" """
-        first, last = self.monday, self.monday + timedelta(days=6)
-        if first.year != last.year:
-            span = f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
-        elif first.month != last.month:
-            span = f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
-        else:
-            span = f"{first.day}–{last.day} {last:%b %Y}"
-        return f"{self.label} ({span})"
-
     def previous(self, weeks: int = 1) -> Week:
         return Week(self.monday - timedelta(days=7 * weeks), self.zone)
 
@@ -134,9 +118,6 @@ class Slot:
             minute=self.at_minute % 60,
             timezone=self.zone,
         )
-
-    def describe(self) -> str:
-        return f"{_FULL_DAYS[self.weekday].capitalize()}s at {format_time_of_day(self.at_minute)} {self.zone.key}"
 
     def next_run(self, now: datetime) -> datetime:
         fire = self.trigger().get_next_fire_time(None, now)

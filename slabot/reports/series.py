@@ -36,7 +36,8 @@ def hours(start: datetime, end: datetime) -> list[datetime]:
     return moments
 
 
-def label(status: ObjectiveStatus) -> str:
+def sort_name(status: ObjectiveStatus) -> str:
+    """ "checkout/availability": how objectives are ordered among equals in the digest."""
     return f"{status.service.name}/{status.objective.name}"
 
 
@@ -62,7 +63,7 @@ def hourly_counts(
 
 def sli_panel(status: ObjectiveStatus, counts: Sequence[tuple[datetime, Counts]]) -> SliPanel:
     points = tuple((hour, None if c.valid <= 0 else 1 - Fraction(c.bad) / Fraction(c.valid)) for hour, c in counts)
-    return SliPanel(label(status), status.target, points)
+    return SliPanel(status.service.name, status.objective.name, status.target, points)
 
 
 def budget_left_points(
@@ -95,11 +96,10 @@ def burn_down(
 ) -> BurnDown:
     bounds = status.bounds
     markers = tuple(
-        IncidentMarker(i.started_at, f"#{i.id} sev{i.severity}")
-        for i in incidents
-        if bounds.start <= i.started_at < bounds.now
+        IncidentMarker(i.started_at, i.id, i.severity) for i in incidents if bounds.start <= i.started_at < bounds.now
     )
-    return BurnDown(label(status), bounds.start, bounds.end, budget_left_points(status, counts), markers)
+    points = budget_left_points(status, counts)
+    return BurnDown(status.service.name, status.objective.name, bounds.start, bounds.end, points, markers)
 
 
 def minute_bounds(start: datetime, end: datetime) -> tuple[int, int]:

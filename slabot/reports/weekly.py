@@ -21,7 +21,7 @@ from sqlmodel import Session
 from slabot.core.windows import WindowBounds
 from slabot.incidents.targets import TimerBook
 from slabot.reports import incident_stats, series
-from slabot.reports.chart_data import BurnDown, Pareto, SliPanel, WeekTimes
+from slabot.reports.chart_data import BurnDown, CauseMinutes, SliPanel, WeekTimes
 from slabot.reports.incident_stats import BreachLine, ResponseTimes, SeverityStats
 from slabot.reports.satisfaction_stats import CsatSummary, csat_summary
 from slabot.reports.schedule import Week
@@ -38,7 +38,6 @@ from storage.queries.sli import hourly_sums
 TREND_WEEKS = 8
 MAX_SLI_PANELS = 12
 MAX_BURNDOWNS = 6
-CAUSES_TITLE = "Bad time by root cause (incidents)"
 
 
 class Verdict(StrEnum):
@@ -76,7 +75,7 @@ class ObjectiveLine:
 
     def sort_key(self) -> tuple[int, Fraction, str]:
         left = self.left if self.left is not None else Fraction(2)
-        return VERDICT_ORDER.index(self.verdict), left, series.label(self.window)
+        return VERDICT_ORDER.index(self.verdict), left, series.sort_name(self.window)
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ class DigestReport:
     overall: ResponseTimes
     severities: tuple[SeverityStats, ...]
     breaches: tuple[BreachLine, ...]
-    causes: Pareto  # bad time by root-cause category, with a NOT_ANALYSED bar
+    causes: tuple[CauseMinutes, ...]  # bad time by root-cause category, and of the incidents not analysed
     unanalysed: tuple[int, ...]  # incidents with bad time in the week and no root cause, the most bad time first
     satisfaction: CsatSummary  # ratings of the incidents resolved in the week
     trend: tuple[WeekTimes, ...]
@@ -116,11 +115,11 @@ def _charts(
         attainment = line.week.report.attainment
         return Fraction(2) if attainment is None else attainment - line.week.target
 
-    worst_week = sorted(lines, key=lambda line: (week_gap(line), series.label(line.window)))[:MAX_SLI_PANELS]
+    worst_week = sorted(lines, key=lambda line: (week_gap(line), series.sort_name(line.window)))[:MAX_SLI_PANELS]
     lowest = [line for line in lines if line.left is not None][:MAX_BURNDOWNS]
     charted = {id(line) for line in (*worst_week, *lowest)}
     event_ids = [
-        line.window.objective.id or 0
+        line.window.objective.id
         for line in lines
         if id(line) in charted and line.window.objective.source == ObjectiveSource.EVENTS
     ]
@@ -128,14 +127,14 @@ def _charts(
     hourly = hourly_sums(session, event_ids, *series.minute_bounds(start, week.end))
     panels = []
     for line in worst_week:
-        status, own = line.window, incidents.get(line.window.service.id or 0, [])
-        counts = series.hourly_counts(status, week.start, week.end, hourly.get(status.objective.id or 0, {}), own)
+        status, own = line.window, incidents.get(line.window.service.id, [])
+        counts = series.hourly_counts(status, week.start, week.end, hourly.get(status.objective.id, {}), own)
         panels.append(series.sli_panel(status, counts))
     burndowns = []
     for line in lowest:
-        status, own = line.window, incidents.get(line.window.service.id or 0, [])
+        status, own = line.window, incidents.get(line.window.service.id, [])
         bounds = status.bounds
-        counts = series.hourly_counts(status, bounds.start, bounds.now, hourly.get(status.objective.id or 0, {}), own)
+        counts = series.hourly_counts(status, bounds.start, bounds.now, hourly.get(status.objective.id, {}), own)
         burndowns.append(series.burn_down(status, counts, own))
     return tuple(panels), tuple(burndowns)
 
@@ -156,7 +155,7 @@ def build_report(
 
     trend_weeks = [week.previous(n) for n in range(TREND_WEEKS - 1, -1, -1)]
     earliest = min([trend_weeks[0].start, *(status.bounds.start for status in windows)])
-    names = {service.id or 0: service.name for service in queries.all_services(session)}
+    names = {service.id: service.name for service in queries.all_services(session)}
     scope_ids = sorted(names) if service_ids is None else list(service_ids)
     overlapping = list(incident_queries.incidents_overlapping(session, scope_ids, earliest, end))
     by_service = _incidents_by_service(overlapping)
@@ -171,22 +170,20 @@ def build_report(
                 window,
                 week_status,
                 previous.report.left_fraction if previous.report.has_data else None,
-                started_count[window.service.id or 0],
+                started_count[window.service.id],
             )
             for window, previous, week_status in zip(windows, before, weekly, strict=True)
         ),
         key=ObjectiveLine.sort_key,
     )
     book = TimerBook.load(session, default_zone)
-    severities = incident_stats.severity_stats(
-        started, timelines(session, [i.id or 0 for i in started]), book.timers, end
-    )
+    severities = incident_stats.severity_stats(started, timelines(session, [i.id for i in started]), book.timers, end)
     # the incidents that may have bad time in the week (root_causes keeps those that do), and those resolved in it
     in_week = [i for i in overlapping if i.started_at < end and (i.resolved_at is None or i.resolved_at > week.start)]
     causes = incident_stats.root_causes(
-        in_week, week, rca_queries.categories_by_incident(session, [i.id or 0 for i in in_week])
+        in_week, week, rca_queries.categories_by_incident(session, [i.id for i in in_week])
     )
-    resolved = [i.id or 0 for i in overlapping if i.resolved_at is not None and week.start <= i.resolved_at < end]
+    resolved = [i.id for i in overlapping if i.resolved_at is not None and week.start <= i.resolved_at < end]
     scope = tuple(names[i] for i in sorted(service_ids or (), key=lambda i: names.get(i, ""))) if service_ids else ()
     panels, burndowns = _charts(session, lines, week, by_service)
     return DigestReport(
@@ -198,7 +195,7 @@ def build_report(
         overall=incident_stats.response_times(started, end),
         severities=tuple(severities),
         breaches=tuple(incident_stats.breach_lines(digest_queries.breaches_due(session, service_ids, week.start, end))),
-        causes=Pareto(CAUSES_TITLE, "minutes", causes.items),
+        causes=causes.items,
         unanalysed=causes.unanalysed,
         satisfaction=csat_summary(rca_queries.csat_for_incidents(session, resolved)),
         trend=tuple(incident_stats.weekly_trend(overlapping, trend_weeks)),

@@ -3,11 +3,11 @@
 - slabot.evaluate: every SLABOT_EVAL_INTERVAL seconds, the evaluation pass (alerts, budget notices,
   SLA timers) and then delivery of what it queued;
 - slabot.deliver: every DELIVER_EVERY seconds, whatever the outbox still holds (retries, after a restart);
-- slabot.digests: every DIGEST_EVERY seconds, render the digest runs queued (/sla report, cron jobs) and deliver;
+- slabot.digests: every DIGEST_EVERY seconds, the digest worker posts the runs queued (/sla report, cron jobs);
 - slabot.digest_sync: every DIGEST_SYNC_EVERY seconds, one cron job per stored digest (CronTrigger in the
   digest's zone: slabot.reports.<id>), added, changed or removed to match the database, and a catch-up that
   queues any run missed in the last SLABOT_DIGEST_GRACE_HOURS (the bot was down, or the digest was just added);
-- slabot.reports.<id>: at the digest's weekday and local time, queue that week's run, render it and deliver.
+- slabot.reports.<id>: at the digest's weekday and local time, queue that week's run and post it.
 
 Both start at once when the process starts (a restart never waits a full interval, nor skips a run), run
 in UTC, coalesce missed runs into one, never overlap themselves and have no misfire grace limit, so a late
@@ -26,7 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slabot.config.runtime import Runtime
 from slabot.notify.delivery import Deliverer
 from slabot.notify.notifier import Notifier
-from slabot.reports.runner import DigestWorker, digests
+from slabot.runtime.digest_worker import DigestWorker
 from slabot.runtime.evaluation_pass import evaluate_and_deliver
 
 log = logging.getLogger(__name__)
@@ -65,25 +65,24 @@ def _deliver(deliverer: Deliverer) -> None:
         log.exception("outbox delivery failed; retrying on schedule")
 
 
-def _render_digests(worker: DigestWorker, deliverer: Deliverer) -> None:
+def _render_digests(worker: DigestWorker) -> None:
     try:
-        if worker.render_due():
-            deliverer.deliver_due()
+        worker.render_due()
     except Exception:
         log.exception("rendering digests failed; retrying on schedule")
 
 
-def _fire_digest(worker: DigestWorker, deliverer: Deliverer, digest_id: int) -> None:
+def _fire_digest(worker: DigestWorker, digest_id: int) -> None:
     try:
         worker.catch_up(digest_id)
     except Exception:
         log.exception("queuing digest %s failed; the catch-up retries it", digest_id)
-    _render_digests(worker, deliverer)
+    _render_digests(worker)
 
 
-def sync_digest_jobs(scheduler: BackgroundScheduler, worker: DigestWorker, deliverer: Deliverer) -> None:
-    """One cron job per stored digest, in its zone; then queue whatever was missed (and render it)."""
-    wanted = {f"{DIGEST_JOB_PREFIX}{info.digest.id}": info for info in digests(worker.db)}
+def sync_digest_jobs(scheduler: BackgroundScheduler, worker: DigestWorker) -> None:
+    """One cron job per stored digest, in its zone; then queue whatever was missed (and post it)."""
+    wanted = {f"{DIGEST_JOB_PREFIX}{info.digest.id}": info for info in worker.digests()}
     for job in scheduler.get_jobs():
         if job.id.startswith(DIGEST_JOB_PREFIX) and job.id not in wanted:
             job.remove()
@@ -98,19 +97,19 @@ def sync_digest_jobs(scheduler: BackgroundScheduler, worker: DigestWorker, deliv
             trigger,
             id=job_id,
             name=f"weekly digest {info.digest.id} to {info.digest.channel_id}",
-            args=(worker, deliverer, info.digest.id),
+            args=(worker, info.digest.id),
             replace_existing=True,
             coalesce=True,
             max_instances=1,
             misfire_grace_time=grace,
         )
     if worker.catch_up():
-        _render_digests(worker, deliverer)
+        _render_digests(worker)
 
 
-def _sync(scheduler: BackgroundScheduler, worker: DigestWorker, deliverer: Deliverer) -> None:
+def _sync(scheduler: BackgroundScheduler, worker: DigestWorker) -> None:
     try:
-        sync_digest_jobs(scheduler, worker, deliverer)
+        sync_digest_jobs(scheduler, worker)
     except Exception:
         log.exception("syncing digest jobs failed; retrying on schedule")
 
@@ -125,7 +124,7 @@ def build_scheduler(
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
     first = start_at or datetime.now(UTC)
     deliverer = notifier.deliverer
-    worker = worker or DigestWorker.for_runtime(runtime)
+    worker = worker or DigestWorker.for_runtime(runtime, notifier)
     every: list[tuple[Any, int, str, str, tuple[Any, ...]]] = [
         (
             _evaluate,
@@ -135,13 +134,13 @@ def build_scheduler(
             (runtime, notifier),
         ),
         (_deliver, DELIVER_EVERY, DELIVER_JOB, "deliver the outbox", (deliverer,)),
-        (_render_digests, DIGEST_EVERY, DIGESTS_JOB, "render queued digests", (worker, deliverer)),
+        (_render_digests, DIGEST_EVERY, DIGESTS_JOB, "render and post queued digests", (worker,)),
         (
             _sync,
             DIGEST_SYNC_EVERY,
             DIGEST_SYNC_JOB,
             "match digest cron jobs to the database; catch up on missed runs",
-            (scheduler, worker, deliverer),
+            (scheduler, worker),
         ),
     ]
     for job, seconds, job_id, name, args in every:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from storage.models.catalog import Service
 from storage.models.incidents import Incident, SlaBreach
 from storage.models.reports import Digest, DigestRun, DigestRunStatus, DigestService
+from storage.queries.rows import insert_ignore
 
 
 def digests(session: Session) -> list[Digest]:
@@ -38,18 +39,16 @@ def digest_services(session: Session, digest_ids: Sequence[int]) -> dict[int, li
     return found
 
 
-def services_by_ids(session: Session, service_ids: Sequence[int]) -> list[Service]:
-    if not service_ids:
-        return []
-    query = select(Service).where(col(Service.id).in_(service_ids)).order_by(col(Service.name))
-    return list(session.exec(query).all())
+def add_run_once(session: Session, run: DigestRun) -> bool:
+    """Insert the run unless a run with its once_key exists (queued by anyone); True when this call added it."""
+    return insert_ignore(session, DigestRun, run.model_dump(exclude={"id"}))
 
 
 def _claimable(stale_before: datetime) -> Any:
     """Waiting for a worker, or held by one for so long that it may have died."""
     return or_(
-        col(DigestRun.status) == DigestRunStatus.PENDING.value,
-        (col(DigestRun.status) == DigestRunStatus.RENDERING.value) & (col(DigestRun.claimed_at) < stale_before),
+        col(DigestRun.status) == DigestRunStatus.PENDING,
+        (col(DigestRun.status) == DigestRunStatus.RENDERING) & (col(DigestRun.claimed_at) < stale_before),
     )
 
 
@@ -65,28 +64,31 @@ def claim_run(session: Session, run_id: int, now: datetime, stale_before: dateti
         update(DigestRun)
         .where(col(DigestRun.id) == run_id)
         .where(_claimable(stale_before))
-        .values(status=DigestRunStatus.RENDERING.value, claimed_at=now, attempts=DigestRun.attempts + 1)
+        .values(status=DigestRunStatus.RENDERING, claimed_at=now, attempts=DigestRun.attempts + 1)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def finish_run(session: Session, run_id: int, held_since: datetime, **values: Any) -> bool:
+def finish_run(
+    session: Session,
+    run_id: int,
+    held_since: datetime,
+    *,
+    status: DigestRunStatus,
+    claimed_at: datetime | None,
+    finished_at: datetime | None,
+    last_error: str | None,
+) -> bool:
     """Record the outcome of a run this worker still holds (claimed at held_since); False if it lost it."""
+    values = {"status": status, "claimed_at": claimed_at, "finished_at": finished_at, "last_error": last_error}
     result = session.execute(
         update(DigestRun)
         .where(col(DigestRun.id) == run_id)
-        .where(col(DigestRun.status) == DigestRunStatus.RENDERING.value)
+        .where(col(DigestRun.status) == DigestRunStatus.RENDERING)
         .where(col(DigestRun.claimed_at) == held_since)
         .values(**values)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-
-def runs_of_keys(session: Session, once_keys: Sequence[str]) -> dict[str, DigestRun]:
-    if not once_keys:
-        return {}
-    rows = session.exec(select(DigestRun).where(col(DigestRun.once_key).in_(once_keys))).all()
-    return {row.once_key: row for row in rows}
 
 
 def breaches_due(

@@ -7,9 +7,9 @@ ten is switched to incident-based) and incidents spread over the last 8 weeks, t
 its peak memory is the digest's alone, renders the last complete week's digest three times:
   1. the numbers (build_report: three status passes, the week's incidents, timers, breaches, chart series);
   2. the message blocks;
-  3. the four charts (matplotlib, PNG);
+  3. the four charts (matplotlib Axes, PNG);
 and prints each step's time, the total, the PNG sizes and the process's peak resident memory.
-Goals: the whole digest within 20 s, peak memory under 400 MB; one chart within 200 ms.
+Goals: the whole digest within 20 s, peak memory under 400 MB; one chart within 1 s.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from slabot.render.charts.digest import digest_charts  # noqa: E402
 from slabot.render.digest import digest_message  # noqa: E402
-from slabot.reports.runner import draw_charts  # noqa: E402
+from slabot.render.weeks import week_period  # noqa: E402
 from slabot.reports.schedule import Week, last_complete_week  # noqa: E402
 from slabot.reports.weekly import build_report  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -85,9 +86,9 @@ def measure(url: str, runs: int) -> None:
         with db.session() as session:
             report = build_report(session, week, None, zone)
         numbered = time.perf_counter()
-        message = digest_message(report)
+        message = digest_message(report, locale="en")
         blocked = time.perf_counter()
-        charts = draw_charts(report)
+        charts = digest_charts(report, locale="en")
         done = time.perf_counter()
         steps["numbers"].append(numbered - started)
         steps["blocks"].append(blocked - numbered)
@@ -95,7 +96,8 @@ def measure(url: str, runs: int) -> None:
         totals.append(done - started)
         sizes = [len(chart.png) for chart in charts]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"digest of {week.period}: {len(report.objectives)} objectives, {len(report.incidents)} incidents")
+    period = week_period(week, locale="en")
+    print(f"digest of {period}: {len(report.objectives)} objectives, {len(report.incidents)} incidents")
     print(f"  blocks: {len(message.blocks)}; charts: {len(charts)} ({', '.join(f'{s // 1024} KB' for s in sizes)})")
     for name, samples in steps.items():
         print(f"  {name}: median {statistics.median(samples) * 1000:.0f} ms, max {max(samples) * 1000:.0f} ms")

@@ -17,8 +17,9 @@ from slabot.catalog import services as catalog
 from slabot.catalog.services import ObjectiveSpec
 from slabot.core.windows import WindowSpec
 from slabot.notify.delivery import Deliverer
+from slabot.notify.notifier import Notifier
 from slabot.notify.outcomes import create_delivery_client
-from slabot.reports.runner import DigestWorker
+from slabot.runtime.digest_worker import DigestWorker
 from slabot.runtime.evaluation_pass import evaluate
 from slabot.slo.ingest import Point, event_objective, ingest
 from storage.models.reports import DigestRun
@@ -28,13 +29,15 @@ from tests.driver import CHANNEL, SlackDriver
 WEEK_START = datetime(2026, 11, 9, tzinfo=UTC)
 
 
-def worker_for(driver: SlackDriver, clock: FakeClock) -> DigestWorker:
-    return DigestWorker(driver.runtime.db, clock, driver.runtime.settings.timezone, timedelta(hours=12))
-
-
 def deliverer_for(driver: SlackDriver, clock: FakeClock) -> Deliverer:
     client = create_delivery_client("xoxb-test", driver.slack.base_url)
     return Deliverer(driver.runtime.db, client, clock)
+
+
+def worker_for(driver: SlackDriver, clock: FakeClock, grace: timedelta = timedelta(hours=12)) -> DigestWorker:
+    """A digest worker of its own (as another process would have), delivering through its own outbox client."""
+    zone = driver.runtime.settings.timezone
+    return DigestWorker(driver.runtime.db, clock, Notifier(deliverer_for(driver, clock), zone), zone, grace)
 
 
 def seed_week(driver: SlackDriver, clock: FakeClock) -> None:
@@ -56,7 +59,7 @@ def seed_week(driver: SlackDriver, clock: FakeClock) -> None:
     driver.command("/incident open checkout sev1 Checkout slow for EU impact=50")
     clock.advance(minutes=20)
     driver.command("/incident ack 2")
-    evaluate(driver.runtime)  # the pass records the missed response target
+    evaluate(driver.runtime, driver.notifier)  # the pass records the missed response target
     clock.advance(minutes=100)
     driver.command("/incident resolve 2")
     # api/requests: 1,000 requests an hour all week, 8 of them failing (99.2%).

@@ -12,13 +12,13 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import select
 
 from slabot.notify.notifier import Notifier
-from slabot.reports.runner import DigestWorker
+from slabot.runtime.digest_worker import DigestWorker
 from slabot.runtime.scheduler import DIGEST_JOB_PREFIX, build_scheduler, sync_digest_jobs
 from storage.models.reports import Digest, DigestRun, DigestService
 from storage.queries.reports import claim_run
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
-from tests.slack.test_digest_report import deliverer_for
+from tests.slack.test_digest_report import deliverer_for, worker_for
 
 LEADS = "C0LEADS"
 MONDAY_0900_CET = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -38,7 +38,7 @@ UTC_ZONE = ZoneInfo("UTC")
 
 
 def worker(driver: SlackDriver, clock: FakeClock, grace_hours: int = 12) -> DigestWorker:
-    return DigestWorker(driver.runtime.db, clock, driver.runtime.settings.timezone, timedelta(hours=grace_hours))
+    return worker_for(driver, clock, timedelta(hours=grace_hours))
 
 
 def digest_posts(driver: SlackDriver) -> list[str]:
@@ -162,7 +162,7 @@ def test_a_worker_that_dies_while_rendering_is_taken_over_once(leads: SlackDrive
     dead.catch_up()
     with leads.runtime.db.session() as session:
         (run,) = session.exec(select(DigestRun)).all()
-        assert claim_run(session, run.id or 0, clock.now, clock.now - timedelta(minutes=10))
+        assert claim_run(session, run.id, clock.now, clock.now - timedelta(minutes=10))
     tick(leads, clock, alive)
     assert digest_posts(leads) == []  # still held by the dead worker
     clock.advance(minutes=11)
@@ -201,14 +201,14 @@ def test_scheduler_keeps_one_cron_job_per_digest_in_its_zone(
     scheduler = build_scheduler(leads.runtime, Notifier(deliverer, UTC_ZONE), start_at=clock.now, worker=each)
     scheduler.start(paused=True)  # jobs in the job store, none running
     request.addfinalizer(lambda: scheduler.shutdown(wait=False))
-    sync_digest_jobs(scheduler, each, deliverer)
+    sync_digest_jobs(scheduler, each)
     job = scheduler.get_job(f"{DIGEST_JOB_PREFIX}1")
     assert isinstance(job.trigger, CronTrigger) and str(job.trigger.timezone) == "Europe/Berlin"
     assert job.trigger.get_next_fire_time(None, clock.now) == MONDAY_0900_CET
     assert job.misfire_grace_time == 12 * 3600 and job.coalesce
     leads.command("/sla digest remove 1")
     leads.command("/sla digest add <#C0LEADS|sre-leads> day=tue time=08:00 tz=America/New_York")
-    sync_digest_jobs(scheduler, each, deliverer)
+    sync_digest_jobs(scheduler, each)
     with leads.runtime.db.session() as session:
         (digest,) = session.exec(select(Digest)).all()
     (moved,) = [job for job in scheduler.get_jobs() if job.id.startswith(DIGEST_JOB_PREFIX)]

@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from slabot.render.charts.pareto import pareto_chart
+from slabot.render.charts.ranking import causes_pareto, pareto_bars
 from slabot.render.digest import digest_message
-from slabot.reports.charts import figures as charts
-from slabot.reports.charts.text import pareto_bars
 from slabot.reports.schedule import Week
 from slabot.reports.weekly import DigestReport, build_report
 from storage.db import Database
 from storage.models.catalog import Service
-from storage.models.incidents import CsatRating, Incident, IncidentStatus
+from storage.models.incidents import CsatRating, Incident, IncidentStatus, SlaBreach, SlaTimerKind
 from storage.models.rca import FishboneCategory, Rca, RcaStage
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -55,7 +55,6 @@ def add_incident(
     )
     session.add(incident)
     session.flush()
-    assert incident.id is not None
     return incident.id
 
 
@@ -92,7 +91,7 @@ def report_of(database: Database, service_ids: list[int] | None = None) -> Diges
 
 def texts(report: DigestReport) -> list[str]:
     found = []
-    for block in digest_message(report).block_dicts():
+    for block in digest_message(report, locale="en").block_dicts():
         text: Any = block.get("text")
         if isinstance(text, dict):
             found.append(text["text"])
@@ -122,19 +121,20 @@ def seed_three_incidents(database: Database) -> None:
 def test_the_pareto_ranks_bad_time_by_root_cause_with_a_not_analysed_bar(database: Database) -> None:
     seed_three_incidents(database)
     report = report_of(database)
-    assert report.causes.title == "Bad time by root cause (incidents)"
-    assert {item.label: item.value for item in report.causes.items} == {
-        "Not analysed": Fraction(60),
-        "Technology": Fraction(45),
-        "Process": Fraction(20),
+    assert {cause.category: cause.minutes for cause in report.causes} == {
+        None: Fraction(60),  # not analysed
+        FishboneCategory.TECHNOLOGY: Fraction(45),
+        FishboneCategory.PROCESS: Fraction(20),
     }
+    causes = causes_pareto(report.causes, locale="en")
+    assert causes.title == "Bad time by root cause (incidents)"
     # 125 minutes in all: 60 (48%), then 105 (84%, past the 80% mark), then all of it
-    assert pareto_bars(report.causes.items) == [
+    assert pareto_bars(causes.items) == [
         ("Not analysed", 60, Fraction(12, 25)),
         ("Technology", 45, Fraction(21, 25)),
         ("Process", 20, Fraction(1)),
     ]
-    assert charts.pareto_chart(report.causes).alt_text == (
+    assert pareto_chart(causes, locale="en").alt_text == (
         "Pareto of bad time by root cause (incidents), 125 min in all: Not analysed 60 min (48%), "
         "Technology 45 min (36%), Process 20 min (16%); 2 of 3 causes make up 80% of the total."
     )
@@ -161,7 +161,10 @@ def test_the_nudge_lists_the_three_costliest_unanalysed_incidents(database: Data
             add_incident(session, 1, at(11, 10 + minutes // 10), minutes)
         add_rca(session, 1, RcaStage.WRAP_UP, FishboneCategory.PEOPLE)  # not finished: still not analysed
     report = report_of(database)
-    assert [(item.label, item.value) for item in report.causes.items] == [("Not analysed", 100)]
+    assert [(cause.category, cause.minutes) for cause in report.causes] == [(None, 100)]
+    assert [(item.label, item.value) for item in causes_pareto(report.causes, locale="en").items] == [
+        ("Not analysed", 100)
+    ]
     assert report.unanalysed == (2, 3, 4, 1)
     assert "4 incidents have no root cause yet: `/sla why 2` · `/sla why 3` · `/sla why 4` · …" in texts(report)
 
@@ -174,7 +177,7 @@ def test_with_every_incident_analysed_there_is_no_nudge_and_no_not_analysed_bar(
         add_rca(session, 1, RcaStage.DONE, FishboneCategory.MEASUREMENT)
         add_rca(session, 2, RcaStage.DONE, FishboneCategory.MEASUREMENT)
     report = report_of(database)
-    assert [(item.label, item.value) for item in report.causes.items] == [("Measurement", 60)]
+    assert [(cause.category, cause.minutes) for cause in report.causes] == [(FishboneCategory.MEASUREMENT, 60)]
     body = texts(report)
     assert not [t for t in body if "no root cause yet" in t]
     assert "*Bad time by root cause (incidents)*\nMeasurement 1h (100%)\n1 of 1 make up 80% of it" in "\n".join(body)
@@ -198,7 +201,7 @@ def test_satisfaction_of_the_incidents_resolved_in_the_week(database: Database) 
         "5★ 1 · 4★ 1 · 3★ 0 · 2★ 1 · 1★ 0\n"
         "Lowest: #2 rated 2★: “Nobody told &lt;@U0CEO&gt; &amp; the team for an hour”"
     )
-    assert len(digest_message(report).blocks) <= 50
+    assert len(digest_message(report, locale="en").blocks) <= 50
 
 
 def test_satisfaction_counts_by_resolution_time_and_the_services_asked_for(database: Database) -> None:
@@ -226,3 +229,27 @@ def test_no_ratings_this_week(database: Database) -> None:
     report = report_of(database)
     assert (report.satisfaction.count, report.satisfaction.mean, report.satisfaction.lowest) == (0, None, None)
     assert texts(report)[-1] == "*Satisfaction*\nNo ratings this week."
+
+
+def test_breach_lines_escape_the_incident_title_in_blocks_and_fallback(database: Database) -> None:
+    with database.session() as session:
+        add_services(session, "checkout")
+        incident_id = add_incident(session, 1, at(10, 10), 30)
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        incident.title = "Pay <!here> & <@U0CEO> fails"
+        session.add(
+            SlaBreach(
+                incident_id=incident_id,
+                timer=SlaTimerKind.RESPONSE,
+                severity=2,
+                target_seconds=900,
+                due_at=at(10, 10, 15),
+                recorded_at=at(10, 10, 15),
+            )
+        )
+    report = report_of(database)
+    breaches = next(t for t in texts(report) if t.startswith("*SLA breaches*"))
+    assert "#1 checkout sev2: response target 15m missed at 2026-11-10 10:15 UTC" in breaches
+    assert breaches.endswith("Pay &lt;!here&gt; &amp; &lt;@U0CEO&gt; fails")
+    assert "<!here>" not in digest_message(report, locale="en").text

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from slabot.core.errors import UserError
+from slabot.render.weeks import slot_text, week_period
 from slabot.reports.schedule import (
     Slot,
     Week,
@@ -68,9 +69,9 @@ def test_iso_weeks_are_parsed_and_must_have_ended() -> None:
 
 
 def test_week_labels_and_periods() -> None:
-    assert Week(date(2026, 11, 9), BERLIN).period == "2026-W46 (9–15 Nov 2026)"
-    assert Week(date(2026, 11, 30), BERLIN).period == "2026-W49 (30 Nov – 6 Dec 2026)"
-    assert Week(date(2026, 12, 28), BERLIN).period == "2026-W53 (28 Dec 2026 – 3 Jan 2027)"
+    assert week_period(Week(date(2026, 11, 9), BERLIN), locale="en") == "2026-W46 (9–15 Nov 2026)"
+    assert week_period(Week(date(2026, 11, 30), BERLIN), locale="en") == "2026-W49 (30 Nov – 6 Dec 2026)"
+    assert week_period(Week(date(2026, 12, 28), BERLIN), locale="en") == "2026-W53 (28 Dec 2026 – 3 Jan 2027)"
     assert week_label(date(2027, 1, 4)) == "2027-W01"
 
 
@@ -86,7 +87,7 @@ def test_a_week_spans_local_midnights_and_follows_dst() -> None:
 
 def test_a_slot_fires_at_local_time_across_dst() -> None:
     slot = Slot(0, 9 * 60, BERLIN)
-    assert slot.describe() == "Mondays at 09:00 Europe/Berlin"
+    assert slot_text(slot, locale="en") == "Mondays at 09:00 Europe/Berlin"
     assert slot.next_run(NOW) == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # CET
     assert slot.next_run(datetime(2026, 10, 1, tzinfo=UTC)) == datetime(2026, 10, 5, 7, 0, tzinfo=UTC)  # CEST
     friday = Slot(4, 17 * 60 + 30, SHANGHAI)

@@ -12,8 +12,8 @@ import pytest
 from slabot.incidents.targets import TimerBook
 from slabot.incidents.timers import DEFAULT_TARGETS
 from slabot.render.digest import format_mean, satisfaction_text
+from slabot.reports.chart_data import CauseMinutes
 from slabot.reports.incident_stats import (
-    NOT_ANALYSED,
     P90,
     bad_minutes_by,
     median,
@@ -122,7 +122,7 @@ def test_weekly_trend_groups_by_the_week_an_incident_started() -> None:
     weeks = [WEEK.previous(1), WEEK]
     earlier = incident(6, 2, at(3, 9), 30 * M, 3 * 3600)
     trend = weekly_trend([earlier, *THE_WEEK], weeks)
-    assert [w.label for w in trend] == ["W45", "W46"]
+    assert [w.monday for w in trend] == [date(2026, 11, 2), date(2026, 11, 9)]
     assert [w.incidents for w in trend] == [1, 4]
     assert trend[0].mtta_median == 30 * M and trend[0].mttr_p90 == 3 * 3600
     assert trend[1].mtta_median == Fraction(15 * M) and trend[1].mttr_median == 2 * 3600
@@ -130,8 +130,7 @@ def test_weekly_trend_groups_by_the_week_an_incident_started() -> None:
 
 def test_bad_minutes_add_up_duration_times_impact_inside_the_week() -> None:
     straddling = incident(7, 3, WEEK.start - timedelta(hours=1), None, 3 * 3600)  # 2h inside the week
-    items = bad_minutes_by([*THE_WEEK, straddling], WEEK, lambda i: f"service {i.service_id}")
-    minutes = {item.label: item.value for item in items}
+    minutes = bad_minutes_by([*THE_WEEK, straddling], WEEK, lambda i: f"service {i.service_id}")
     # service 1: 120 (#1) + 270 (#2, 9h at 50%) + #3 open from Wed 10:00 UTC to the week's end + 120 (#7)
     open_minutes = Fraction((WEEK.end - at(11, 10)) // timedelta(minutes=1))
     assert minutes == {"service 1": 120 + 270 + open_minutes + 120, "service 2": 60}
@@ -142,11 +141,12 @@ def test_bad_time_by_root_cause_keeps_the_unanalysed_bad_time_as_a_bar_of_its_ow
     quiet = incident(8, 3, at(12, 9), 0, 0)  # no bad time: neither a cause nor an incident to analyse
     causes = root_causes([*THE_WEEK, quiet], WEEK, categories)
     open_minutes = Fraction((WEEK.end - at(11, 10)) // timedelta(minutes=1))
-    assert {item.label: item.value for item in causes.items} == {
-        "Process": 120,
-        "Dependencies": 60,
-        NOT_ANALYSED: 270 + open_minutes,
+    assert {item.category: item.minutes for item in causes.items} == {
+        FishboneCategory.PROCESS: 120,
+        FishboneCategory.DEPENDENCIES: 60,
+        None: 270 + open_minutes,  # not analysed
     }
+    assert all(isinstance(item, CauseMinutes) for item in causes.items)
     assert causes.unanalysed == (3, 2)  # #3 is still open (over 4 days of bad time), #2 had 270 minutes
 
 
