@@ -1,11 +1,12 @@
-"""/sla policy: how an objective alerts (its burn-rate rules and min_events); sev<N> goes to the severity targets."""
+"""/sla policy <service>/<name>: an objective's alert rules (burn-rate pairs, min_events) shown or set; sev<N> is
+the severity targets' command (commands.itsm)."""
 
 from __future__ import annotations
 
 from commands import itsm
 from commands.args import parse_args, parse_objective_ref
 from commands.context import CommandContext
-from slabot.alerting import rules as alert_policy
+from slabot.alerting import rules as alert_rules
 from slabot.catalog import services as catalog
 from slabot.core.burn import AlertRule, parse_rule
 from slabot.core.errors import UserError
@@ -49,9 +50,9 @@ def policy(ctx: CommandContext, text: str) -> Reply:
         if objective.source != "events" and min_events is not None:
             raise UserError("min_events applies to event-based objectives only")
         current = (
-            alert_policy.set_policy(session, objective, rules, min_events)
+            alert_rules.set_rules(session, objective, rules, min_events)
             if changing
-            else alert_policy.rules_for(session, objective)
+            else alert_rules.rules_for(session, objective)
         )
-        reply = render.policy_reply(objective, service, current, alert_policy.window_seconds(objective))
-    return reply
+        window = alert_rules.window_seconds(objective)
+        return render.rules_reply(objective, service, current, window, locale=ctx.locale)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from slabot.notify.delivery import Deliverer
+from slabot.notify.notifier import Notifier
 from slabot.notify.outcomes import create_delivery_client
-from slabot.runtime.evaluation_pass import evaluate
+from slabot.runtime.evaluation_pass import evaluate_and_deliver
 from slabot.slo.ingest import Point, event_objective, ingest
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
@@ -20,6 +21,7 @@ class Loop:
         runtime = driver.runtime
         client = create_delivery_client("xoxb-test", driver.slack.base_url)
         self.deliverer = Deliverer(runtime.db, client, clock)
+        self.notifier = Notifier(self.deliverer, runtime.settings.timezone)
 
     def send(self, ref: str, minutes: int, good: int, total: int, *, offset: int = 0) -> list[Point]:
         """One point per minute for the `minutes` minutes ending `offset` minutes before now; returns them."""
@@ -36,8 +38,8 @@ class Loop:
                 ingest(session, objective, points[start : start + 10_000], runtime.now())
 
     def tick(self) -> None:
-        evaluate(self.driver.runtime)
-        self.deliverer.deliver_due()
+        """One scheduled run: the evaluation pass, then the outbox delivered."""
+        evaluate_and_deliver(self.driver.runtime, self.notifier)
 
     def run(self, minutes: int, traffic: dict[str, tuple[int, int]] | None = None) -> None:
         """Let `minutes` pass one at a time: each minute's traffic arrives, then the scheduled pass runs."""

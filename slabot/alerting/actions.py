@@ -1,21 +1,20 @@
 """What the buttons on an alert message do: acknowledge it, silence its pairs, link the incident opened
-from it. Each change queues an edit of the alert's message in the outbox; the caller delivers it."""
+from it, and what the Open incident modal starts with. Each change returns the edit its message needs."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from slabot.alerting.alerts import publish, silences
+from slabot.alerting.alerts import shown, silences
+from slabot.alerting.events import AlertShown
+from slabot.alerting.figures import AlertFigures, loads
 from slabot.core.errors import UserError
 from slabot.core.mentions import user_mention
 from slabot.incidents.lifecycle import NewIncident
-from slabot.render.alerts import Snapshot
 from storage.models.alerting import Alert, AlertSeverity, AlertSilence
 from storage.models.catalog import Objective, Service
 
@@ -24,10 +23,28 @@ SILENCE_HOURS = (1, 4)
 
 @dataclass(frozen=True)
 class AlertChange:
+    """An alert after a button changed it, and the events of its message (none for an alert whose
+    figures predate migration 0007: its message keeps what it shows until a pass refreshes it)."""
+
     alert: Alert
+    objective: Objective
     service: Service
-    snapshot: Snapshot
-    edit_key: str | None  # the queued edit of the message, to deliver now
+    events: tuple[AlertShown, ...]
+
+
+@dataclass(frozen=True)
+class IncidentDraft:
+    """What the Open incident modal starts with: the alert's service, sev2 for a page (sev3 for a ticket),
+    started when the alert fired; the title is the renderer's, from the alert's figures."""
+
+    objective: Objective
+    service: Service
+    severity: int
+    started_at: datetime
+    figures: AlertFigures | None  # None for an alert stored before its figures were numbers
+
+    def incident(self, title: str) -> NewIncident:
+        return NewIncident(self.service.name, self.severity, title, self.started_at, impact_percent=Decimal(100))
 
 
 def _load(session: Session, alert_id: int) -> tuple[Alert, Objective, Service]:
@@ -39,28 +56,30 @@ def _load(session: Session, alert_id: int) -> tuple[Alert, Objective, Service]:
     return alert, objective, service
 
 
-def _publish(session: Session, alert: Alert, service: Service, now: datetime, zone: ZoneInfo) -> AlertChange:
-    quiet = silences(session, now).get(alert.objective_id, {})
-    edit_key = publish(session, alert, service, zone, now, quiet) if service.channel_id is not None else None
-    return AlertChange(alert, service, json.loads(alert.snapshot), edit_key)
+def _changed(session: Session, alert: Alert, objective: Objective, service: Service, now: datetime) -> AlertChange:
+    session.add(alert)
+    figures = loads(alert.figures)
+    if figures is None:
+        return AlertChange(alert, objective, service, ())
+    quiet = silences(session, now, alert.objective_id).get(alert.objective_id, {})
+    return AlertChange(alert, objective, service, (shown(alert, objective, service, figures, quiet),))
 
 
-def acknowledge(session: Session, alert_id: int, user: str, now: datetime, zone: ZoneInfo) -> AlertChange:
-    alert, _, service = _load(session, alert_id)
+def acknowledge(session: Session, alert_id: int, user: str, now: datetime) -> AlertChange:
+    alert, objective, service = _load(session, alert_id)
     if alert.resolved_at is not None:
         raise UserError("This alert has already resolved; nothing to acknowledge.")
     if alert.acknowledged_by is not None:
         raise UserError(f"{user_mention(alert.acknowledged_by)} already acknowledged this alert.")
     alert.acknowledged_by, alert.acknowledged_at = user, now
-    session.add(alert)
-    return _publish(session, alert, service, now, zone)
+    return _changed(session, alert, objective, service, now)
 
 
-def silence(session: Session, alert_id: int, hours: int, user: str, now: datetime, zone: ZoneInfo) -> AlertChange:
+def silence(session: Session, alert_id: int, hours: int, user: str, now: datetime) -> AlertChange:
     """No pings for the alert's pairs until now + hours (an earlier silence is replaced, a later one kept)."""
     if hours not in SILENCE_HOURS:
         raise UserError(f"Silence for {' or '.join(f'{h}h' for h in SILENCE_HOURS)}.")
-    alert, _, service = _load(session, alert_id)
+    alert, objective, service = _load(session, alert_id)
     if alert.resolved_at is not None:
         raise UserError("This alert has already resolved; nothing to silence.")
     until = now + timedelta(hours=hours)
@@ -72,23 +91,18 @@ def silence(session: Session, alert_id: int, hours: int, user: str, now: datetim
             row.until, row.created_by = until, user
         session.add(row)
     session.flush()
-    return _publish(session, alert, service, now, zone)
+    return _changed(session, alert, objective, service, now)
 
 
-def link_incident(session: Session, alert_id: int, incident_id: int, now: datetime, zone: ZoneInfo) -> AlertChange:
-    alert, _, service = _load(session, alert_id)
+def link_incident(session: Session, alert_id: int, incident_id: int, now: datetime) -> AlertChange:
+    alert, objective, service = _load(session, alert_id)
     alert.incident_id = incident_id
-    session.add(alert)
-    return _publish(session, alert, service, now, zone)
+    return _changed(session, alert, objective, service, now)
 
 
-def incident_draft(session: Session, alert_id: int, now: datetime) -> tuple[NewIncident, Service]:
-    """What the Open incident modal starts with: the service, sev2 for a page (sev3 for a ticket), a title."""
-    alert, _, service = _load(session, alert_id)
+def incident_draft(session: Session, alert_id: int) -> IncidentDraft:
+    alert, objective, service = _load(session, alert_id)
     if alert.incident_id is not None:
         raise UserError(f"Incident #{alert.incident_id} was already opened from this alert.")
-    snap = json.loads(alert.snapshot)
-    top = snap["pairs"][0]
-    title = f"{snap['objective']} burning its error budget ({top['long_rate']}× over {top['long']})"
     severity = 2 if alert.severity == AlertSeverity.PAGE else 3
-    return NewIncident(service.name, severity, title, alert.opened_at, impact_percent=Decimal(100)), service
+    return IncidentDraft(objective, service, severity, alert.opened_at, loads(alert.figures))

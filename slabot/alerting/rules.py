@@ -1,11 +1,12 @@
-"""Each objective's alert policy as stored: its burn-rate pairs (the defaults when none are stored) and min events."""
+"""An objective's stored alert rules: its burn-rate pairs (the defaults when none are stored) and the least
+number of events a window needs before it may page (min_events); checked against the objective when set."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session
 
 from slabot.core.budget import percent_from_target, target_from_percent
 from slabot.core.burn import DEFAULT_RULES, AlertRule, check_rule
@@ -14,15 +15,14 @@ from slabot.core.windows import WindowSpec
 from storage.models.alerting import AlertRule as AlertRuleRow
 from storage.models.alerting import AlertSeverity
 from storage.models.catalog import Objective
+from storage.queries import alerting as queries
 
 MAX_RULES = 8
 
 
 def rules_for(session: Session, objective: Objective) -> tuple[AlertRule, ...]:
-    rows = session.exec(
-        select(AlertRuleRow).where(AlertRuleRow.objective_id == objective.id).order_by(col(AlertRuleRow.id))
-    ).all()
-    return from_rows(rows)
+    """The objective's rules: the stored ones, else the defaults."""
+    return from_rows(queries.alert_rules_of(session, objective.id))
 
 
 def from_rows(rows: Sequence[AlertRuleRow]) -> tuple[AlertRule, ...]:
@@ -49,7 +49,7 @@ def window_seconds(objective: Objective) -> int:
     return {"week": 7, "month": 30, "quarter": 91}[spec.kind] * 86400
 
 
-def set_policy(
+def set_rules(
     session: Session, objective: Objective, rules: Sequence[AlertRule] | None, min_events: int | None
 ) -> tuple[AlertRule, ...]:
     """Replace the rules (None keeps them; an empty sequence restores the defaults) and/or min_events."""
@@ -62,8 +62,7 @@ def set_policy(
                 check_rule(rule, target, window_seconds(objective))
             except ValueError as error:
                 raise UserError(str(error)) from None
-        session.exec(delete(AlertRuleRow).where(col(AlertRuleRow.objective_id) == objective.id))
-        assert objective.id is not None
+        queries.delete_alert_rules(session, objective.id)
         for rule in rules:
             session.add(
                 AlertRuleRow(

@@ -1,6 +1,7 @@
-"""The evaluation pass: every objective's status and every alert rule's verdict, in a few queries.
+"""Alert verdicts: each objective's status with every one of its burn-rate rules judged on it.
 
-`alert_verdicts` is pure (status + rules in, verdicts out); `evaluate_all` gathers the data for all objectives.
+`alert_verdicts` is pure (status + rules in, verdicts out); `evaluate_all` gathers them for all objectives
+in a few queries (what the evaluation pass, `slabot.runtime.evaluation_pass`, starts from).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from storage.queries import catalog as queries
 
 @dataclass(frozen=True)
 class Evaluation:
+    """One objective's status and its rules' verdicts, in the order its rules are stored."""
+
     status: ObjectiveStatus
     verdicts: tuple[RuleResult, ...]
 
@@ -51,11 +54,11 @@ def evaluate_all(session: Session, now: datetime, zone: ZoneInfo) -> list[Evalua
     """Every objective of every service, with its alert verdicts."""
     pairs = queries.objectives_with_services(session)
     stored = alert_queries.alert_rules_by_objective(session)
-    rules = {objective.id or 0: from_rows(stored.get(objective.id or 0, [])) for objective, _ in pairs}
+    rules = {objective.id: from_rows(stored.get(objective.id, [])) for objective, _ in pairs}
     lookbacks = {
         key: {s for rule in mine for s in (rule.long_seconds, rule.short_seconds)} for key, mine in rules.items()
     }
     return [
-        Evaluation(status, alert_verdicts(status, rules[status.objective.id or 0]))
+        Evaluation(status, alert_verdicts(status, rules[status.objective.id]))
         for status in statuses(session, now, zone, pairs, lookbacks)
     ]

@@ -1,4 +1,4 @@
-"""/sla policy <service>/<name>: an objective's burn-rate alert rules, with the threshold each fires at."""
+"""An objective's alert rules as /sla policy shows them: each burn-rate pair with the threshold it fires at."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from slack_sdk.models.blocks import Block
 
 from slabot.core.budget import max_burn_rate, target_from_percent
 from slabot.core.burn import DEFAULT_RULES, AlertRule, format_rule
-from slabot.render.reply import Reply, context, header, section
+from slabot.render.locale import Locale
+from slabot.render.reply import Reply, context, escape, header, section
 from slabot.render.status import format_rate
 from storage.models.catalog import Objective, Service
 
 
-def policy_reply(objective: Objective, service: Service, rules: Sequence[AlertRule], window_seconds: int) -> Reply:
-    name = f"{service.name}/{objective.name}"
+def rules_reply(
+    objective: Objective, service: Service, rules: Sequence[AlertRule], window_seconds: int, *, locale: Locale
+) -> Reply:
+    name = escape(f"{service.name}/{objective.name}")
     target = target_from_percent(objective.target_percent)
     lines = [
         f"`{format_rule(rule)}` {rule.describe()} → fires at a burn rate of "

@@ -1,5 +1,5 @@
 """The evaluation pass the scheduler runs: every objective's burn-rate alerts, error budget notices and
-incident SLA timers, written to the outbox in one transaction, then delivered.
+incident SLA timers, as one unit of work (the changes and their outbox rows in one transaction), then delivered.
 
 Only one pass runs at a time across replicas (a Postgres advisory lock; with SQLite, one process); a
 replica that finds the lock taken skips its turn. The outbox keys make even a double pass harmless.
@@ -11,11 +11,10 @@ import logging
 import time
 from dataclasses import dataclass
 
-from slabot.alerting import alerts as alerting
-from slabot.alerting import budget_policy as budget_notices
+from slabot.alerting import alerts, budget_policy
 from slabot.alerting.verdicts import evaluate_all
 from slabot.config.runtime import Runtime
-from slabot.incidents import breaches as timer_notices
+from slabot.incidents import breaches
 from slabot.notify.delivery import DeliveryReport
 from slabot.notify.notifier import Notifier
 
@@ -30,8 +29,9 @@ class PassReport:
     seconds: float = 0.0
 
 
-def evaluate(runtime: Runtime) -> PassReport:
-    """One pass, if no other replica is running one."""
+def evaluate(runtime: Runtime, notifier: Notifier) -> PassReport:
+    """One pass, if no other replica is running one: verdicts gathered, alerts, budget bands and timers
+    brought up to date, and the rows of what they tell queued, all in one transaction."""
     with runtime.db.exclusive(LOCK_NAME) as mine:
         if not mine:
             log.debug("another replica is evaluating; skipping this turn")
@@ -40,13 +40,16 @@ def evaluate(runtime: Runtime) -> PassReport:
         now, zone = runtime.now(), runtime.settings.timezone
         with runtime.db.session() as session:
             evaluations = evaluate_all(session, now, zone)
-            alerting.apply(session, evaluations, now, zone)
-            budget_notices.apply(session, [evaluation.status for evaluation in evaluations], now)
-            timer_notices.apply(session, now, zone)
+            events = [
+                *alerts.apply(session, evaluations, now),
+                *budget_policy.apply(session, [evaluation.status for evaluation in evaluations], now),
+                *breaches.apply(session, now, zone),
+            ]
+            notifier.queue(session, events, now)
         return PassReport(ran=True, objectives=len(evaluations), seconds=time.perf_counter() - started)
 
 
 def evaluate_and_deliver(runtime: Runtime, notifier: Notifier) -> tuple[PassReport, DeliveryReport]:
-    """What the scheduler runs: one pass, then whatever the outbox holds."""
-    report = evaluate(runtime)
+    """What the scheduler runs: one pass, then whatever the outbox holds (every channel's due rows)."""
+    report = evaluate(runtime, notifier)
     return report, notifier.deliverer.deliver_due()

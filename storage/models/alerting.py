@@ -19,7 +19,7 @@ class AlertSeverity(StrEnum):
 
 
 class AlertRule(SQLModel, table=True):
-    """One multi-window burn-rate pair of an objective's alert policy; none stored means the defaults."""
+    """One multi-window burn-rate pair of an objective's alert rules; none stored means the defaults."""
 
     __tablename__ = "alert_rule"
 
@@ -48,7 +48,9 @@ class Alert(SQLModel, table=True):
     open_objective_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True, unique=True))
     severity: AlertSeverity = Field(sa_column=enum_column(AlertSeverity, 8))
     rules: str = Field(max_length=300)  # the pairs firing at the last evaluation, e.g. "page:2%:1h/5m"
-    snapshot: str = Field(sa_column=Column(Text, nullable=False))  # JSON: the figures the message shows
+    # The figures the message shows, exact (JSON, see slabot.alerting.figures); NULL for an alert stored
+    # before migration 0007, when they were display text: never re-rendered until a pass refreshes them.
+    figures: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     opened_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     last_firing_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     clear_since: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

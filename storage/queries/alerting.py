@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from collections.abc import Sequence
+from datetime import datetime
 
-from storage.models.alerting import AlertRule
+from sqlmodel import Session, col, delete, select
+
+from storage.models.alerting import Alert, AlertRule, AlertSilence, BudgetLevel
 
 
 def alert_rules_by_objective(session: Session) -> dict[int, list[AlertRule]]:
@@ -13,3 +16,32 @@ def alert_rules_by_objective(session: Session) -> dict[int, list[AlertRule]]:
     for rule in session.exec(select(AlertRule).order_by(col(AlertRule.objective_id), col(AlertRule.id))):
         rules.setdefault(rule.objective_id, []).append(rule)
     return rules
+
+
+def alert_rules_of(session: Session, objective_id: int) -> Sequence[AlertRule]:
+    """One objective's stored alert rules, in the order they were set."""
+    query = select(AlertRule).where(col(AlertRule.objective_id) == objective_id).order_by(col(AlertRule.id))
+    return session.exec(query).all()
+
+
+def delete_alert_rules(session: Session, objective_id: int) -> None:
+    session.exec(delete(AlertRule).where(col(AlertRule.objective_id) == objective_id))
+
+
+def open_alerts(session: Session) -> dict[int, Alert]:
+    """The open alert of each objective that has one, by objective id."""
+    rows = session.exec(select(Alert).where(col(Alert.open_objective_id).is_not(None))).all()
+    return {row.objective_id: row for row in rows}
+
+
+def silences_after(session: Session, now: datetime, objective_id: int | None = None) -> Sequence[AlertSilence]:
+    """Silences still running at `now` (of one objective, when given)."""
+    query = select(AlertSilence).where(col(AlertSilence.until) > now)
+    if objective_id is not None:
+        query = query.where(col(AlertSilence.objective_id) == objective_id)
+    return session.exec(query).all()
+
+
+def budget_levels(session: Session) -> dict[int, BudgetLevel]:
+    """The band each objective was last told about, by objective id."""
+    return {row.objective_id: row for row in session.exec(select(BudgetLevel)).all()}

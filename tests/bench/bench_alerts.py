@@ -7,7 +7,7 @@ traffic runs at about 1.4× the budget, so every one of them fires the 3d/6h tic
 --burning of them fail outright for their last 10 minutes (pages), then measures:
   1. the evaluation pass alone (evaluate_all: every burn rate and verdict), for reference;
   2. the first full pass (evaluation_pass.evaluate): verdicts, opening an alert per burning objective, budget
-     notices and SLA timers, all written to the outbox in one transaction;
+     notices and SLA timers, their events rendered and written to the outbox in one transaction;
   3. a steady pass right after (everything already open: nothing new is written);
   4. delivering the outbox to the local Slack (chat.postMessage with metadata), messages per second, and that
      each outbox row became exactly one message.
@@ -34,6 +34,7 @@ from slabot.config.runtime import Runtime  # noqa: E402
 from slabot.config.settings import Settings  # noqa: E402
 from slabot.devtools.localslack import LocalSlack  # noqa: E402
 from slabot.notify.delivery import Deliverer  # noqa: E402
+from slabot.notify.notifier import Notifier  # noqa: E402
 from slabot.notify.outcomes import create_delivery_client  # noqa: E402
 from slabot.runtime.evaluation_pass import evaluate  # noqa: E402
 from slabot.slo.ingest import Point, ingest  # noqa: E402
@@ -84,16 +85,20 @@ def main() -> None:
         with db.session() as session:
             evaluate_all(session, now, zone)
 
-    timed("evaluation pass alone (evaluate_all)", verdicts_only, runs=3)
-    timed("first full pass (opens the alerts, budget notices, timers, writes the outbox)", lambda: evaluate(runtime))
-    timed("steady full pass (nothing new to write)", lambda: evaluate(runtime), runs=3)
-    with db.engine.connect() as connection:
-        queued = int(connection.execute(text("SELECT COUNT(*) FROM outbox")).scalar() or 0)
-        alerts = int(connection.execute(text("SELECT COUNT(*) FROM alert")).scalar() or 0)
-
     with LocalSlack() as slack:
         client = create_delivery_client("xoxb-test", slack.base_url)
         deliverer = Deliverer(db, client, lambda: now)
+        notifier = Notifier(deliverer, zone)
+        timed("evaluation pass alone (evaluate_all)", verdicts_only, runs=3)
+        timed(
+            "first full pass (opens the alerts, budget notices, timers, writes the outbox)",
+            lambda: evaluate(runtime, notifier),
+        )
+        timed("steady full pass (nothing new to write)", lambda: evaluate(runtime, notifier), runs=3)
+        with db.engine.connect() as connection:
+            queued = int(connection.execute(text("SELECT COUNT(*) FROM outbox")).scalar() or 0)
+            alerts = int(connection.execute(text("SELECT COUNT(*) FROM alert")).scalar() or 0)
+
         started = time.perf_counter()
         while deliverer.deliver_due().delivered:
             pass

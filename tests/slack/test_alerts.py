@@ -6,14 +6,34 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from slack_sdk import WebClient
+from sqlalchemy import inspect, text
+from sqlmodel import col, select
 
+from slabot.alerting import actions as alert_actions
+from slabot.alerting.figures import dumps, loads
+from slabot.catalog import services as catalog
+from slabot.config.runtime import Runtime
+from slabot.config.settings import Settings
+from slabot.core.burn import Counts
+from slabot.core.windows import WindowSpec
 from slabot.devtools.localslack import LocalSlack
+from slabot.notify.delivery import Deliverer
+from slabot.notify.notifier import Notifier
+from slabot.notify.outcomes import create_delivery_client
+from slabot.render import alerts as render_alerts
 from slabot.render.ids import ActionId, BlockId
+from slabot.runtime.evaluation_pass import evaluate_and_deliver
+from slabot.slo.ingest import Point, ingest
+from storage.db import Database
 from storage.models.alerting import Alert, AlertSilence
+from storage.models.catalog import ObjectiveSource
 from storage.models.incidents import Incident
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
@@ -218,3 +238,130 @@ def test_every_alert_arrives_exactly_once_through_429s_and_500s(loop: Loop, driv
     loop.run(12, {API: OUTAGE})
     assert len(top_level(driver.slack)) == 1
     assert len(alerts(driver)) == 1
+
+
+def test_an_alert_keeps_the_figures_its_message_shows_as_exact_numbers(loop: Loop, driver: SlackDriver) -> None:
+    loop.run(1, {API: OUTAGE})
+    [alert] = alerts(driver)
+    assert alert.figures is not None
+    stored = json.loads(alert.figures)
+    page = stored["pairs"][0]
+    assert (page["severity"], page["long_seconds"], page["short_seconds"]) == ("page", 3600, 300)
+    assert (page["long"], page["short"]) == ([1000, 60_000], [1000, 5000])
+    assert (page["long_rate"], page["short_rate"], page["threshold"]) == ("50/3", "200", "72/5")
+    # the budget: 0.1% of the window's events (3 days and a minute at 1,000 a minute), 1,000 of them spent
+    assert stored["budget"] == {"measure": "events", "total": "4321", "left": "3321"}
+    assert (stored["window"], stored["window_seconds"]) == ("30d", 30 * 86400)
+    figures = loads(alert.figures)
+    assert figures is not None and figures.top is not None
+    assert figures.top.long_rate == Fraction(50, 3) and figures.consumed(figures.top) == Fraction(1000, 4321)
+    assert loads(dumps(figures)) == figures
+
+
+def test_the_fallback_text_and_the_silence_confirmation_name_the_objective(loop: Loop, driver: SlackDriver) -> None:
+    loop.run(1, {API: OUTAGE})
+    [message] = top_level(driver.slack)
+    assert message["text"].startswith("PAGE: checkout/api — at this rate the 30-day budget is gone in ")
+    silenced = driver.click(message, ActionId.ALERT_SILENCE_4H, user="U0BOB")
+    assert silenced.responses[0]["text"] == (
+        ":mute: No pings for checkout/api (page:2%:1h/5m) until 2026-11-21 16:01 UTC."
+    )
+
+
+# --- migration 0007: snapshots of display text give way to exact figures ---------------------------------
+
+OLD_SNAPSHOT = {
+    "objective": "checkout/api",
+    "exhaust": "at this rate the 30-day budget is gone in 2d 3h",
+    "left": "3,322 events of 4,322 events (76.9%)",
+    "counts": "1,000 bad of 60,000 events in the last 1h",
+    "as_of": "2026-11-21T11:30:00+00:00",
+    "pairs": [
+        {
+            "rule": "page:2%:1h/5m",
+            "severity": "page",
+            "long": "1h",
+            "short": "5m",
+            "long_rate": "16.67",
+            "short_rate": "200",
+            "threshold": "14.4",
+            "consumed": "23.1%",
+        }
+    ],
+}
+
+
+def _old_alert(db: Database, slack: LocalSlack, alert_id: int, resolved: bool) -> str:
+    """An alert as the bot stored it before 0007, its message in Slack and its delivered outbox row."""
+    client = WebClient(token="xoxb-test", base_url=slack.base_url)
+    text_shown = f"PAGE: checkout/api — {OLD_SNAPSHOT['exhaust']} (alert {alert_id})"
+    ts = str(client.chat_postMessage(channel=CHANNEL, text=text_shown)["ts"])
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO alert (id, objective_id, open_objective_id, severity, rules, snapshot, opened_at, "
+                "last_firing_at, resolved_at, version) VALUES (:id, 1, :open, 'page', :rules, :snapshot, "
+                "'2026-11-21 11:30:00.000000', '2026-11-21 11:30:00.000000', :resolved, 0)"
+            ),
+            {
+                "id": alert_id,
+                "open": None if resolved else 1,
+                "rules": "page:2%:1h/5m",
+                "snapshot": json.dumps(OLD_SNAPSHOT),
+                "resolved": "2026-11-21 11:50:00.000000" if resolved else None,
+            },
+        )
+        connection.execute(
+            text(
+                "INSERT INTO outbox (key, action, channel_id, text, blocks, status, attempts, next_attempt_at, "
+                "uncertain, ts, created_at, delivered_at) VALUES (:key, 'post', :channel, :text, '[]', 'delivered', "
+                "1, '2026-11-21 11:30:00.000000', 0, :ts, '2026-11-21 11:30:00.000000', '2026-11-21 11:30:00.000000')"
+            ),
+            {"key": f"alert:{alert_id}", "channel": CHANNEL, "text": text_shown, "ts": ts},
+        )
+    return ts
+
+
+def test_alerts_stored_before_their_figures_were_numbers_keep_working(
+    tmp_path: Path, settings: Settings, clock: FakeClock
+) -> None:
+    """Migration 0007: old snapshots are dropped (display text is not exact). A resolved alert's message keeps
+    what it showed; an open one's is left alone by a button and refreshed, with exact figures, by the next pass."""
+    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    db.upgrade("0006")
+    with db.session() as session:
+        catalog.add_service(session, "checkout", catalog.ServiceFields(channel_id=CHANNEL, oncall_id=ONCALL), "U1")
+        spec = catalog.ObjectiveSpec("api", Decimal("99.9"), WindowSpec.parse("30d"), source=ObjectiveSource.EVENTS)
+        objective, _ = catalog.define_objective(session, "checkout", spec, "U1")
+        points = [Point(clock.now - timedelta(minutes=m), *(OUTAGE if m <= 3 else HEALTHY)) for m in range(1, 4321)]
+        ingest(session, objective, points, clock.now)
+    with LocalSlack() as slack:
+        resolved_ts = _old_alert(db, slack, 1, resolved=True)
+        open_ts = _old_alert(db, slack, 2, resolved=False)
+        db.upgrade()
+        with db.engine.connect() as connection:
+            assert "snapshot" not in {c["name"] for c in inspect(connection).get_columns("alert")}
+            assert connection.execute(text("SELECT id, figures FROM alert ORDER BY id")).all() == [(1, None), (2, None)]
+
+        runtime = Runtime(settings=settings, db=db, clock=clock)
+        with db.session() as session:  # a button before the next pass: recorded, the message left as it is
+            assert alert_actions.acknowledge(session, 2, "U0BOB", clock.now).events == ()
+            draft = alert_actions.incident_draft(session, 2)
+        assert render_alerts.incident_title(draft, locale="en") == "checkout/api burning its error budget"
+
+        deliverer = Deliverer(db, create_delivery_client("xoxb-test", slack.base_url), clock)
+        report, delivery = evaluate_and_deliver(runtime, Notifier(deliverer, settings.timezone))
+        assert report.ran and "alert:2:v1" in delivery.delivered and delivery.failed == []
+        shown = {m["ts"]: m for m in slack.messages(CHANNEL) if "budget" not in key_of(m)}
+        assert len(shown) == 2  # no new alert message: the open alert's own one is edited
+        assert shown[resolved_ts]["text"] == f"PAGE: checkout/api — {OLD_SNAPSHOT['exhaust']} (alert 1)"
+        refreshed = block_text(shown[open_ts])
+        assert "PAGE · checkout/api is burning its error budget" in refreshed
+        assert "burn 50× over 1h, 600× over 5m (threshold 14.4×)" in refreshed
+        assert "acknowledged by <@U0BOB>" in refreshed
+    with db.session() as session:
+        old, refreshed_alert = session.exec(select(Alert).order_by(col(Alert.id))).all()
+    figures = loads(refreshed_alert.figures)
+    assert old.figures is None and figures is not None and figures.top is not None
+    assert figures.top.long_rate == 50 and figures.top.long == Counts(3000, 60_000)
+    db.dispose()

@@ -3,13 +3,16 @@ thread, the breach at 100% in the thread and the channel, each once; breaches st
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
 from slabot.devtools.localslack import LocalSlack
-from storage.models.incidents import SlaBreach
+from storage.models.incidents import Incident, SlaBreach
+from storage.models.outbox import OutboxMessage
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
 from tests.loop import Loop
@@ -120,3 +123,63 @@ def test_sev3_counts_business_hours_only(loop: Loop, driver: SlackDriver) -> Non
         ":rotating_light: Incident #1 missed its response (acknowledge) target of 4h (business calendar) "
         "(due 2026-11-23 13:00 UTC). <@U0ONCALL>"
     )
+
+
+@pytest.mark.parametrize("status", [429, 500])
+def test_warnings_of_an_incident_announced_late_wait_for_its_thread(
+    loop: Loop, driver: SlackDriver, clock: FakeClock, status: int
+) -> None:
+    """Slack refuses posts for the incident's first 20 minutes: its announcement goes out when Slack is back,
+    and the 50% warning queued meanwhile follows in its thread, not in the channel."""
+    recovered_at = clock.now + timedelta(minutes=20)
+    driver.slack.fail_while("chat.postMessage", lambda: clock.now < recovered_at, status=status, retry_after=0)
+    driver.command("/incident open checkout sev2 Payments fail")
+    loop.run(19)
+    assert driver.slack.messages(CHANNEL) == []
+    loop.run(12)  # 31 minutes: 50% and 75% passed, then the 30m response target missed
+    [announcement] = [m for m in driver.slack.messages(CHANNEL) if m["text"].startswith("Incident #1 ")]
+    half, three_quarters, missed = thread(driver.slack)
+    assert half == (
+        ":hourglass_flowing_sand: 50% of the response (acknowledge) target of incident #1 has elapsed: "
+        "15m left, due 2026-11-21 12:30 UTC (50.0% used)."
+    )
+    assert three_quarters.startswith(":hourglass_flowing_sand: 75% of the response (acknowledge) target")
+    assert missed.startswith(":rotating_light: Incident #1 missed its response (acknowledge) target of 30m")
+    [loud] = channel_breaches(driver.slack)
+    assert loud["text"].startswith(":rotating_light: Incident #1 on checkout (sev2: Payments fail) missed")
+    top = [m["ts"] for m in driver.slack.messages(CHANNEL) if m.get("thread_ts") is None]
+    assert top == [announcement["ts"], loud["ts"]]  # announced once; nothing but the breach beside it
+
+
+def test_a_breach_in_the_channel_escapes_the_incident_title(loop: Loop, driver: SlackDriver) -> None:
+    driver.command("/incident open checkout sev1 <!here> payments & refunds fail")
+    loop.run(15)
+    [loud] = channel_breaches(driver.slack)
+    assert "(sev1: &lt;!here&gt; payments &amp; refunds fail) missed its response" in loud["text"]
+    assert "&lt;!here&gt;" in loud["blocks"][0]["text"]["text"] and "<!here>" not in loud["blocks"][0]["text"]["text"]
+
+
+def test_an_incident_never_announced_gets_its_notices_in_the_channel(loop: Loop, driver: SlackDriver) -> None:
+    """An incident recorded before the outbox carried announcements, whose announcement never reached Slack,
+    has no thread: its notices go to the channel (and hold back nothing waiting for a parent)."""
+    with driver.runtime.db.session() as session:
+        incident = Incident(
+            service_id=1,
+            severity=2,
+            title="Payments fail",
+            impact_percent=Decimal(100),
+            started_at=loop.clock.now,
+            opened_by="U0ALICE",
+            channel_id=CHANNEL,
+        )
+        session.add(incident)
+    loop.run(30)
+    texts = [m["text"] for m in driver.slack.messages(CHANNEL) if m.get("thread_ts") is None]
+    assert [t.split(" target")[0] for t in texts] == [
+        ":hourglass_flowing_sand: 50% of the response (acknowledge)",
+        ":hourglass_flowing_sand: 75% of the response (acknowledge)",
+        ":rotating_light: Incident #1 on checkout (sev2: Payments fail) missed its response (acknowledge)",
+    ]
+    with driver.runtime.db.session() as session:
+        keys = {row.key for row in session.exec(select(OutboxMessage)).all()}
+    assert keys == {"timer:1:response:50", "timer:1:response:75", "timer:1:response:100"}

@@ -1,29 +1,33 @@
 """The alert message's buttons (Acknowledge, Open incident, Silence 1h / 4h) and the Open incident modal.
-Each acks first, then works; what it changes reaches Slack through the outbox."""
+Each acks first, then changes the alert and queues its message's edit in the same transaction, then delivers it."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from commands.incident import open_and_announce
 from slabot.alerting import actions as alert_actions
 from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
 from slabot.core.mentions import user_mention
-from slabot.core.timefmt import format_when
 from slabot.notify.notifier import Notifier
+from slabot.render import alerts as render
 from slabot.render.ids import ActionId, CallbackId
+from slabot.render.locale import DEFAULT_LOCALE
 from slabot.slack.clicks import clicked_id
 from slabot.slack.errors import guarded
 from slabot.slack.modals.open_incident import OpenIncidentModal
 
 log = logging.getLogger(__name__)
+
+Change = Callable[[Session], alert_actions.AlertChange]
 
 
 def _tell(respond: Respond, text: str) -> None:
@@ -33,27 +37,32 @@ def _tell(respond: Respond, text: str) -> None:
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     zone = runtime.settings.timezone
 
+    def change(work: Change, now: datetime) -> alert_actions.AlertChange:
+        """One unit of work: the alert changed and its message's edit queued together, delivered after."""
+        with runtime.db.session() as session:
+            changed = work(session)
+            queued = notifier.queue(session, changed.events, now)
+        notifier.deliver(queued)
+        return changed
+
     @app.action(ActionId.ALERT_ACKNOWLEDGE)
     @guarded
     def acknowledge(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        with runtime.db.session() as session:
-            change = alert_actions.acknowledge(
-                session, clicked_id(body, "an alert"), body["user"]["id"], runtime.now(), zone
-            )
-        notifier.deliver_rows([change.edit_key] if change.edit_key else [])
+        alert_id, user, now = clicked_id(body, "an alert"), body["user"]["id"], runtime.now()
+        change(lambda session: alert_actions.acknowledge(session, alert_id, user, now), now)
 
     def silence_listener(hours: int) -> Callable[..., None]:
         def silence(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
             ack()
-            now = runtime.now()
-            alert_id = clicked_id(body, "an alert")
-            with runtime.db.session() as session:
-                change = alert_actions.silence(session, alert_id, hours, body["user"]["id"], now, zone)
-            notifier.deliver_rows([change.edit_key] if change.edit_key else [])
-            rules = change.alert.rules.replace(",", ", ")
-            until = format_when(now + timedelta(hours=hours), zone)
-            _tell(respond, f":mute: No pings for {change.snapshot['objective']} ({rules}) until {until}.")
+            alert_id, user, now = clicked_id(body, "an alert"), body["user"]["id"], runtime.now()
+            changed = change(lambda session: alert_actions.silence(session, alert_id, hours, user, now), now)
+            until = now + timedelta(hours=hours)
+            rules = changed.alert.rules
+            _tell(
+                respond,
+                render.silenced_reply(changed.objective, changed.service, rules, until, zone, locale=DEFAULT_LOCALE),
+            )
 
         return silence
 
@@ -66,8 +75,9 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
         ack()
         alert_id = clicked_id(body, "an alert")
         with runtime.db.session() as session:
-            draft, _ = alert_actions.incident_draft(session, alert_id, runtime.now())
-        client.views_open(trigger_id=body["trigger_id"], view=OpenIncidentModal(draft, alert_id).view())
+            draft = alert_actions.incident_draft(session, alert_id)
+            new = draft.incident(render.incident_title(draft, locale=DEFAULT_LOCALE))
+        client.views_open(trigger_id=body["trigger_id"], view=OpenIncidentModal(new, alert_id).view())
 
     @app.view(CallbackId.OPEN_INCIDENT)
     def submit_incident(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -78,14 +88,11 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
         ack()
         user = body["user"]["id"]
         try:
-            change, problem = open_and_announce(runtime, notifier, new, user, None)
-            with runtime.db.session() as session:
-                linked = alert_actions.link_incident(session, alert_id, change.incident.id, runtime.now(), zone)
-            notifier.deliver_rows([linked.edit_key] if linked.edit_key else [])
+            opened, problem = open_and_announce(runtime, notifier, new, user, None)
+            incident_id, now = opened.incident.id, runtime.now()
+            change(lambda session: alert_actions.link_incident(session, alert_id, incident_id, now), now)
             if problem:
-                client.chat_postMessage(
-                    channel=user, text=f":warning: Incident #{change.incident.id} is recorded. {problem}"
-                )
+                client.chat_postMessage(channel=user, text=f":warning: Incident #{incident_id} is recorded. {problem}")
         except UserError as error:
             client.chat_postMessage(channel=user, text=f":warning: {error.message}")
         except Exception:
