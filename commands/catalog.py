@@ -16,9 +16,11 @@ from commands.args import (
 )
 from commands.context import CommandContext
 from commands.router import CommandGroup
+from slabot.catalog import objectives
 from slabot.catalog import services as catalog
 from slabot.catalog.names import parse_name
-from slabot.catalog.services import ObjectiveSpec, ServiceFields
+from slabot.catalog.objectives import ObjectiveSpec
+from slabot.catalog.services import ServiceFields
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec
 from slabot.render import catalog as render
@@ -165,7 +167,7 @@ def define(ctx: CommandContext, text: str) -> Reply:
     service_name = parse_name(words[0], "service")
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
-        objective, service = catalog.define_objective(session, service_name, spec, ctx.user_id)
+        objective, service = objectives.define_objective(session, service_name, spec, ctx.user_id)
     return render.objective_defined(objective, service, locale=ctx.locale)
 
 
@@ -173,7 +175,7 @@ def list_objectives(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     service_name = optional_service(args, "/sla list")
     with ctx.runtime.db.session() as session:
-        pairs, name = catalog.objectives_of(session, service_name)
+        pairs, name = objectives.objectives_of(session, service_name)
     return render.objective_list(pairs, name, locale=ctx.locale)
 
 
@@ -184,5 +186,5 @@ def delete(ctx: CommandContext, text: str) -> Reply:
     service_name, name = parse_objective_ref(args.words[0])
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
-        objective, service = catalog.delete_objective(session, service_name, name)
+        objective, service = objectives.delete_objective(session, service_name, name)
     return render.objective_deleted(objective, service, locale=ctx.locale)

@@ -7,7 +7,7 @@ from commands import itsm
 from commands.args import parse_args, parse_objective_ref
 from commands.context import CommandContext
 from slabot.alerting import rules as alert_rules
-from slabot.catalog import services as catalog
+from slabot.catalog import objectives
 from slabot.core.burn import AlertRule, parse_rule
 from slabot.core.errors import UserError
 from slabot.render import alert_rules as render
@@ -46,7 +46,7 @@ def policy(ctx: CommandContext, text: str) -> Reply:
     if changing:
         ctx.require_admin()
     with ctx.runtime.db.session() as session:
-        objective, service = catalog.get_objective(session, service_name, name)
+        objective, service = objectives.get_objective(session, service_name, name)
         if objective.source != "events" and min_events is not None:
             raise UserError("min_events applies to event-based objectives only")
         current = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commands.args import parse_args, parse_objective_ref
 from commands.context import CommandContext
-from slabot.catalog import services as catalog
+from slabot.catalog import objectives
 from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
 from slabot.render import budget as render_budget
@@ -21,7 +21,7 @@ def status(ctx: CommandContext, text: str) -> Reply:
     now, zone = ctx.now(), ctx.runtime.settings.timezone
     service_name = parse_name(args.words[0], "service") if args.words else None
     with ctx.runtime.db.session() as session:
-        pairs, name = catalog.objectives_of(session, service_name)
+        pairs, name = objectives.objectives_of(session, service_name)
         items = statuses(session, now, zone, pairs)
     return render.status_reply(items, now, zone, name, public, locale=ctx.locale)
 
@@ -34,6 +34,6 @@ def budget(ctx: CommandContext, text: str) -> Reply:
     service_name, name = parse_objective_ref(args.words[0])
     now, zone = ctx.now(), ctx.runtime.settings.timezone
     with ctx.runtime.db.session() as session:
-        objective, service = catalog.get_objective(session, service_name, name)
+        objective, service = objectives.get_objective(session, service_name, name)
         (item,) = statuses(session, now, zone, [(objective, service)])
     return render_budget.budget_reply(item, zone, public, locale=ctx.locale)

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from slabot.catalog.services import get_objective, get_service
+from slabot.catalog.objectives import get_objective
+from slabot.catalog.services import get_service
 from slabot.core.errors import NotFound, UserError
 from storage.models.catalog import MaintenanceWindow, Objective, Service
 from storage.queries import catalog as queries

@@ -1,17 +1,15 @@
-"""The service catalogue and its objectives: adding, editing and removing them, with the rules that apply."""
+"""Services of the catalogue, with their channel, on-call, owner and tier: added, edited, looked up, removed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from slabot.catalog.names import did_you_mean
 from slabot.core.errors import UserError
-from slabot.core.windows import WindowSpec
-from storage.models.catalog import Budgeting, Objective, ObjectiveKind, ObjectiveSource, Service
+from storage.models.catalog import Service
 from storage.queries import catalog as queries
 
 UNSET = object()
@@ -45,28 +43,7 @@ def get_service(session: Session, name: str) -> Service:
     return service
 
 
-def get_objective(session: Session, service_name: str, name: str) -> tuple[Objective, Service]:
-    found = queries.objective_and_service(session, service_name, name)
-    if found is not None:
-        return found
-    service = get_service(session, service_name)
-    objective = queries.objective_by_name(session, service.id, name)
-    if objective is None:
-        names = [o.name for o, _ in queries.objectives_with_services(session, service.id)]
-        hint = did_you_mean(name, names) or f" See /sla list {service.name}."
-        raise UserError(f"{service.name} has no objective '{name}'.{hint}")
-    return objective, service
-
-
-def objectives_of(session: Session, service_name: str | None) -> tuple[list[tuple[Objective, Service]], str | None]:
-    """Objectives of one service (checked to exist), or of every service when no name is given."""
-    if service_name is None:
-        return queries.objectives_with_services(session), None
-    service = get_service(session, service_name)
-    return queries.objectives_with_services(session, service.id), service.name
-
-
-def _flush_unique(session: Session, duplicate_message: str) -> None:
+def flush_unique(session: Session, duplicate_message: str) -> None:
     """Flush, turning a unique-constraint race (another replica, another click) into a clear reply."""
     try:
         session.flush()
@@ -82,7 +59,7 @@ def add_service(session: Session, name: str, fields: ServiceFields, actor: str) 
     service = Service(name=name, created_by=actor)
     _apply(service, fields)
     session.add(service)
-    _flush_unique(session, duplicate)
+    flush_unique(session, duplicate)
     return service
 
 
@@ -94,7 +71,7 @@ def edit_service(session: Session, name: str, fields: ServiceFields) -> Service:
             raise UserError(f"A service named {new_name} already exists; pick another name.")
     _apply(service, fields)
     session.add(service)
-    _flush_unique(session, f"A service named {service.name} already exists; pick another name.")
+    flush_unique(session, f"A service named {service.name} already exists; pick another name.")
     return service
 
 
@@ -115,58 +92,3 @@ def remove_service(session: Session, name: str, *, confirmed: bool) -> Removal:
     session.delete(service)
     session.flush()
     return Removal(service, objectives, incidents, removed=True)
-
-
-@dataclass(frozen=True)
-class ObjectiveSpec:
-    name: str
-    target_percent: Decimal
-    window: WindowSpec
-    kind: ObjectiveKind = ObjectiveKind.SLO
-    source: ObjectiveSource = ObjectiveSource.INCIDENTS
-    description: str | None = None
-    timezone: str | None = None
-    budgeting: Budgeting = Budgeting.OCCURRENCES
-    slice_target_percent: Decimal | None = None
-
-
-def check_spec(spec: ObjectiveSpec) -> None:
-    """Budgeting methods apply to event counts; a slice target only to timeslices."""
-    if spec.source == ObjectiveSource.INCIDENTS and spec.budgeting != Budgeting.OCCURRENCES:
-        raise UserError("budgeting=timeslices needs source=events: incident-based objectives count time already")
-    if spec.slice_target_percent is not None and spec.budgeting != Budgeting.TIMESLICES:
-        raise UserError("slice= is the target of each one-minute slice: use it with budgeting=timeslices")
-
-
-def define_objective(session: Session, service_name: str, spec: ObjectiveSpec, actor: str) -> tuple[Objective, Service]:
-    check_spec(spec)
-    service = get_service(session, service_name)
-    duplicate = (
-        f"{service.name} already has an objective named {spec.name}: "
-        f"remove it first with /sla delete {service.name}/{spec.name}, or pick another name."
-    )
-    if queries.objective_by_name(session, service.id, spec.name) is not None:
-        raise UserError(duplicate)
-    objective = Objective(
-        service_id=service.id,
-        name=spec.name,
-        kind=spec.kind,
-        target_percent=spec.target_percent,
-        window=str(spec.window),
-        source=spec.source,
-        description=spec.description,
-        timezone=spec.timezone,
-        budgeting=spec.budgeting,
-        slice_target_percent=spec.slice_target_percent,
-        created_by=actor,
-    )
-    session.add(objective)
-    _flush_unique(session, duplicate)
-    return objective, service
-
-
-def delete_objective(session: Session, service_name: str, name: str) -> tuple[Objective, Service]:
-    objective, service = get_objective(session, service_name, name)
-    session.delete(objective)
-    session.flush()
-    return objective, service

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from sqlmodel import Session
 
-from slabot.catalog.services import get_objective
+from slabot.catalog.objectives import get_objective
 from slabot.core.errors import NotFound, UserError
 from storage.models.catalog import Objective, ObjectiveSource
 from storage.queries import sli

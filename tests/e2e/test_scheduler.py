@@ -15,8 +15,10 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 
+from slabot.catalog import objectives
 from slabot.catalog import services as catalog
-from slabot.catalog.services import ObjectiveSpec, ServiceFields
+from slabot.catalog.objectives import ObjectiveSpec
+from slabot.catalog.services import ServiceFields
 from slabot.config.runtime import Runtime
 from slabot.core.windows import WindowSpec
 from slabot.devtools.localslack import LocalSlack
@@ -52,7 +54,7 @@ def seed_outage(db: Database, now: datetime) -> None:
         spec = ObjectiveSpec(
             name="api", target_percent=Decimal("99.9"), window=WindowSpec.parse("30d"), source=ObjectiveSource.EVENTS
         )
-        catalog.define_objective(session, "checkout", spec, "U0ADMIN")
+        objectives.define_objective(session, "checkout", spec, "U0ADMIN")
     with db.session() as session:
         objective = event_objective(session, "checkout", "api")
         points = [Point(now - timedelta(minutes=m), 1000 if m > 10 else 0, 1000) for m in range(1, 600)]

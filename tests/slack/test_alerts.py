@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from slabot.alerting import actions as alert_actions
 from slabot.alerting.figures import dumps, loads
+from slabot.catalog import objectives
 from slabot.catalog import services as catalog
 from slabot.config.runtime import Runtime
 from slabot.config.settings import Settings
@@ -331,8 +332,8 @@ def test_alerts_stored_before_their_figures_were_numbers_keep_working(
     db.upgrade("0006")
     with db.session() as session:
         catalog.add_service(session, "checkout", catalog.ServiceFields(channel_id=CHANNEL, oncall_id=ONCALL), "U1")
-        spec = catalog.ObjectiveSpec("api", Decimal("99.9"), WindowSpec.parse("30d"), source=ObjectiveSource.EVENTS)
-        objective, _ = catalog.define_objective(session, "checkout", spec, "U1")
+        spec = objectives.ObjectiveSpec("api", Decimal("99.9"), WindowSpec.parse("30d"), source=ObjectiveSource.EVENTS)
+        objective, _ = objectives.define_objective(session, "checkout", spec, "U1")
         points = [Point(clock.now - timedelta(minutes=m), *(OUTAGE if m <= 3 else HEALTHY)) for m in range(1, 4321)]
         ingest(session, objective, points, clock.now)
     with LocalSlack() as slack:

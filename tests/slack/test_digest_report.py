@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from slabot.catalog import services as catalog
-from slabot.catalog.services import ObjectiveSpec
+from slabot.catalog import objectives
+from slabot.catalog.objectives import ObjectiveSpec
 from slabot.core.windows import WindowSpec
 from slabot.notify.delivery import Deliverer
 from slabot.notify.notifier import Notifier
@@ -186,7 +186,7 @@ def test_many_objectives_stay_within_50_blocks_and_say_how_many_more(seeded: Sla
     with seeded.runtime.db.session() as session:
         for number in range(60):
             spec = ObjectiveSpec(f"extra-{number:02d}", Decimal("99.5"), WindowSpec.parse("7d"))
-            catalog.define_objective(session, "checkout", spec, "U0ADMIN")
+            objectives.define_objective(session, "checkout", spec, "U0ADMIN")
     seeded.command("/sla report")
     digest, replies = run_report(seeded, clock)
     blocks = digest["blocks"]

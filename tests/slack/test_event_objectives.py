@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from slabot.alerting.verdicts import evaluate_all
+from slabot.catalog import objectives
 from slabot.catalog import services as catalog
 from slabot.core.windows import WindowSpec
 from slabot.slo.ingest import Point, epoch_minute, event_objective, ingest
@@ -203,12 +204,12 @@ def test_rollup_sums_equal_brute_force(
 ) -> None:
     """Any sequence of writes (including rewrites of the same minute), any range: rollups sum exactly."""
     base = epoch_minute(datetime(2026, 11, 1, tzinfo=UTC))
-    spec = catalog.ObjectiveSpec(
+    spec = objectives.ObjectiveSpec(
         name="o", target_percent=Decimal(99), window=WindowSpec.parse("7d"), source=ObjectiveSource.EVENTS
     )
     with database.session() as session:
         service = catalog.add_service(session, f"s{uuid.uuid4().hex[:12]}", catalog.ServiceFields(), "U1")
-        objective, _ = catalog.define_objective(session, service.name, spec, "U1")
+        objective, _ = objectives.define_objective(session, service.name, spec, "U1")
         assert objective.id is not None
         for minute, bad, good in batches:
             sli.write_minutes(session, objective.id, [sli.MinuteCounts(base + minute, good, good + bad, int(bad == 0))])

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session
 
+from slabot.catalog import objectives
 from slabot.catalog import services as catalog
 from slabot.core.errors import NotFound, UserError
 from slabot.core.windows import WindowSpec
@@ -37,10 +38,10 @@ def at(text: str) -> datetime:
 
 def seed_catalog(session: Session) -> None:
     catalog.add_service(session, "checkout", catalog.ServiceFields(channel_id="C0CHECK"), "U0ALICE")
-    spec = catalog.ObjectiveSpec("availability", Decimal("99.9"), WindowSpec.parse("30d"))
-    catalog.define_objective(session, "checkout", spec, "U0ALICE")
-    quiet = catalog.ObjectiveSpec("requests", Decimal(99), WindowSpec.parse("7d"), source=ObjectiveSource.EVENTS)
-    catalog.define_objective(session, "checkout", quiet, "U0ALICE")
+    spec = objectives.ObjectiveSpec("availability", Decimal("99.9"), WindowSpec.parse("30d"))
+    objectives.define_objective(session, "checkout", spec, "U0ALICE")
+    quiet = objectives.ObjectiveSpec("requests", Decimal(99), WindowSpec.parse("7d"), source=ObjectiveSource.EVENTS)
+    objectives.define_objective(session, "checkout", quiet, "U0ALICE")
 
 
 def seed_incident(session: Session, title: str = "Payments fail | card step", minutes: int = 30) -> int:
