@@ -11,29 +11,15 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
 from slabot.core.budget import BudgetReport
 from slabot.core.burn import AlertRule, Counts, RuleResult
 from slabot.core.windows import WindowSpec
+from slabot.slo.measurement import Measure
 from slabot.slo.status import ObjectiveStatus
-from storage.models.catalog import Budgeting, Objective, ObjectiveSource
-
-
-class Measure(StrEnum):
-    """What an objective's budget is counted in."""
-
-    EVENTS = "events"
-    SECONDS = "seconds"  # time-based (incident) objectives
-    SLICES = "slices"  # timeslices: one slice is one minute
-
-    @classmethod
-    def of(cls, objective: Objective) -> Measure:
-        if objective.source == ObjectiveSource.INCIDENTS:
-            return cls.SECONDS
-        return cls.SLICES if objective.budgeting == Budgeting.TIMESLICES else cls.EVENTS
+from storage.models.catalog import Objective
 
 
 @dataclass(frozen=True)

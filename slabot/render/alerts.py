@@ -4,14 +4,13 @@ thread notes (now a page, recovered), the silence confirmation and the incident 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from slabot.alerting.actions import IncidentDraft
-from slabot.alerting.figures import AlertFigures, BudgetLeft, Measure, PairFigures
+from slabot.alerting.figures import AlertFigures, BudgetLeft, PairFigures
 from slabot.core.budget import time_to_exhaust
 from slabot.core.mentions import oncall_mention, user_mention
 from slabot.core.timefmt import format_duration, format_percent, format_when
@@ -19,7 +18,8 @@ from slabot.core.windows import WindowSpec
 from slabot.render.ids import ActionId, BlockId
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, fields_only, header, section
-from slabot.render.status import format_rate
+from slabot.render.status import budget_amount, format_rate
+from slabot.slo.measurement import Measure
 from storage.models.alerting import Alert, AlertSeverity
 from storage.models.catalog import Objective, Service
 
@@ -34,16 +34,6 @@ def objective_ref(objective: Objective, service: Service) -> str:
 def window_phrase(window: WindowSpec) -> str:
     """ "the 30-day budget", "this month's budget"."""
     return f"the {window.days}-day budget" if window.kind == "rolling" else f"this {window.kind}'s budget"
-
-
-def budget_amount(measure: Measure, amount: Fraction) -> str:
-    """A duration for time-based and timeslice objectives (a slice is a minute), a count of events otherwise."""
-    if measure == Measure.SECONDS:
-        return format_duration(amount)
-    if measure == Measure.SLICES:
-        return format_duration(amount * 60)
-    tenths = (Decimal(amount.numerator) / Decimal(amount.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return f"{tenths:,.1f}".removesuffix(".0") + " events"
 
 
 def budget_left(budget: BudgetLeft) -> str:

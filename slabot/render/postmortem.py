@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from slabot.core.budget import exact_seconds, target_from_percent
@@ -31,7 +29,9 @@ from slabot.rca.postmortem import (
 )
 from slabot.render.locale import Locale
 from slabot.render.rca import category_label
-from storage.models.catalog import Budgeting, Service
+from slabot.render.status import budget_amount
+from slabot.slo.measurement import Measure
+from storage.models.catalog import Service
 from storage.models.incidents import CsatRating, Incident
 
 __all__ = ["cell", "inline", "paragraph", "postmortem_markdown", "user"]
@@ -142,16 +142,6 @@ def _timeline(entries: Iterable[TimelineEntry], zone: ZoneInfo) -> list[str]:
     return ["## Timeline", "", *_table(["time", "event", "who", "detail"], rows)]
 
 
-def _amount(impact: BudgetImpact, value: Fraction) -> str:
-    """Seconds as a duration; slices (one minute each) as a duration too; events as a count."""
-    if impact.time_based:
-        return format_duration(value)
-    if impact.objective.budgeting == Budgeting.TIMESLICES:
-        return format_duration(value * 60)
-    rounded = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return f"{rounded:,.1f}".removesuffix(".0") + " events"
-
-
 def _impact_row(service: Service, impact: BudgetImpact, costly: bool, zone: ZoneInfo) -> list[str]:
     objective = impact.objective
     method = "incidents" if impact.time_based else objective.budgeting
@@ -164,8 +154,8 @@ def _impact_row(service: Service, impact: BudgetImpact, costly: bool, zone: Zone
         f"{objective.kind.upper()}, {method}",
         format_target(target_from_percent(objective.target_percent)),
         window,
-        _amount(impact, impact.bad),
-        _amount(impact, impact.budget),
+        budget_amount(Measure.of(impact.objective), impact.bad),
+        budget_amount(Measure.of(impact.objective), impact.budget),
         f"**{consumed}**" if costly else consumed,
     ]
 

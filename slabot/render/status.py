@@ -13,8 +13,8 @@ from slack_sdk.models.blocks import Block
 from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, header, section, with_more
+from slabot.slo.measurement import Measure
 from slabot.slo.status import ObjectiveStatus, State
-from storage.models.catalog import Budgeting
 
 STATE_ICON = {
     State.EXHAUSTED: ":red_circle:",
@@ -30,16 +30,19 @@ HOUR = 3600
 TREND = {"down": "↘ burning", "up": "↗ recovering", "flat": "→ steady"}
 
 
-def format_amount(status: ObjectiveStatus, amount: Fraction) -> str:
-    """Budget amounts: a duration for time-based and timeslice objectives, a count of events otherwise."""
-    if status.time_based:
+def budget_amount(measure: Measure, amount: Fraction) -> str:
+    """A duration for time-based and timeslice objectives (a slice is a minute), a count of events otherwise."""
+    if measure == Measure.SECONDS:
         return format_duration(amount)
-    if status.objective.budgeting == Budgeting.TIMESLICES:
-        return format_duration(amount * 60)  # one slice is one minute
-    rounded = Decimal(amount.numerator) / Decimal(amount.denominator)
-    rounded = rounded.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = f"{rounded:,.1f}".removesuffix(".0")
-    return f"{text} events"
+    if measure == Measure.SLICES:
+        return format_duration(amount * 60)
+    tenths = (Decimal(amount.numerator) / Decimal(amount.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{tenths:,.1f}".removesuffix(".0") + " events"
+
+
+def format_amount(status: ObjectiveStatus, amount: Fraction) -> str:
+    """An amount of this objective's budget, as budget_amount reads it."""
+    return budget_amount(Measure.of(status.objective), amount)
 
 
 def objective_name(status: ObjectiveStatus) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from fractions import Fraction
 from typing import TypeVar
 
@@ -16,13 +17,27 @@ from slabot.core.budget import BadInterval, bad_seconds, interval_bad_seconds
 from slabot.core.burn import LOOKBACKS, Counts
 from slabot.core.windows import WindowBounds
 from slabot.slo.ingest import EPOCH, epoch_minute
-from storage.models.catalog import Budgeting
+from storage.models.catalog import Budgeting, Objective, ObjectiveSource
 from storage.models.incidents import Incident
 from storage.queries.sli import Sums
 
 Span = tuple[datetime, datetime]
 MinuteRange = tuple[int, int]
 T = TypeVar("T", datetime, int)
+
+
+class Measure(StrEnum):
+    """What an objective's budget is counted in."""
+
+    EVENTS = "events"
+    SECONDS = "seconds"  # time-based (incident) objectives
+    SLICES = "slices"  # timeslices: one slice is one minute
+
+    @classmethod
+    def of(cls, objective: Objective) -> Measure:
+        if objective.source == ObjectiveSource.INCIDENTS:
+            return cls.SECONDS
+        return cls.SLICES if objective.budgeting == Budgeting.TIMESLICES else cls.EVENTS
 
 
 @dataclass(frozen=True)

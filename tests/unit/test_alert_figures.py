@@ -6,10 +6,12 @@ import json
 from datetime import UTC, datetime
 from fractions import Fraction
 
-from slabot.alerting.figures import AlertFigures, BudgetLeft, Measure, PairFigures, dumps, loads
+from slabot.alerting.figures import AlertFigures, BudgetLeft, PairFigures, dumps, loads
 from slabot.core.burn import DEFAULT_RULES, Counts
 from slabot.core.windows import WindowSpec
-from slabot.render.alerts import budget_amount, budget_left, window_phrase
+from slabot.render.alerts import budget_left, window_phrase
+from slabot.render.status import budget_amount
+from slabot.slo.measurement import Measure
 
 AS_OF = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
