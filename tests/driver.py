@@ -23,6 +23,7 @@ from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack, RecordedCall
 from slabot.runtime.wiring import connect
 from slabot.slack.app import InlineExecutor
+from tests import web
 
 USER = "U0ALICE"
 CHANNEL = "C0OPS"
@@ -310,7 +311,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen[Any], timeout: float 
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(f"{url}/healthz").status_code == 200:
+            if web.get(f"{url}/healthz").status_code == 200:
                 return
         except httpx.TransportError:
             pass

@@ -41,10 +41,11 @@ class Loop:
         """One scheduled run: the evaluation pass, then the outbox delivered."""
         evaluate_and_deliver(self.driver.runtime, self.notifier)
 
-    def run(self, minutes: int, traffic: dict[str, tuple[int, int]] | None = None) -> None:
-        """Let `minutes` pass one at a time: each minute's traffic arrives, then the scheduled pass runs."""
-        for _ in range(minutes):
-            self.clock.advance(minutes=1)
+    def run(self, minutes: int, traffic: dict[str, tuple[int, int]] | None = None, *, every: int = 1) -> None:
+        """Let `minutes` pass `every` minutes at a time (SLABOT_EVAL_INTERVAL): the traffic of those minutes
+        arrives, then the scheduled pass runs."""
+        for _ in range(0, minutes, every):
+            self.clock.advance(minutes=every)
             for ref, (good, total) in (traffic or {}).items():
-                self.send(ref, 1, good, total)
+                self.send(ref, every, good, total)
             self.tick()

@@ -8,9 +8,8 @@ import json
 import uuid
 from typing import Any
 
-import httpx
-
 from slabot.devtools.localslack import LocalSlack
+from tests import web
 from tests.driver import USER, SlackDriver, signed_headers
 
 
@@ -49,7 +48,7 @@ class People:
             headers.update({"x-slack-retry-num": str(retry_num), "x-slack-retry-reason": "http_timeout"})
         if self.url is None:
             return self.driver.dispatch(body, headers).status
-        return httpx.post(f"{self.url}/slack/events", content=body, headers=headers, timeout=10).status_code
+        return web.post(f"{self.url}/slack/events", content=body, headers=headers, timeout=10).status_code
 
     def retry_last(self, retry_num: int = 1) -> int:
         """Slack sending the last event again (same event_id), as after a slow answer."""

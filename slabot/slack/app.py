@@ -42,6 +42,7 @@ def create_app(
     secret = signing_secret or runtime.settings.signing_secret
     try:
         app = App(
+            name="slabot",  # Bolt would walk the call stack for a file name: about 15 ms each app
             client=client,
             signing_secret=secret,
             request_verification_enabled=secret is not None,

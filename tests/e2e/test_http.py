@@ -19,6 +19,7 @@ from slabot.runtime.openapi import openapi_document
 from slabot.runtime.wiring import connect
 from slabot.slo.ingest import MAX_POINTS
 from storage.db import Database
+from tests import web
 from tests.driver import Server, SlackDriver, command_body, signed_headers
 
 
@@ -39,7 +40,7 @@ def post_command(server: Server, slack: LocalSlack, line: str, **header_override
     body = command_body(slack, command, text)
     headers = signed_headers(SlackDriver.secret, body)
     headers.update(header_overrides)
-    return httpx.post(f"{server.url}/slack/events", content=body, headers=headers, timeout=10)
+    return web.post(f"{server.url}/slack/events", content=body, headers=headers, timeout=10)
 
 
 def test_signed_slash_command_is_acked_then_answered(server: Server, slack: LocalSlack) -> None:
@@ -56,13 +57,13 @@ def test_missing_wrong_or_stale_signatures_get_401(server: Server, slack: LocalS
     body = command_body(slack, "/sla", "service add checkout")
     url = f"{server.url}/slack/events"
     form = {"content-type": "application/x-www-form-urlencoded"}
-    assert httpx.post(url, content=body, headers=form).status_code == 401
+    assert web.post(url, content=body, headers=form).status_code == 401
     wrong = signed_headers("not-the-secret", body)
-    assert httpx.post(url, content=body, headers=wrong).status_code == 401
+    assert web.post(url, content=body, headers=wrong).status_code == 401
     stale = signed_headers(SlackDriver.secret, body, timestamp=int(time.time()) - 6 * 60)
-    assert httpx.post(url, content=body, headers=stale).status_code == 401
+    assert web.post(url, content=body, headers=stale).status_code == 401
     tampered = signed_headers(SlackDriver.secret, body)
-    assert httpx.post(url, content=body.replace("checkout", "evil"), headers=tampered).status_code == 401
+    assert web.post(url, content=body.replace("checkout", "evil"), headers=tampered).status_code == 401
     assert slack.calls_to("response_url") == []
 
 
@@ -80,14 +81,14 @@ def test_a_command_that_fails_inside_still_answers_200_without_a_trace(
 
 
 def test_healthz_reports_the_database(server: Server) -> None:
-    response = httpx.get(f"{server.url}/healthz")
+    response = web.get(f"{server.url}/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "up"})
 
 
 def test_healthz_is_503_when_the_database_does_not_answer(runtime: Runtime, production_app: App) -> None:
     unreachable = Database("postgresql+psycopg://postgres@127.0.0.1:1/none")
     with Server(create_http_app(replace(runtime, db=unreachable), production_app)) as running:
-        response = httpx.get(f"{running.url}/healthz")
+        response = web.get(f"{running.url}/healthz")
     assert (response.status_code, response.json()["database"]) == (503, "down")
 
 
@@ -101,15 +102,15 @@ def test_one_slow_request_does_not_stall_the_others(runtime: Runtime, production
         slow_request = pool.submit(post_command, running, slack, "/slow now")
         time.sleep(0.2)
         started = time.monotonic()
-        assert httpx.get(f"{running.url}/healthz").status_code == 200
+        assert web.get(f"{running.url}/healthz").status_code == 200
         assert post_command(running, slack, "/sla help").status_code == 200
         assert time.monotonic() - started < 1.0
         assert slow_request.result().status_code == 200
 
 
 def test_unknown_paths_are_404(server: Server) -> None:
-    assert httpx.get(f"{server.url}/nope").status_code == 404
-    assert httpx.get(f"{server.url}/slack/events").status_code == 405
+    assert web.get(f"{server.url}/nope").status_code == 404
+    assert web.get(f"{server.url}/slack/events").status_code == 405
 
 
 def test_socket_mode_serves_all_but_slack_events_over_http(runtime: Runtime, production_app: App) -> None:
@@ -122,16 +123,16 @@ def test_socket_mode_serves_all_but_slack_events_over_http(runtime: Runtime, pro
     assert isinstance(handler, SocketModeHandler) and handler.app_token == "xapp-1-test"
     assert handler.app is production_app
     with Server(http_app) as running:
-        assert httpx.get(f"{running.url}/healthz").status_code == 200
-        assert httpx.get(f"{running.url}/openapi.json").status_code == 200
-        assert httpx.post(f"{running.url}/api/v1/events", json={}).status_code == 401  # mounted; the API is off
-        assert httpx.post(f"{running.url}/slack/events", content="x").status_code == 404
+        assert web.get(f"{running.url}/healthz").status_code == 200
+        assert web.get(f"{running.url}/openapi.json").status_code == 200
+        assert web.post(f"{running.url}/api/v1/events", json={}).status_code == 401  # mounted; the API is off
+        assert web.post(f"{running.url}/slack/events", content="x").status_code == 404
     http_app, handler = build_frontends(runtime, production_app)
     assert handler is None
 
 
 def test_the_openapi_document_is_served_and_names_every_status(server: Server) -> None:
-    response = httpx.get(f"{server.url}/openapi.json")
+    response = web.get(f"{server.url}/openapi.json")
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
     document = json.loads(response.text)
     assert document == openapi_document() and document["openapi"].startswith("3.1")

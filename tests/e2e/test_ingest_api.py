@@ -20,6 +20,7 @@ from slabot.slo.ingest import MAX_POINTS, epoch_minute
 from storage.db import Database
 from storage.models.catalog import Objective
 from storage.models.slo import SliMinute, SliRollup
+from tests import web
 from tests.conftest import FakeClock
 from tests.driver import Server, SlackDriver
 
@@ -60,7 +61,7 @@ def post(server: Server, body: Any = None, *, content: Any = None, token: str | 
     if content is None:
         content = json.dumps(body)
         headers["content-type"] = "application/json"
-    return httpx.post(f"{server.url}/api/v1/events", content=content, headers=headers, timeout=30)
+    return web.post(f"{server.url}/api/v1/events", content=content, headers=headers, timeout=30)
 
 
 def batch(*points: tuple[str, int, int], service: str = "checkout", slo: str = "latency") -> dict[str, Any]:
@@ -162,7 +163,7 @@ def test_empty_lists_repeated_minutes_and_points_up_to_five_minutes_ahead(
 def test_a_missing_or_wrong_token_is_401(api: Server, database: Database, latency: int) -> None:
     def refused(header: str | None, words: str) -> None:
         headers = {} if header is None else {b"authorization": header.encode("latin-1")}
-        response = httpx.post(f"{api.url}/api/v1/events", json=FIRST, headers=headers)
+        response = web.post(f"{api.url}/api/v1/events", json=FIRST, headers=headers)
         assert_refused(response, 401, words)
         assert response.headers["www-authenticate"].startswith("Bearer")
 
@@ -172,7 +173,7 @@ def test_a_missing_or_wrong_token_is_401(api: Server, database: Database, latenc
     for header in wrong:
         refused(header, "wrong")
     assert stored_minutes(database, latency) == {}
-    lower = httpx.post(f"{api.url}/api/v1/events", json=FIRST, headers={"authorization": f"bearer {TOKEN}"})
+    lower = web.post(f"{api.url}/api/v1/events", json=FIRST, headers={"authorization": f"bearer {TOKEN}"})
     assert lower.json() == {"stored": 3}  # the right token works, whatever the case of "Bearer"
 
 
@@ -181,7 +182,7 @@ def test_without_a_configured_token_the_api_is_off(runtime: Runtime, database: D
     with Server(create_http_app(runtime, None)) as running:
         for token in (None, TOKEN, "anything"):
             assert_refused(post(running, FIRST, token=token), 401, "off until SLABOT_API_TOKEN is set")
-        assert_refused(httpx.get(f"{running.url}/api/v1/events"), 401, "off until SLABOT_API_TOKEN is set")
+        assert_refused(web.get(f"{running.url}/api/v1/events"), 401, "off until SLABOT_API_TOKEN is set")
     assert stored_minutes(database, latency) == {}
 
 
@@ -284,8 +285,8 @@ def test_a_body_over_the_limit_is_413_before_it_is_read(api: Server, database: D
 
 
 def test_other_methods_get_a_json_405(api: Server) -> None:
-    assert_refused(httpx.get(f"{api.url}/api/v1/events"), 401, "Authorization: Bearer")
-    response = httpx.get(f"{api.url}/api/v1/events", headers={"authorization": f"Bearer {TOKEN}"})
+    assert_refused(web.get(f"{api.url}/api/v1/events"), 401, "Authorization: Bearer")
+    response = web.get(f"{api.url}/api/v1/events", headers={"authorization": f"Bearer {TOKEN}"})
     assert_refused(response, 405, "use POST")
     assert response.headers["allow"] == "POST"
 

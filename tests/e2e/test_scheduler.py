@@ -94,7 +94,7 @@ def test_two_bot_processes_on_postgres_post_one_message_per_alert_and_one_digest
             "SLACK_BOT_TOKEN": "xoxb-1",
             "SLACK_SIGNING_SECRET": "s3cret",
             "SLACK_API_URL": slack.base_url,
-            "DATABASE_URL": PG_URL,
+            "DATABASE_URL": _postgres.url.render_as_string(hide_password=False),  # this worker's database
             "SLABOT_EVAL_INTERVAL": "1",
         }
         processes = []

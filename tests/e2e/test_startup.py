@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
 from slabot.config.settings import ConfigError, load_settings
 from slabot.devtools.localslack import LocalSlack
+from tests import web
 from tests.driver import command_body, signed_headers, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,7 +144,7 @@ def test_http_mode_end_to_end(tmp_path: Path) -> None:
             url = f"http://127.0.0.1:{port}"
             wait_until_healthy(url, process)
             body = command_body(slack, "/sla", "service add checkout")
-            response = httpx.post(f"{url}/slack/events", content=body, headers=signed_headers("s3cret", body))
+            response = web.post(f"{url}/slack/events", content=body, headers=signed_headers("s3cret", body))
             assert response.status_code == 200
             (reply,) = slack.wait_for("response_url")
             assert "Service added: *checkout*" in reply.args["text"]

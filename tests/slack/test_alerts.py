@@ -132,7 +132,7 @@ def test_an_alert_resolves_after_a_quiet_spell_without_flapping(loop: Loop, driv
     loop.run(3, {API: HEALTHY})
     loop.run(1, {API: OUTAGE})  # it comes back within the quiet spell: the same alert, no new message
     assert len(top_level(driver.slack)) == 1 and len(alerts(driver)) == 1
-    loop.run(40, {API: HEALTHY})  # the 30-minute short window empties, then five quiet minutes
+    loop.run(40, {API: HEALTHY}, every=5)  # the 30-minute short window empties, then five quiet minutes
     [message] = top_level(driver.slack)
     assert "RESOLVED · checkout/api is back under its alert thresholds" in block_text(message)
     assert buttons(message) == []
@@ -173,11 +173,11 @@ def test_silence_stops_pings_for_that_objective_and_rule_until_it_ends(
     assert {row.rule for row in silenced} == {"page:2%:1h/5m", "page:5%:6h/30m"}
     assert all(row.until == clock.now + timedelta(hours=1) and row.created_by == "U0BOB" for row in silenced)
     assert ":mute: silenced until 2026-11-21 13:03 UTC" in block_text(top_level(driver.slack)[0])
-    loop.run(40, {API: HEALTHY})  # resolves
+    loop.run(40, {API: HEALTHY}, every=5)  # resolves
     assert "RESOLVED" in top_level(driver.slack)[0]["text"] or "resolved" in top_level(driver.slack)[0]["text"]
     loop.run(1, {API: OUTAGE})  # both pairs fire again inside the hour: silenced, so no new message
     assert len(top_level(driver.slack)) == 1 and len(alerts(driver)) == 1
-    loop.run(20, {API: HEALTHY})
+    loop.run(20, {API: HEALTHY}, every=5)
     loop.run(1, {API: OUTAGE})  # the silence is over: the next burn pings
     assert len(top_level(driver.slack)) == 2
     assert ONCALL in top_level(driver.slack)[1]["text"]

@@ -46,10 +46,19 @@ def texts(slack: LocalSlack, channel: str = CHANNEL) -> list[str]:
     return [message["text"] for message in slack.messages(channel)]
 
 
-def client_for(slack: LocalSlack, runtime: Runtime, timeout: int = 10) -> WebClient:
+def client_for(slack: LocalSlack, runtime: Runtime, timeout: float = 10) -> WebClient:
     client = create_delivery_client("xoxb-test", slack.base_url)
     client.timeout = timeout
     return client
+
+
+def deliver_at_once(senders: list[Deliverer]) -> None:
+    """Each sender delivers what is due, all at the same time, each in a thread of its own."""
+    threads = [threading.Thread(target=sender.deliver_due) for sender in senders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def drain(deliverer: Deliverer, clock: FakeClock, rounds: int = 12) -> None:
@@ -127,9 +136,9 @@ def test_a_lost_answer_does_not_post_twice(
 
 
 def test_a_timeout_does_not_post_twice(runtime: Runtime, slack: LocalSlack, clock: FakeClock) -> None:
-    deliverer = Deliverer(runtime.db, client_for(slack, runtime, timeout=1), clock)
+    deliverer = Deliverer(runtime.db, client_for(slack, runtime, timeout=0.4), clock)
     queue(runtime, "k1", "slow Slack")
-    slack.delay("chat.postMessage", 2)
+    slack.delay("chat.postMessage", 0.8)
     deliverer.deliver_due()
     assert rows(runtime)["k1"].uncertain
     drain(deliverer, clock)
@@ -210,11 +219,7 @@ def test_two_senders_at_once_send_each_message_once(runtime: Runtime, slack: Loc
     for index in range(20):
         queue(runtime, f"k{index}", f"message {index}", channel=f"C0CH{index % 4}")
     senders = [Deliverer(runtime.db, client_for(slack, runtime), clock) for _ in range(3)]
-    threads = [threading.Thread(target=sender.deliver_due) for sender in senders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    deliver_at_once(senders)
     drain(senders[0], clock, rounds=2)
     posted = sorted(message["text"] for message in slack.messages())
     assert posted == sorted(f"message {index}" for index in range(20))

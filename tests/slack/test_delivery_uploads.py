@@ -4,7 +4,6 @@ at once."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,7 +17,7 @@ from slabot.notify.delivery import LEASE, Deliverer
 from slabot.render.reply import Reply, section
 from storage.models.outbox import OutboxFile, OutboxMessage, OutboxStatus
 from tests.conftest import FakeClock
-from tests.slack.test_delivery import client_for, drain, rows
+from tests.slack.test_delivery import client_for, deliver_at_once, drain, rows
 
 CHANNEL = "C0DIGEST"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -191,10 +190,10 @@ def test_a_rate_limit_waits_for_retry_after(
 def test_a_failure_before_the_share_is_retried_without_a_lookup(
     runtime: Runtime, slack: LocalSlack, clock: FakeClock, method: str, fault: str, error: str
 ) -> None:
-    deliverer = Deliverer(runtime.db, client_for(slack, runtime, timeout=1), clock)
+    deliverer = Deliverer(runtime.db, client_for(slack, runtime, timeout=0.4), clock)
     charts = queue_digest(runtime)
     if fault == "timeout":
-        slack.delay(method, 2)
+        slack.delay(method, 0.8)
     else:
         slack.fail(method, status=int(fault))
     deliverer.deliver_due()
@@ -214,12 +213,12 @@ def test_a_failure_before_the_share_is_retried_without_a_lookup(
 def test_an_uncertain_share_is_looked_up_and_not_shared_twice(
     runtime: Runtime, slack: LocalSlack, clock: FakeClock, fault: str
 ) -> None:
-    deliverer = Deliverer(runtime.db, client_for(slack, runtime, timeout=1), clock)
+    deliverer = Deliverer(runtime.db, client_for(slack, runtime, timeout=0.4), clock)
     charts = queue_digest(runtime)
     if fault == "lost answer":
         slack.lose_response("files.completeUploadExternal")  # Slack shared it; the answer never came
     elif fault == "timeout":
-        slack.delay("files.completeUploadExternal", 2)
+        slack.delay("files.completeUploadExternal", 0.8)
     else:
         slack.fail("files.completeUploadExternal", status=503)  # it did not share it after all
     deliverer.deliver_due()
@@ -311,11 +310,7 @@ def test_two_senders_at_once_share_each_file_once(runtime: Runtime, slack: Local
     for run, channel in enumerate(channels, start=1):
         queue_digest(runtime, run=run, channel=channel)
     senders = [Deliverer(runtime.db, client_for(slack, runtime), clock) for _ in range(3)]
-    threads = [threading.Thread(target=sender.deliver_due) for sender in senders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    deliver_at_once(senders)
     drain(senders[0], clock, rounds=2)
     for run, channel in enumerate(channels, start=1):
         parent, *shares = slack.messages(channel)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -14,6 +13,7 @@ from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack
 from slabot.runtime.http import create_http_app
 from slabot.slack.app import InlineExecutor
+from tests import web
 from tests.driver import (
     USER,
     Server,
@@ -180,9 +180,9 @@ def test_the_same_signed_body_works_over_http(runtime: Runtime, slack: LocalSlac
     body = interactivity_body(payload)
     with Server(create_http_app(runtime, throwaway_app(slack, seen))) as server:
         url = f"{server.url}/slack/events"
-        response = httpx.post(url, content=body, headers=signed_headers(SlackDriver.secret, body), timeout=10)
+        response = web.post(url, content=body, headers=signed_headers(SlackDriver.secret, body), timeout=10)
         assert response.status_code == 200
-        assert httpx.post(url, content=body, headers=signed_headers("wrong", body), timeout=10).status_code == 401
+        assert web.post(url, content=body, headers=signed_headers("wrong", body), timeout=10).status_code == 401
     assert [b["trigger_id"] for b in seen.actions] == [payload["trigger_id"]]
     (reply,) = slack.calls_to("response_url")
     assert (reply.args["text"], reply.args["response_url"]) == ("acknowledged alert-42", payload["response_url"])

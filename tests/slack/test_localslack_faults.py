@@ -124,8 +124,8 @@ def test_lost_response_with_other_status_and_order_of_faults(slack: LocalSlack, 
 
 
 def test_delayed_answer_times_the_client_out_but_the_message_is_stored(slack: LocalSlack) -> None:
-    slack.delay("chat.postMessage", 3)
-    impatient = WebClient(token="xoxb-local", base_url=slack.base_url, timeout=1)
+    slack.delay("chat.postMessage", 0.8)
+    impatient = WebClient(token="xoxb-local", base_url=slack.base_url, timeout=0.4)
     started = time.monotonic()
     with pytest.raises(TimeoutError):
         impatient.chat_postMessage(channel="C1", text="slow")
@@ -180,8 +180,8 @@ def test_failed_raw_upload_is_an_http_error_and_shares_nothing(slack: LocalSlack
         client.files_upload_v2(channel="C1", content=b"png", filename="chart.png")
     assert raised.value.code == 503
     assert slack.calls_to("files.completeUploadExternal") == [] and slack.messages("C1") == []
-    slack.delay("upload", 2)
-    impatient = WebClient(token="xoxb-local", base_url=slack.base_url, timeout=1)
+    slack.delay("upload", 0.8)
+    impatient = WebClient(token="xoxb-local", base_url=slack.base_url, timeout=0.4)
     with pytest.raises(TimeoutError):  # the bytes arrived, but no share was asked for
         impatient.files_upload_v2(channel="C1", content=b"png", filename="chart.png")
     assert len(slack.uploads) == 1 and slack.messages("C1") == []

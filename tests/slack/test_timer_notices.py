@@ -82,12 +82,12 @@ def test_a_late_first_look_posts_only_the_highest_mark(loop: Loop, driver: Slack
 def test_a_paused_incident_does_not_run_its_timers(loop: Loop, driver: SlackDriver) -> None:
     driver.command("/incident open checkout sev2 Payments fail")
     driver.command("/incident ack 1")
-    loop.run(60)
+    loop.run(60, every=5)  # a pass every 5 minutes (SLABOT_EVAL_INTERVAL=300)
     driver.command("/incident pause 1 waiting on the payment provider")
-    loop.run(8 * 60)  # longer than the 8h resolution target, all of it paused
+    loop.run(8 * 60, every=5)  # longer than the 8h resolution target, all of it paused
     assert [t for t in thread(driver.slack) if "resolution" in t] == []
     driver.command("/incident resume 1")
-    loop.run(3 * 60)  # 4h of running time: half of the resolution target
+    loop.run(3 * 60, every=5)  # 4h of running time: half of the resolution target
     [half] = [t for t in thread(driver.slack) if "resolution" in t]
     assert half.startswith(":hourglass_flowing_sand: 50% of the resolution target of incident #1")
     assert breaches(driver) == []

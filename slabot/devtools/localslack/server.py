@@ -115,8 +115,8 @@ class LocalSlack(Workspace):
         server.slack = self
         self._stopping.clear()
         self._server = server
-        # a short poll interval keeps stop() quick
-        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="localslack", daemon=True)
+        # stop() waits for the loop's next poll: 5 ms keeps it quick (the suite stops one server per test)
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.005,), name="localslack", daemon=True)
         self._thread.start()
         return self
 
