@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from slabot.catalog.names import parse_name
-from slabot.core.errors import UserError
+from slabot.core.errors import UserError, shown
+from slabot.core.timefmt import parse_when
+from storage.models.catalog import SLACK_ID_MAX
 
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb"}
 _CLOSING = {'"', "\u201d", "\u201c", "\u00bb"}
@@ -15,6 +19,12 @@ _OPTION = re.compile(r"^([a-z_]+)=(.*)$", re.DOTALL)
 _CHANNEL = re.compile(r"^(?:<#([CG][A-Z0-9]+)(?:\|[^>]*)?>|([CG][A-Z0-9]{2,}))$")
 _USER = re.compile(r"^(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|([UW][A-Z0-9]{2,}))$")
 _GROUP = re.compile(r"^(?:<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>|(S[A-Z0-9]{2,}))$")
+_ID = re.compile(r"#?([0-9]+)")  # ASCII digits only: str.isdigit() and int() also take '²' and '٣'
+_PERCENT = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+ID_MAX = 2_147_483_647  # the largest id an integer column holds (Postgres refuses a larger one)
+TIME_MIN = datetime(1970, 1, 1, tzinfo=UTC)
+TIME_MAX = datetime(2999, 12, 31, 23, 59, tzinfo=UTC)
+TIME_RANGE = "times go from 1970-01-01 00:00 to 2999-12-31 23:59 UTC"
 
 
 def tokenize(text: str) -> list[str]:
@@ -94,8 +104,8 @@ def parse_objective_ref(text: str) -> tuple[str, str]:
 def parse_channel(text: str) -> str:
     """A channel as Slack escapes it (<#C0123|name>) or a bare ID; returns the ID."""
     match = _CHANNEL.match(text.strip())
-    if not match:
-        raise UserError(f"'{text}' is not a channel: pick it with # so Slack fills it in (like #checkout)")
+    if not match or len(match.group(1) or match.group(2)) > SLACK_ID_MAX:
+        raise UserError(f"'{shown(text)}' is not a channel: pick it with # so Slack fills it in (like #checkout)")
     return match.group(1) or match.group(2)
 
 
@@ -103,16 +113,16 @@ def parse_oncall(text: str) -> str:
     """A user (<@U0123|bob>, U0123) or a user group (<!subteam^S0123|oncall>, S0123); returns the ID."""
     for pattern in (_USER, _GROUP):
         match = pattern.match(text.strip())
-        if match:
+        if match and len(match.group(1) or match.group(2)) <= SLACK_ID_MAX:
             return match.group(1) or match.group(2)
-    raise UserError(f"'{text}' is not a user or user group: pick it with @ so Slack fills it in (like @alice)")
+    raise UserError(f"'{shown(text)}' is not a user or user group: pick it with @ so Slack fills it in (like @alice)")
 
 
 def parse_percent(text: str, what: str, *, allow_hundred: bool) -> Decimal:
     """A percentage strictly above 0 and below 100 (or up to 100 with allow_hundred); a trailing % is fine."""
     raw = text.strip().removesuffix("%")
     try:
-        value = Decimal(raw)
+        value = Decimal(raw) if _PERCENT.fullmatch(raw) else Decimal("NaN")
     except InvalidOperation:
         value = Decimal("NaN")
     rule = "above 0 and at most 100" if allow_hundred else "above 0 and below 100"
@@ -130,11 +140,37 @@ def parse_choice(text: str, what: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def parse_id(text: str, what: str, where: str) -> int:
+    """A row's number as typed (12 or #12): ASCII digits, from 1 to ID_MAX; `what` it numbers and `where` to
+    look it up go into the error ("incident", "/incident list")."""
+    match = _ID.fullmatch(text.strip())
+    digits = match.group(1).lstrip("0") if match else ""
+    number = int(digits) if digits and len(digits) <= len(str(ID_MAX)) else 0
+    if number <= 0 or number > ID_MAX:
+        article = "an" if what[0] in "aeiou" else "a"
+        raise UserError(
+            f"'{shown(text)}' is not {article} {what} number (they go from 1 to {ID_MAX}). "
+            f"Give the {what}'s number from {where}, like 12"
+        )
+    return number
+
+
 def parse_incident_id(text: str) -> int:
-    raw = text.removeprefix("#")
-    if not raw.isdigit() or int(raw) <= 0 or len(raw) > 12:
-        raise UserError(f"'{text}' is not an incident number: use the number from /incident list, like 12")
-    return int(raw)
+    return parse_id(text, "incident", "/incident list")
+
+
+def parse_time(key: str, text: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """A time typed after `key`= (30m, 2h ago, 2026-11-21 10:00, 2026-11-21T10:00+01:00), as UTC, within
+    TIME_MIN and TIME_MAX (so later arithmetic and Postgres never overflow)."""
+    try:
+        moment = parse_when(text, now, zone)
+    except ValueError as error:
+        raise UserError(f"{key}=: {error}") from None
+    except OverflowError:
+        moment = None
+    if moment is None or not TIME_MIN <= moment <= TIME_MAX:
+        raise UserError(f"{key}= '{shown(text)}' is out of range: {TIME_RANGE}, like {key}=2026-11-21T10:00")
+    return moment
 
 
 def optional_service(args: Args, command: str) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands.args import (
     optional_service,
@@ -18,14 +17,14 @@ from commands.context import CommandContext
 from commands.router import CommandGroup
 from slabot.catalog import objectives
 from slabot.catalog import services as catalog
-from slabot.catalog.names import parse_name
+from slabot.catalog.names import parse_name, parse_zone
 from slabot.catalog.objectives import ObjectiveSpec
 from slabot.catalog.services import ServiceFields
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec
 from slabot.render import catalog as render
 from slabot.render.reply import Reply
-from storage.models.catalog import Budgeting, ObjectiveKind, ObjectiveSource
+from storage.models.catalog import NAME_MAX, OWNER_MAX, Budgeting, ObjectiveKind, ObjectiveSource
 from storage.queries import catalog as queries
 
 BUDGETING = (Budgeting.OCCURRENCES.value, Budgeting.TIMESLICES.value)
@@ -39,7 +38,7 @@ _MENTION = re.compile(r"^<(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+)(\|[^>]*)?>$")
 def _owner(value: str) -> str:
     """An owner is free text, or a person or group picked with @ (kept as a mention)."""
     match = _MENTION.match(value)
-    return f"<{match.group(1)}>" if match else value[:200]
+    return f"<{match.group(1)}>" if match else value
 
 
 def _tier(value: str) -> int:
@@ -53,8 +52,8 @@ def _service_fields(options: dict[str, str], *, editing: bool) -> ServiceFields:
     values: dict[str, object] = {}
     for key, raw in options.items():
         attribute = {"channel": "channel_id", "oncall": "oncall_id"}.get(key, key)
-        if editing and raw.lower() == CLEAR and key != "name":
-            values[attribute] = None
+        if editing and raw.lower() == CLEAR:
+            values[attribute] = None  # a name cannot be cleared: the catalogue says so
         elif key == "name":
             values[attribute] = parse_name(raw, "service")
         else:
@@ -66,7 +65,8 @@ def _service_fields(options: dict[str, str], *, editing: bool) -> ServiceFields:
 
 @SERVICE.route(
     "add",
-    "/sla service add <name> [channel=#channel] [oncall=@user|@group] [owner=…] [tier=1..4]",
+    f"/sla service add <name> [channel=#channel] [oncall=@user|@group] [owner=…] [tier=1..4]"
+    f" (name up to {NAME_MAX} characters, owner up to {OWNER_MAX} characters)",
     "register a service",
 )
 def service_add(ctx: CommandContext, text: str) -> Reply:
@@ -92,7 +92,7 @@ def service_list(ctx: CommandContext, text: str) -> Reply:
 
 @SERVICE.route(
     "edit",
-    "/sla service edit <name> key=value… (name, channel, oncall, owner, tier; none clears)",
+    "/sla service edit <name> key=value… (name, channel, oncall, owner, tier; none clears all but the name)",
     "change a service",
 )
 def service_edit(ctx: CommandContext, text: str) -> Reply:
@@ -124,11 +124,7 @@ OBJECTIVE_KEYS = frozenset({"target", "window", "kind", "source", "description",
 
 
 def _timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"tz must be a time zone like Europe/Berlin or UTC (got '{value}')") from None
-    return value
+    return parse_zone(value).key
 
 
 def _window(value: str) -> WindowSpec:

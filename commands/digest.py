@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands.args import parse_args, parse_channel
+from commands.args import parse_args, parse_channel, parse_id
 from commands.context import CommandContext
 from commands.router import CommandGroup
 from slabot.catalog.names import parse_name
@@ -67,11 +67,12 @@ def list_(ctx: CommandContext, text: str) -> Reply:
 @DIGEST.route("remove", "/sla digest remove <id>", "stop a weekly digest")
 def remove(ctx: CommandContext, text: str) -> Reply:
     words = parse_args(text, frozenset()).words
-    if len(words) != 1 or not words[0].removeprefix("#").isdigit() or len(words[0]) > 12:
+    if len(words) != 1:
         raise UserError("Give the digest's number from /sla digest list, like: /sla digest remove 3")
+    digest_id = parse_id(words[0], "digest", "/sla digest list")
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
-        info = digests.remove_digest(session, int(words[0].removeprefix("#")))
+        info = digests.remove_digest(session, digest_id)
     return render.digest_removed(info, locale=ctx.locale)
 
 

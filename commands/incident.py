@@ -7,15 +7,14 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from commands.args import Args, parse_args, parse_choice, parse_incident_id, parse_percent
+from commands.args import Args, parse_args, parse_choice, parse_incident_id, parse_percent, parse_time
 from commands.context import CommandContext
 from commands.router import CommandGroup
 from slabot.catalog.names import parse_name
 from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
-from slabot.core.timefmt import parse_when
 from slabot.incidents import lifecycle, satisfaction
-from slabot.incidents.events import IncidentChange
+from slabot.incidents.events import AlreadyDone, IncidentChange
 from slabot.incidents.lifecycle import NewIncident
 from slabot.incidents.targets import TimerBook
 from slabot.notify import keys
@@ -26,7 +25,8 @@ from slabot.rca.analysis import latest_analysis
 from slabot.render import incidents as render
 from slabot.render.follow_up import FollowUp
 from slabot.render.reply import Reply
-from storage.models.incidents import IncidentEventKind
+from storage.models.incidents import EVENT_DETAIL_MAX as REASON_MAX
+from storage.models.incidents import TITLE_MAX, IncidentEventKind
 from storage.queries import incidents as incident_queries
 from storage.queries import rca as rca_queries
 
@@ -42,10 +42,7 @@ def _severity(text: str) -> int:
 
 
 def _when(ctx: CommandContext, key: str, text: str, now: datetime) -> datetime:
-    try:
-        return parse_when(text, now, ctx.runtime.settings.timezone)
-    except ValueError as error:
-        raise UserError(f"{key}=: {error}") from None
+    return parse_time(key, text, now, ctx.runtime.settings.timezone)
 
 
 def delivery_problem(report: DeliveryReport, key: str, channel: str | None) -> str | None:
@@ -73,7 +70,8 @@ def open_and_announce(
 
 @INCIDENT.route(
     "open",
-    "/incident open <service> <sev1|sev2|sev3|sev4> <title…> [started=30m|2026-11-21T09:30] [impact=100]",
+    f"/incident open <service> <sev1|sev2|sev3|sev4> <title…> [started=30m|2026-11-21T09:30] [impact=100]"
+    f" (title up to {TITLE_MAX} characters)",
     "record an incident and announce it in the service channel",
 )
 def open_(ctx: CommandContext, text: str) -> Reply:
@@ -99,17 +97,20 @@ def _one_incident_id(args: Args, verb: str) -> int:
     return parse_incident_id(args.words[0])
 
 
-Change = Callable[[Session, datetime], IncidentChange]
+Change = Callable[[Session, datetime], IncidentChange | AlreadyDone]
 
 
 def _change(ctx: CommandContext, verb: str, change_it: Change) -> Reply:
     """One unit of work: the change, the messages it causes (a note in the thread, the refreshed
     announcement; after a resolve the opener's survey and perhaps a 5-Why), all queued before it commits,
-    then delivered. The person is told when the note could not go out at once."""
+    then delivered. The person is told when the note could not go out at once, and who made the change
+    and when if it had been made already (then nothing is written or sent)."""
     now = ctx.now()
     settings = ctx.runtime.settings
     with ctx.runtime.db.session() as session:
         change = change_it(session, now)
+        if isinstance(change, AlreadyDone):
+            return render.already_done(change, settings.timezone, locale=ctx.locale)
         queued = ctx.notifier.queue(session, [change, *satisfaction.surveys_after(change)], now)
         if change.kind == IncidentEventKind.RESOLVED:
             started = rca.start_if_costly(session, change.incident, settings.auto_rca, settings.timezone, now)
@@ -140,7 +141,9 @@ def resolve(ctx: CommandContext, text: str) -> Reply:
 
 
 @INCIDENT.route(
-    "pause", "/incident pause <id> [reason…]", "stop an incident's SLA timers while it waits on someone outside"
+    "pause",
+    f"/incident pause <id> [reason…] (reason up to {REASON_MAX} characters)",
+    "stop an incident's SLA timers while it waits on someone outside",
 )
 def pause(ctx: CommandContext, text: str) -> Reply:
     first, _, reason = text.strip().partition(" ")

@@ -8,7 +8,7 @@ from datetime import date
 from commands.args import Args, parse_args, tokenize
 from commands.context import CommandContext
 from commands.router import CommandGroup
-from slabot.catalog.names import parse_name
+from slabot.catalog.names import parse_name, parse_zone
 from slabot.core.business_time import parse_hours
 from slabot.core.errors import UserError
 from slabot.incidents import calendars, targets
@@ -72,12 +72,13 @@ def calendar_add(ctx: CommandContext, text: str) -> Reply:
         raise UserError(f"Give one name, then tz=, hours= and country=, like: {example}")
     if "tz" not in args.options or "hours" not in args.options:
         raise UserError(f"Give the zone and the working hours, like: {example}")
+    zone = parse_zone(args.options["tz"])
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         calendar = calendars.add_calendar(
             session,
             name,
-            args.options["tz"],
+            zone.key,
             args.options["hours"],
             args.options.get("country") or None,
             ctx.user_id,
@@ -139,7 +140,7 @@ def calendar_remove(ctx: CommandContext, text: str) -> Reply:
 
 def _severity(word: str) -> int:
     raw = word.lower().removeprefix("sev")
-    if not raw.isdigit() or int(raw) not in SEVERITIES:
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 2 or int(raw) not in SEVERITIES:
         raise UserError(f"severity must be sev1, sev2, sev3 or sev4 (got '{word}')")
     return int(raw)
 

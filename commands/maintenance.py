@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from commands.args import optional_service, parse_args, parse_incident_id, parse_objective_ref
+from commands.args import optional_service, parse_args, parse_id, parse_objective_ref, parse_time
 from commands.context import CommandContext
 from commands.router import CommandGroup
 from slabot.catalog import maintenance
 from slabot.catalog.maintenance import NewMaintenance
 from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
-from slabot.core.timefmt import parse_when
 from slabot.render import maintenance as render
 from slabot.render.reply import Reply
+from storage.models.catalog import MAINTENANCE_REASON_MAX
 
 MAINTENANCE = CommandGroup("/sla maintenance", "Maintenance windows")
 
 
 @MAINTENANCE.route(
     "add",
-    '/sla maintenance add <service>[/<objective>] start=<time> end=<time> [reason="…"]',
+    '/sla maintenance add <service>[/<objective>] start=<time> end=<time> [reason="…"]'
+    f" (reason up to {MAINTENANCE_REASON_MAX} characters)",
     "exclude a span from a service's objectives",
 )
 def maintenance_add(ctx: CommandContext, text: str) -> Reply:
@@ -33,11 +34,8 @@ def maintenance_add(ctx: CommandContext, text: str) -> Reply:
         parse_objective_ref(target) if "/" in target else (parse_name(target, "service"), None)
     )
     now, zone = ctx.now(), ctx.runtime.settings.timezone
-    try:
-        starts_at = parse_when(args.options["start"], now, zone)
-        ends_at = parse_when(args.options["end"], now, zone)
-    except ValueError as error:
-        raise UserError(f"start=/end=: {error}") from None
+    starts_at = parse_time("start", args.options["start"], now, zone)
+    ends_at = parse_time("end", args.options["end"], now, zone)
     new = NewMaintenance(service_name, objective_name, starts_at, ends_at, args.options.get("reason") or None)
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
@@ -59,7 +57,7 @@ def maintenance_remove(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     if len(args.words) != 1:
         raise UserError("Give the window's number from /sla maintenance list, like: /sla maintenance remove 3")
-    window_id = parse_incident_id(args.words[0])
+    window_id = parse_id(args.words[0], "maintenance window", "/sla maintenance list")
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         window = maintenance.remove(session, window_id)

@@ -17,7 +17,7 @@ MAX_MIN_EVENTS = 1_000_000_000
 
 
 def _min_events(text: str) -> int:
-    if not text.isdigit() or int(text) > MAX_MIN_EVENTS:
+    if not text.isascii() or not text.isdigit() or len(text) > 10 or int(text) > MAX_MIN_EVENTS:
         raise UserError(f"min_events must be a whole number of events, like min_events=100 (got '{text}')")
     return int(text)
 

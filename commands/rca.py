@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands.args import parse_args, parse_incident_id, parse_name
+from commands.args import parse_args, parse_id, parse_incident_id, parse_name
 from commands.context import CommandContext
 from slabot.catalog.services import get_service
 from slabot.core.errors import UserError
@@ -42,11 +42,9 @@ def actions(ctx: CommandContext, text: str) -> Reply:
     if words[:1] == ["done"]:
         if len(words) != 2:
             raise UserError("Give the action item's number, like: /sla actions done 7")
-        number = words[1].removeprefix("#")
-        if not number.isdigit():
-            raise UserError(f"'{args.words[1]}' is not an action item number: use the # from /sla actions, like 7")
+        number = parse_id(args.words[1], "action item", "/sla actions")
         with ctx.runtime.db.session() as session:
-            item = runs.close_action(session, int(number), ctx.user_id, ctx.now())
+            item = runs.close_action(session, number, ctx.user_id, ctx.now())
         return render.action_closed(item, locale=ctx.locale)
     only_open = "open" in words
     names = [w for w in args.words if w.lower() != "open"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from commands import catalog, digest, itsm, maintenance, policy, rca, status
 from commands.router import CommandGroup
+from storage.models.catalog import DESCRIPTION_MAX
 
 SLA = CommandGroup("/sla", "Service levels")
 SLA.mount(catalog.SERVICE, "services: add, list, edit, remove")
@@ -11,7 +12,7 @@ SLA.route(
     "define",
     "/sla define <service> <name> target=<percent> [window=30d|28d|7d|week|month|quarter] [kind=slo|sla|ola] "
     "[source=incidents|events] [budgeting=occurrences|timeslices] [slice=<percent>] [tz=Area/City] "
-    '[description="…"]',
+    f'[description="…"] (description up to {DESCRIPTION_MAX} characters)',
     "define an SLO, SLA or OLA",
 )(catalog.define)
 SLA.route("list", "/sla list [service]", "list objectives")(catalog.list_objectives)

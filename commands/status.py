@@ -20,7 +20,7 @@ def status(ctx: CommandContext, text: str) -> Reply:
         raise UserError("Give at most one service name, like: /sla status checkout")
     now, zone = ctx.now(), ctx.runtime.settings.timezone
     service_name = parse_name(args.words[0], "service") if args.words else None
-    with ctx.runtime.db.session() as session:
+    with ctx.runtime.db.snapshot() as session:  # every figure from one consistent state
         pairs, name = objectives.objectives_of(session, service_name)
         items = statuses(session, now, zone, pairs)
     return render.status_reply(items, now, zone, name, public, locale=ctx.locale)
@@ -33,7 +33,7 @@ def budget(ctx: CommandContext, text: str) -> Reply:
         raise UserError("Give the objective as service/name, like: /sla budget checkout/availability")
     service_name, name = parse_objective_ref(args.words[0])
     now, zone = ctx.now(), ctx.runtime.settings.timezone
-    with ctx.runtime.db.session() as session:
+    with ctx.runtime.db.snapshot() as session:
         objective, service = objectives.get_objective(session, service_name, name)
         (item,) = statuses(session, now, zone, [(objective, service)])
     return render_budget.budget_reply(item, zone, public, locale=ctx.locale)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import zlib
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -26,6 +27,50 @@ _LOCAL_LOCKS_GUARD = threading.Lock()
 def lock_key(name: str) -> int:
     """A stable 63-bit key for pg_try_advisory_lock, the same in every replica."""
     return 0x51AB << 32 | zlib.crc32(name.encode())
+
+
+# What SQLite says when the file cannot be used right now (its OperationalError also covers bad SQL).
+_SQLITE_UNREACHABLE = ("database is locked", "unable to open database file", "disk i/o error", "database is busy")
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """True when `error` (or one it was raised from) says the database cannot be reached right now: a connection
+    refused, cut or invalidated, the pool timing out, Postgres shutting down, SQLite's file locked past its
+    busy timeout. Then nothing was changed and the same request can succeed in a minute. The one place that
+    tells an outage from a bug, for every edge (Slack listeners, the ingest API, /healthz)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _unreachable_here(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _unreachable_here(error: BaseException) -> bool:
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, exc.TimeoutError):  # no connection free in the pool in time
+        return True
+    if isinstance(error, exc.DBAPIError) and error.orig is not None and error.orig is not error:
+        return _driver_unreachable(error.orig)
+    if isinstance(error, exc.InterfaceError | exc.OperationalError):
+        return True
+    return _driver_unreachable(error)
+
+
+def _driver_unreachable(error: BaseException) -> bool:
+    if isinstance(error, sqlite3.OperationalError):
+        return str(error).lower().startswith(_SQLITE_UNREACHABLE)
+    module = type(error).__module__.split(".", 1)[0]
+    if module == "psycopg":
+        import psycopg
+
+        # OperationalError: connection refused or lost, server shutting down, statement or lock timeouts;
+        # InterfaceError: the connection object was already closed.
+        return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
+    return False
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -69,6 +114,22 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A session for reading only, whose reads all see one committed state: one transaction, REPEATABLE READ
+        and READ ONLY on Postgres; on SQLite BEGIN before the first read (in WAL mode the transaction then keeps
+        what its first read saw). Nothing is committed; the objects read stay loaded after the block."""
+        session = Session(self.engine, expire_on_commit=False)
+        try:
+            if self.is_postgres:
+                options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+                session.connection(execution_options=options)
+            else:  # pysqlite opens a transaction only before a write: each read would see the latest commit
+                session.connection().exec_driver_sql("BEGIN")
+            yield session
+        finally:
+            session.close()  # ends the transaction; unlike rollback(), leaves what was read loaded
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[bool]:

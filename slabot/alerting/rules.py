@@ -9,7 +9,7 @@ from fractions import Fraction
 from sqlmodel import Session
 
 from slabot.core.budget import percent_from_target, target_from_percent
-from slabot.core.burn import DEFAULT_RULES, AlertRule, check_rule
+from slabot.core.burn import DEFAULT_RULES, AlertRule, check_rule, format_rule
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec
 from storage.models.alerting import AlertRule as AlertRuleRow
@@ -57,6 +57,11 @@ def set_rules(
     if rules is not None:
         if len(rules) > MAX_RULES:
             raise UserError(f"at most {MAX_RULES} rules per objective")
+        seen: set[AlertRule] = set()
+        for rule in rules:
+            if rule in seen:
+                raise UserError(f"{format_rule(rule)} is given twice: give each rule once")
+            seen.add(rule)
         for rule in rules:
             try:
                 check_rule(rule, target, window_seconds(objective))

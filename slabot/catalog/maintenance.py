@@ -10,7 +10,7 @@ from sqlmodel import Session
 from slabot.catalog.objectives import get_objective
 from slabot.catalog.services import get_service
 from slabot.core.errors import NotFound, UserError
-from storage.models.catalog import MaintenanceWindow, Objective, Service
+from storage.models.catalog import MAINTENANCE_REASON_MAX, MaintenanceWindow, Objective, Service
 from storage.queries import catalog as queries
 
 LONGEST = timedelta(days=31)
@@ -30,6 +30,10 @@ def add(session: Session, new: NewMaintenance, actor: str) -> tuple[MaintenanceW
         raise UserError("end= must be after start=, like start=2026-11-22T02:00 end=2026-11-22T04:00")
     if new.ends_at - new.starts_at > LONGEST:
         raise UserError("a maintenance window can last at most 31 days; add several for longer work")
+    if new.reason is not None and len(new.reason) > MAINTENANCE_REASON_MAX:
+        raise UserError(
+            f"reason= can be up to {MAINTENANCE_REASON_MAX} characters (got {len(new.reason)}): say it shorter"
+        )
     objective: Objective | None = None
     if new.objective_name is None:
         service = get_service(session, new.service_name)

@@ -12,7 +12,7 @@ from slabot.catalog.names import did_you_mean
 from slabot.catalog.services import flush_unique, get_service
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec
-from storage.models.catalog import Budgeting, Objective, ObjectiveKind, ObjectiveSource, Service
+from storage.models.catalog import DESCRIPTION_MAX, Budgeting, Objective, ObjectiveKind, ObjectiveSource, Service
 from storage.queries import catalog as queries
 
 
@@ -51,7 +51,12 @@ class ObjectiveSpec:
 
 
 def check_spec(spec: ObjectiveSpec) -> None:
-    """Budgeting methods apply to event counts; a slice target only to timeslices."""
+    """Budgeting methods apply to event counts; a slice target only to timeslices; a description fits its
+    column."""
+    if spec.description is not None and len(spec.description) > DESCRIPTION_MAX:
+        raise UserError(
+            f"description= can be up to {DESCRIPTION_MAX} characters (got {len(spec.description)}): say it shorter"
+        )
     if spec.source == ObjectiveSource.INCIDENTS and spec.budgeting != Budgeting.OCCURRENCES:
         raise UserError("budgeting=timeslices needs source=events: incident-based objectives count time already")
     if spec.slice_target_percent is not None and spec.budgeting != Budgeting.TIMESLICES:

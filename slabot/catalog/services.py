@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from slabot.catalog.names import did_you_mean
 from slabot.core.errors import UserError
-from storage.models.catalog import Service
+from storage.models.catalog import OWNER_MAX, Service
 from storage.queries import catalog as queries
 
 UNSET = object()
@@ -53,6 +53,7 @@ def flush_unique(session: Session, duplicate_message: str) -> None:
 
 
 def add_service(session: Session, name: str, fields: ServiceFields, actor: str) -> Service:
+    check_fields(fields)
     duplicate = f"A service named {name} already exists: change it with /sla service edit {name} key=value."
     if queries.service_by_name(session, name) is not None:
         raise UserError(duplicate)
@@ -64,6 +65,7 @@ def add_service(session: Session, name: str, fields: ServiceFields, actor: str) 
 
 
 def edit_service(session: Session, name: str, fields: ServiceFields) -> Service:
+    check_fields(fields)
     service = get_service(session, name)
     if fields.name is not UNSET and fields.name != service.name:
         new_name = str(fields.name)
@@ -73,6 +75,14 @@ def edit_service(session: Session, name: str, fields: ServiceFields) -> Service:
     session.add(service)
     flush_unique(session, f"A service named {service.name} already exists; pick another name.")
     return service
+
+
+def check_fields(fields: ServiceFields) -> None:
+    """A name cannot be cleared; an owner fits its column."""
+    if fields.name is None:
+        raise UserError("A service's name cannot be cleared: give a new name, like name=checkout-api")
+    if isinstance(fields.owner, str) and len(fields.owner) > OWNER_MAX:
+        raise UserError(f"owner= can be up to {OWNER_MAX} characters (got {len(fields.owner)}): say it shorter")
 
 
 def _apply(service: Service, fields: ServiceFields) -> None:

@@ -5,22 +5,30 @@ A bad setting raises ConfigError with one line naming the variable; bot.py print
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from slabot.catalog.names import parse_zone
+from slabot.core.errors import UserError, shown
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///slabot.db"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 MIN_API_TOKEN_LENGTH = 16
 _API_TOKEN = re.compile(rf"^[!-~]{{{MIN_API_TOKEN_LENGTH},}}$")
+MIN_API_TOKEN_DISTINCT = 8
+MIN_API_TOKEN_BITS = 64
+_MAKE_TOKEN = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 Mode = Literal["http", "socket", "console", "offline"]
 
@@ -102,9 +110,11 @@ def _port(env: Mapping[str, str]) -> int:
 def _timezone(env: Mapping[str, str]) -> ZoneInfo:
     value = _get(env, "SLABOT_TIMEZONE") or "UTC"
     try:
-        return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"SLABOT_TIMEZONE must be a zone like Europe/Berlin or UTC (got '{value}')") from None
+        return parse_zone(value)
+    except UserError:
+        raise ConfigError(
+            f"SLABOT_TIMEZONE must be a zone like Europe/Berlin or UTC (got '{shown(value, 40)}')"
+        ) from None
 
 
 def _admins(env: Mapping[str, str]) -> frozenset[str]:
@@ -123,10 +133,31 @@ def _api_token(env: Mapping[str, str]) -> str | None:
     if value is not None and not _API_TOKEN.match(value):
         raise ConfigError(
             f"SLABOT_API_TOKEN must be at least {MIN_API_TOKEN_LENGTH} printable ASCII characters without spaces "
-            f"(got {len(value)} characters); make one with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            f"(got {len(value)} characters); make one with: {_MAKE_TOKEN}"
+        )
+    if value is None:
+        return None
+    distinct, bits = len(set(value)), token_bits(value)
+    if distinct < MIN_API_TOKEN_DISTINCT:
+        raise ConfigError(
+            f"SLABOT_API_TOKEN is too easy to guess: it uses {distinct} distinct character{'s' * (distinct != 1)}, "
+            f"at least {MIN_API_TOKEN_DISTINCT} are needed; make one with: {_MAKE_TOKEN}"
+        )
+    if bits < MIN_API_TOKEN_BITS:
+        raise ConfigError(
+            f"SLABOT_API_TOKEN is too easy to guess: about {bits} bits of entropy, at least {MIN_API_TOKEN_BITS} "
+            f"are needed (make it longer, or mix letters and digits); make one with: {_MAKE_TOKEN}"
         )
     return value
+
+
+def token_bits(value: str) -> int:
+    """A rough guess of a token's entropy in bits: its length times log2 of the alphabet its kinds of
+    characters span (lower case 26, upper case 26, digits 10, punctuation 32). Generous to a token of few
+    distinct characters: those are refused on their own."""
+    kinds = (string.ascii_lowercase, string.ascii_uppercase, string.digits, string.punctuation)
+    alphabet = sum(len(kind) for kind in kinds if any(char in kind for char in value))
+    return math.floor(len(value) * math.log2(alphabet)) if alphabet > 1 else 0
 
 
 def _retention(env: Mapping[str, str]) -> int:

@@ -16,5 +16,11 @@ class UserError(Exception):
         return self if self.usage else UserError(self.message, usage)
 
 
+def shown(text: str, limit: int = 60) -> str:
+    """What the person typed, to quote back in an error: at most `limit` characters, on one line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else f"{flat[: limit - 1]}…"
+
+
 class NotFound(UserError):
     """The service, objective or incident named does not exist (HTTP 404 on the API)."""

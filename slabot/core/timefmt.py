@@ -1,7 +1,8 @@
 """Parsing and displaying times, durations and percentages, the way people read and type them.
 
 Pure: no clock (the caller passes ``now``), no I/O. Values are exact (``Fraction``) until the last step;
-rounding is half up except for attainment, which is floored so a miss never displays as met.
+percentages round half up except attainment and shares of targets met, which are floored so a miss
+never displays as met; durations are truncated, so an amount never reads larger than it is.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "format_attainment",
     "format_duration",
     "format_percent",
+    "format_share",
     "format_target",
     "format_when",
     "parse_duration",
@@ -43,48 +45,50 @@ def _two_units(total: int, size: int, big: str, small: str) -> str:
 
 
 def _format_magnitude(seconds: Fraction) -> str:
-    """A non-negative duration, in the two largest units, rounded so no unit overflows (no "60m")."""
+    """A non-negative duration in the two largest units, truncated at the smaller one shown (2h 12m 32s is
+    "2h 12m"), so an amount never reads larger than it is; below 10 s with tenths (4.32 s is "4.3s")."""
     if seconds < 10:
-        tenths = _round_half_up(seconds * 10)
-        if tenths < 100:
-            whole, tenth = divmod(tenths, 10)
-            return f"{whole}.{tenth}s" if tenth else f"{whole}s"
-    if seconds < _MINUTE:
-        whole = _round_half_up(seconds)
-        if whole < _MINUTE:
-            return f"{whole}s"
+        whole, tenth = divmod(math.floor(seconds * 10), 10)
+        return f"{whole}.{tenth}s" if tenth else f"{whole}s"
     if seconds < _HOUR:
-        whole = _round_half_up(seconds)
-        if whole < _HOUR:
-            return _two_units(whole, _MINUTE, "m", "s")
+        whole = math.floor(seconds)
+        return f"{whole}s" if whole < _MINUTE else _two_units(whole, _MINUTE, "m", "s")
     if seconds < _DAY:
-        minutes = _round_half_up(seconds / _MINUTE)
-        if minutes < _DAY // _MINUTE:
-            return _two_units(minutes, 60, "h", "m")
-    return _two_units(_round_half_up(seconds / _HOUR), 24, "d", "h")
+        return _two_units(math.floor(seconds / _MINUTE), 60, "h", "m")
+    return _two_units(math.floor(seconds / _HOUR), 24, "d", "h")
 
 
 def format_duration(seconds: int | Fraction | Decimal) -> str:
-    """43m 12s, 2h 5m, 3d 4h, 30d, 52s, 4.3s, 0s; negative values get a leading "-"."""
+    """43m 12s, 2h 12m, 3d 4h, 30d, 52s, 4.3s, 0s: truncated, never rounded up; a negative value keeps its
+    "-" however small (-0.04 s is "-0s": over budget, if only just)."""
     value = Fraction(seconds)
     text = _format_magnitude(abs(value))
-    return f"-{text}" if value < 0 and text != "0s" else text
+    return f"-{text}" if value < 0 else text
 
 
 def _fixed(ratio: Fraction, decimals: int, rounder: str) -> str:
-    """ratio as a percentage with ``decimals`` places, rounded half up ("half") or down ("floor")."""
+    """ratio as a percentage with ``decimals`` places, rounded half up ("half") or down ("floor"); a
+    negative ratio keeps its "-" even where it rounds to zero ("-0.0%")."""
     scaled = ratio * 100 * 10**decimals
     units = _round_half_up(scaled) if rounder == "half" else math.floor(scaled)
     digits = str(abs(units)).rjust(decimals + 1, "0")
     body = f"{digits[:-decimals]}.{digits[-decimals:]}" if decimals > 0 else digits
-    return f"-{body}%" if units < 0 else f"{body}%"
+    return f"-{body}%" if ratio < 0 else f"{body}%"
 
 
 def format_percent(ratio: Fraction | None, decimals: int = 1) -> str:
-    """0.30555… -> "30.6%" (half up); None -> "no data"; negative ratios keep their sign."""
+    """0.30555… -> "30.6%" (half up); None -> "no data"; negative ratios keep their sign (-1/3000 -> "-0.0%")."""
     if ratio is None:
         return "no data"
     return _fixed(Fraction(ratio), decimals, "half")
+
+
+def format_share(ratio: Fraction | None, decimals: int = 1) -> str:
+    """A share that must never read better than it is (targets met, 199 of 200 -> "99.5%"), floored;
+    None -> "no data"."""
+    if ratio is None:
+        return "no data"
+    return _fixed(Fraction(ratio), decimals, "floor")
 
 
 def _target_decimals(target: Fraction) -> int:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-__all__ = ["MAX_ROLLING_DAYS", "WindowBounds", "WindowKind", "WindowSpec", "window_bounds"]
+__all__ = ["MAX_ROLLING_DAYS", "WindowBounds", "WindowKind", "WindowSpec", "window_bounds", "window_through"]
 
 WindowKind = Literal["rolling", "week", "month", "quarter"]
 MAX_ROLLING_DAYS = 400
@@ -132,3 +132,18 @@ def window_bounds(spec: WindowSpec, now: datetime, tz: ZoneInfo) -> WindowBounds
         return WindowBounds(start=now - timedelta(days=spec.days), end=now, now=now)
     first, following = _period_days(spec.kind, now.astimezone(tz).date())
     return WindowBounds(start=_day_start(first, tz), end=_day_start(following, tz), now=now)
+
+
+def window_through(spec: WindowSpec, end: datetime, tz: ZoneInfo) -> WindowBounds:
+    """The window of ``spec`` as it stood when a span ending at ``end`` (exclusive, floored to the minute) ended.
+
+    Rolling: as at ``end``. Calendar: the period holding the span's last instant, evaluated at ``end``; at
+    the boundary of two periods that is the one ending, not the empty one starting (a week that ends a
+    month reports that month, whole).
+    """
+    end = _floor_minute_utc(end)
+    if spec.kind == "rolling":
+        return window_bounds(spec, end, tz)
+    first, following = _period_days(spec.kind, (end - timedelta(microseconds=1)).astimezone(tz).date())
+    start, stop = _day_start(first, tz), _day_start(following, tz)
+    return WindowBounds(start=start, end=stop, now=min(end, stop))

@@ -14,9 +14,9 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 from urllib.parse import urlencode
 
 from slack_bolt import App, BoltRequest
@@ -73,12 +73,20 @@ def _plain(text: str) -> str:
             return f"@{target[1:]}"
         return f"{label} ({target})" if label else target
 
-    text = _EMOJI.sub(lambda m: EMOJI.get(m.group(0), m.group(0)), _LINK.sub(link, text))
-    return html.unescape(text)
+    return html.unescape(_emoji(_LINK.sub(link, text)))
+
+
+def _emoji(text: str) -> str:
+    return _EMOJI.sub(lambda m: EMOJI.get(m.group(0), m.group(0)), text)
 
 
 def _text_of(element: dict[str, Any] | None) -> str:
-    return _plain(str(element.get("text", ""))) if element else ""
+    """A text object as Slack shows it: mrkdwn spelled out, plain_text as written but for its emoji codes
+    (Slack parses neither mentions nor entities in it)."""
+    if not element:
+        return ""
+    text = str(element.get("text", ""))
+    return _emoji(text) if element.get("type") == "plain_text" else _plain(text)
 
 
 def blocks_to_text(blocks: Iterable[dict[str, Any]]) -> str:
@@ -295,18 +303,37 @@ def _blocks(args: dict[str, Any]) -> list[dict[str, Any]]:
     return loaded if isinstance(loaded, list) else []
 
 
-def run_console(runtime: Runtime, lines: TextIO, out: TextIO, *, interactive: bool) -> int:
+def read_lines(lines: TextIO | BinaryIO, out: TextIO) -> Iterator[str]:
+    """The lines of `lines`, each decoded as UTF-8 on its own: a line that is not UTF-8 is kept with its
+    unreadable bytes as U+FFFD and `out` is told so in one line. A text stream with bytes beneath it
+    (sys.stdin) is read from those, so no byte typed or piped in ends the console."""
+    raw = getattr(lines, "buffer", lines)
+    for number, data in enumerate(iter(raw.readline, ""), start=1):
+        if isinstance(data, str):  # a text stream with no bytes beneath it (io.StringIO)
+            yield data
+            continue
+        if not data:
+            return
+        try:
+            yield data.decode("utf-8")
+        except UnicodeDecodeError:
+            out.write(f"line {number} was not UTF-8: the unreadable bytes became \ufffd\n")
+            yield data.decode("utf-8", errors="replace")
+
+
+def run_console(runtime: Runtime, lines: TextIO | BinaryIO, out: TextIO, *, interactive: bool) -> int:
     with LocalSlack() as slack:
         console = Console(runtime, slack, out)
         out.write(
             "slabot console: type slash commands like /sla help or /incident help; `> text` replies in the bot's "
             "latest thread, `click <label>` clicks a button; quit to leave.\n\n"
         )
+        reading = read_lines(lines, out)
         while True:
             if interactive:
                 out.write(PROMPT)
                 out.flush()
-            line = lines.readline()
+            line = next(reading, "")
             if not line:
                 break
             line = line.strip()

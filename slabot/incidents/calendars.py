@@ -10,19 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import holidays
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from slabot.catalog.names import parse_zone
 from slabot.core.business_time import BusinessCalendar, WorkCalendar, parse_hours
 from slabot.core.errors import UserError
 from slabot.incidents.timers import ALWAYS_ON, BUILTIN_BUSINESS, BUSINESS_HOURS, TargetSpec
+from storage.models.incidents import CALENDAR_HOURS_MAX as HOURS_MAX
 from storage.models.incidents import Calendar, CalendarDay, CalendarDayKind
 from storage.queries import calendars as queries
 
-HOURS_MAX = 300
 LIST_CALENDARS = "See /sla calendar list."
 
 
@@ -37,13 +38,6 @@ class CalendarInfo:
     days: tuple[CalendarDay, ...]
     builtin: bool
     used_by: tuple[int, ...]
-
-
-def _zone(text: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"tz= '{text}' is not a time zone: use a name like Asia/Shanghai or Europe/Berlin") from None
 
 
 def _country(text: str) -> str:
@@ -61,13 +55,13 @@ def add_calendar(
         raise UserError("24x7 is built in and counts every hour: give your calendar another name.")
     if queries.calendar_named(session, name) is not None:
         raise UserError(f"A calendar named {name} already exists: remove it first with /sla calendar remove {name}.")
-    zone = _zone(tz)
+    zone = parse_zone(tz)
     try:
         spec = parse_hours(hours).format()
     except ValueError as error:
         raise UserError(f"hours=: {error}") from None
     if len(spec) > HOURS_MAX:
-        raise UserError(f"hours= is too long ({len(spec)} characters): keep it under {HOURS_MAX}")
+        raise UserError(f"hours= is too long ({len(spec)} characters): keep it to {HOURS_MAX} at most")
     code = _country(country) if country else None
     row = Calendar(name=name, timezone=zone.key, hours=spec, country=code, created_by=actor)
     if now is not None:

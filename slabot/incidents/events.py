@@ -1,4 +1,5 @@
-"""What happened to an incident, as the domain tells it: typed facts that notify turns into Slack messages."""
+"""What happened to an incident, as the domain tells it: typed facts that notify turns into Slack messages,
+and the change not made because it had been made already."""
 
 from __future__ import annotations
 
@@ -21,6 +22,18 @@ class IncidentChange:
     actor: str
     reason: str | None = None  # why it was paused
     paused_since: datetime | None = None  # for a resume: when the pause began
+
+
+@dataclass(frozen=True)
+class AlreadyDone:
+    """A change that was not made because it had been made already (perhaps a moment before, by someone
+    else): nothing was written. `done` is what had happened, `by` whom and `at` what time."""
+
+    asked: IncidentEventKind  # ACKNOWLEDGED, RESOLVED, PAUSED or RESUMED
+    done: IncidentEventKind
+    incident: Incident
+    by: str | None  # None when the row does not say
+    at: datetime | None
 
 
 @dataclass(frozen=True)

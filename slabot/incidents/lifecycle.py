@@ -1,9 +1,10 @@
 """Incident lifecycle: open, acknowledge, resolve, pause and resume, each written once to the incident's
-timeline (the one writer of IncidentEvent rows) and returned as an IncidentChange for notify to announce."""
+timeline (the one writer of IncidentEvent rows) and returned as an IncidentChange for notify to announce, or,
+when it had been made already (even a moment before, by someone else), as AlreadyDone and nothing written."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -11,15 +12,13 @@ from sqlmodel import Session
 
 from slabot.catalog.services import get_service
 from slabot.core.errors import NotFound, UserError
-from slabot.core.mentions import user_mention
-from slabot.incidents.events import IncidentChange
+from slabot.incidents.events import AlreadyDone, IncidentChange
 from storage.models.catalog import Service
-from storage.models.incidents import Incident, IncidentEvent, IncidentEventKind, IncidentStatus
+from storage.models.incidents import EVENT_DETAIL_MAX as REASON_MAX
+from storage.models.incidents import TITLE_MAX, Incident, IncidentEvent, IncidentEventKind, IncidentStatus
 from storage.queries import incidents as queries
 
 SEVERITIES = (1, 2, 3, 4)
-TITLE_MAX = 300
-REASON_MAX = 500
 # Clocks drift; a start or resolve time this far ahead of ours is still taken as "now".
 CLOCK_SKEW = timedelta(minutes=1)
 
@@ -67,7 +66,7 @@ def open_incident(
     if not title:
         raise UserError("An incident needs a title after the severity, like: Checkout returns 500s")
     if len(title) > TITLE_MAX:
-        raise UserError(f"The title is {len(title)} characters; keep it under {TITLE_MAX}.")
+        raise UserError(f"The title is {len(title)} characters; keep it to {TITLE_MAX} at most.")
     service = get_service(session, new.service_name)
     incident = Incident(
         service_id=service.id,
@@ -83,70 +82,109 @@ def open_incident(
     return _record(session, incident, service, IncidentEventKind.OPENED, incident.started_at, actor)
 
 
-def acknowledge(session: Session, incident_id: int, actor: str, now: datetime) -> IncidentChange:
-    incident, service = get_incident(session, incident_id)
+def _already(session: Session, incident: Incident, asked: IncidentEventKind) -> AlreadyDone | None:
+    """Why the change `asked` for cannot be made to the incident as just read, as what had been done; None
+    when it can (a resume of an incident that was never paused is a mistake, not something done already)."""
     if incident.status == IncidentStatus.RESOLVED:
-        raise UserError(f"Incident #{incident_id} is already resolved.")
-    if incident.status == IncidentStatus.ACKNOWLEDGED:
-        raise UserError(
-            f"Incident #{incident_id} was already acknowledged by {user_mention(incident.acknowledged_by or '')}."
-        )
-    incident.status = IncidentStatus.ACKNOWLEDGED
-    incident.acknowledged_at = max(now, incident.started_at)
-    incident.acknowledged_by = actor
-    session.add(incident)
-    return _record(session, incident, service, IncidentEventKind.ACKNOWLEDGED, incident.acknowledged_at, actor)
+        return AlreadyDone(asked, IncidentEventKind.RESOLVED, incident, incident.resolved_by, incident.resolved_at)
+    if asked == IncidentEventKind.ACKNOWLEDGED and incident.status == IncidentStatus.ACKNOWLEDGED:
+        return AlreadyDone(asked, asked, incident, incident.acknowledged_by, incident.acknowledged_at)
+    if asked == IncidentEventKind.PAUSED and incident.paused_at is not None:
+        paused = queries.latest_event(session, incident.id, [IncidentEventKind.PAUSED])
+        return AlreadyDone(asked, asked, incident, paused.actor if paused else None, incident.paused_at)
+    if asked == IncidentEventKind.RESUMED and incident.paused_at is None:
+        last = queries.latest_event(session, incident.id, [IncidentEventKind.PAUSED, IncidentEventKind.RESUMED])
+        if last is None or last.kind != IncidentEventKind.RESUMED:
+            number = incident.id
+            raise UserError(f"Incident #{number} is not paused. Pause it with /incident pause {number} <reason>.")
+        return AlreadyDone(asked, asked, incident, last.actor, last.at)
+    return None
+
+
+def _too_busy(incident_id: int) -> UserError:
+    return UserError(f"Incident #{incident_id} changed several times while I tried to change it; please try again.")
+
+
+# Every change below reads the incident, decides, then writes with a guarded UPDATE that applies only while
+# the incident is still as read (storage.queries.incidents.mark_*). When someone else changed it in between
+# (another person at the same moment, perhaps on another replica), the incident is read again and the
+# decision made anew: usually "already done", so a change is recorded, announced and surveyed once.
+ATTEMPTS = 3
+
+
+def acknowledge(session: Session, incident_id: int, actor: str, now: datetime) -> IncidentChange | AlreadyDone:
+    for _ in range(ATTEMPTS):
+        incident, service = get_incident(session, incident_id)
+        already = _already(session, incident, IncidentEventKind.ACKNOWLEDGED)
+        if already is not None:
+            return already
+        at = max(now, incident.started_at)
+        if queries.mark_acknowledged(session, incident_id, at, actor):
+            incident, service = get_incident(session, incident_id)
+            return _record(session, incident, service, IncidentEventKind.ACKNOWLEDGED, at, actor)
+    raise _too_busy(incident_id)
 
 
 def resolve(
     session: Session, incident_id: int, actor: str, now: datetime, resolved_at: datetime | None = None
-) -> IncidentChange:
+) -> IncidentChange | AlreadyDone:
     """Resolve; an incident never acknowledged counts as acknowledged at the same moment."""
-    incident, service = get_incident(session, incident_id)
-    if incident.status == IncidentStatus.RESOLVED:
-        raise UserError(f"Incident #{incident_id} is already resolved.")
-    at = now if resolved_at is None else resolved_at
-    if at > now + CLOCK_SKEW:
-        raise UserError("resolved= is in the future: give a past time like resolved=10m or leave it out for now.")
-    at = min(at, now)
-    if at < incident.started_at:
-        raise UserError(f"resolved= is before the incident started; #{incident_id} started earlier than that.")
-    if incident.acknowledged_at is None or incident.acknowledged_at > at:
-        incident.acknowledged_at = at
-        incident.acknowledged_by = incident.acknowledged_by or actor
-        _record(session, incident, service, IncidentEventKind.ACKNOWLEDGED, at, actor)
-    incident.status = IncidentStatus.RESOLVED
-    incident.paused_at = None  # resolving ends a pause (the timers close it at the RESOLVED event)
-    incident.resolved_at = at
-    incident.resolved_by = actor
-    session.add(incident)
-    return _record(session, incident, service, IncidentEventKind.RESOLVED, at, actor)
+    for _ in range(ATTEMPTS):
+        incident, service = get_incident(session, incident_id)
+        already = _already(session, incident, IncidentEventKind.RESOLVED)
+        if already is not None:
+            return already
+        at = now if resolved_at is None else resolved_at
+        if at > now + CLOCK_SKEW:
+            raise UserError("resolved= is in the future: give a past time like resolved=10m or leave it out for now.")
+        at = min(at, now)
+        if at < incident.started_at:
+            raise UserError(f"resolved= is before the incident started; #{incident_id} started earlier than that.")
+        implicit_ack = incident.acknowledged_at is None or incident.acknowledged_at > at
+        acknowledged_at = at if implicit_ack else incident.acknowledged_at
+        acknowledged_by = incident.acknowledged_by or actor
+        assert acknowledged_at is not None
+        # resolving ends a pause (the timers close it at the RESOLVED event)
+        if queries.mark_resolved(
+            session, incident_id, IncidentStatus(incident.status), at, actor, acknowledged_at, acknowledged_by
+        ):
+            incident, service = get_incident(session, incident_id)
+            if implicit_ack:
+                _record(session, incident, service, IncidentEventKind.ACKNOWLEDGED, at, actor)
+            return _record(session, incident, service, IncidentEventKind.RESOLVED, at, actor)
+    raise _too_busy(incident_id)
 
 
-def pause(session: Session, incident_id: int, actor: str, now: datetime, reason: str | None) -> IncidentChange:
+def pause(
+    session: Session, incident_id: int, actor: str, now: datetime, reason: str | None
+) -> IncidentChange | AlreadyDone:
     """Stop the incident's SLA timers while it waits on someone outside the team (the reason is kept)."""
-    incident, service = get_incident(session, incident_id)
-    if incident.status == IncidentStatus.RESOLVED:
-        raise UserError(f"Incident #{incident_id} is already resolved: its timers have stopped.")
-    if incident.paused_at is not None:
-        raise UserError(f"Incident #{incident_id} is already paused. Resume it with /incident resume {incident_id}.")
     cleaned = " ".join((reason or "").split()) or None
-    if cleaned is not None and len(cleaned) > REASON_MAX:
-        raise UserError(f"The reason is {len(cleaned)} characters; keep it under {REASON_MAX}.")
-    incident.paused_at = max(now, incident.started_at)
-    session.add(incident)
-    return _record(session, incident, service, IncidentEventKind.PAUSED, incident.paused_at, actor, cleaned)
+    for _ in range(ATTEMPTS):
+        incident, service = get_incident(session, incident_id)
+        already = _already(session, incident, IncidentEventKind.PAUSED)
+        if already is not None:
+            return already
+        if cleaned is not None and len(cleaned) > REASON_MAX:
+            raise UserError(f"The reason is {len(cleaned)} characters; keep it to {REASON_MAX} at most.")
+        at = max(now, incident.started_at)
+        if queries.mark_paused(session, incident_id, at):
+            incident, service = get_incident(session, incident_id)
+            return _record(session, incident, service, IncidentEventKind.PAUSED, at, actor, cleaned)
+    raise _too_busy(incident_id)
 
 
-def resume(session: Session, incident_id: int, actor: str, now: datetime) -> IncidentChange:
+def resume(session: Session, incident_id: int, actor: str, now: datetime) -> IncidentChange | AlreadyDone:
     """Restart the timers of a paused incident; the change says when the pause began."""
-    incident, service = get_incident(session, incident_id)
-    if incident.status == IncidentStatus.RESOLVED:
-        raise UserError(f"Incident #{incident_id} is already resolved: its timers have stopped.")
-    if incident.paused_at is None:
-        raise UserError(f"Incident #{incident_id} is not paused. Pause it with /incident pause {incident_id} <reason>.")
-    paused_at = incident.paused_at
-    incident.paused_at = None
-    session.add(incident)
-    change = _record(session, incident, service, IncidentEventKind.RESUMED, max(now, paused_at), actor)
-    return IncidentChange(**{**change.__dict__, "paused_since": paused_at})
+    for _ in range(ATTEMPTS):
+        incident, service = get_incident(session, incident_id)
+        already = _already(session, incident, IncidentEventKind.RESUMED)
+        if already is not None:
+            return already
+        paused_at = incident.paused_at
+        assert paused_at is not None
+        if queries.mark_resumed(session, incident_id, paused_at):
+            incident, service = get_incident(session, incident_id)
+            change = _record(session, incident, service, IncidentEventKind.RESUMED, max(now, paused_at), actor)
+            return replace(change, paused_since=paused_at)
+    raise _too_busy(incident_id)

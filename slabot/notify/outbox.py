@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from slabot.render.locale import Locale
-from slabot.render.reply import MAX_FALLBACK_TEXT, Reply, clip
+from slabot.render.reply import Reply, clip
 from storage.models.outbox import OutboxAction, OutboxFile, OutboxMessage, OutboxStatus
 from storage.queries.outbox import supersede_pending_updates
 from storage.queries.rows import insert_ignore
@@ -68,7 +68,7 @@ def _values(key: str, action: OutboxAction, channel_id: str, reply: Reply, now: 
         "key": key,
         "action": action.value,
         "channel_id": channel_id,
-        "text": clip(reply.text, MAX_FALLBACK_TEXT),
+        "text": reply.fallback_text(),
         "blocks": json.dumps(reply.block_dicts()),
         "status": OutboxStatus.PENDING,
         "attempts": 0,

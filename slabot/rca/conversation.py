@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from slabot.core.errors import UserError
+from storage.models.rca import ACTION_TEXT_MAX
 
 MAX_WHYS = 5  # questions a 5-Why asks at most
-ANSWER_MAX = 1000
-ACTION_TEXT_MAX = 500
+ANSWER_MAX = 1000  # answers are stored as text of any length; this keeps a thread readable
 ACTION_EXAMPLE = "action: add a replica lag alarm owner=@dana due=2026-12-01"
 # "done", "Done.", "root cause!" end the whys; "back" undoes the last answer.
 _FINISH_WORDS = frozenset({"done", "root cause", "that's the root cause", "that is the root cause"})
@@ -52,7 +52,7 @@ def clean_answer(text: str) -> str:
     if not answer:
         raise UserError("An empty reply is not an answer; say why in a few words.")
     if len(answer) > ANSWER_MAX:
-        raise UserError(f"That answer is {len(answer)} characters; keep it under {ANSWER_MAX}.")
+        raise UserError(f"That answer is {len(answer)} characters; keep it to {ANSWER_MAX} at most.")
     return answer
 
 
@@ -126,7 +126,7 @@ def parse_action(text: str, author: str, today: date) -> ActionDraft:
     if not what:
         raise UserError(f"Say what is to be done, like: {ACTION_EXAMPLE}")
     if len(what) > ACTION_TEXT_MAX:
-        raise UserError(f"That action item is {len(what)} characters; keep it under {ACTION_TEXT_MAX}.")
+        raise UserError(f"That action item is {len(what)} characters; keep it to {ACTION_TEXT_MAX} at most.")
     missing = [key for key in ("owner", "due") if key not in options]
     if missing:
         raise UserError(f"An action item needs {' and '.join(f'{k}=' for k in missing)}, like: {ACTION_EXAMPLE}")

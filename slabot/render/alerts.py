@@ -165,7 +165,7 @@ def silenced_reply(
     objective: Objective, service: Service, rules: str, until: datetime, zone: ZoneInfo, *, locale: Locale
 ) -> str:
     """What the person who silenced an alert is told (only they see it)."""
-    pairs = rules.replace(",", ", ")
+    pairs = escape(rules.replace(",", ", "))
     return (
         f":mute: No pings for {escape(objective_ref(objective, service))} ({pairs}) until {format_when(until, zone)}."
     )

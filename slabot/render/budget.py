@@ -11,7 +11,7 @@ from slabot.core.burn import LOOKBACKS
 from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, fields_only, header, section
-from slabot.render.status import STATE_ICON, format_amount, format_rate, left_phrase, objective_name
+from slabot.render.status import HOUR, STATE_ICON, format_amount, format_rate, left_phrase, objective_name
 from slabot.slo.status import ObjectiveStatus
 from storage.models.catalog import Budgeting
 
@@ -44,18 +44,21 @@ def burn_table(status: ObjectiveStatus) -> str:
     return "```\n" + "\n".join(rows) + "\n```"
 
 
-def _exhaust(seconds: Fraction | None) -> str:
-    if seconds is None:
-        return "never at this rate"
-    return "already gone" if seconds == 0 else f"gone in {format_duration(seconds)}"
+def _exhaust(seconds: Fraction | None, rate: Fraction | None) -> str:
+    """What happens to the budget at one burn rate: gone in …, already gone, not used up (no burn)."""
+    if seconds is not None:
+        return "already gone" if seconds == 0 else f"gone in {format_duration(seconds)}"
+    return "not known (no data)" if rate is None else "not used up"
 
 
 def outlook(status: ObjectiveStatus) -> str:
     forecast = status.forecast
-    lines = [
-        f"At the 1h burn rate the budget is {_exhaust(forecast.exhaust_at_1h)}; "
-        f"at the 6h rate, {_exhaust(forecast.exhaust_at_6h)}."
-    ]
+    hour = _exhaust(forecast.exhaust_at_1h, forecast.burn_rates.get(HOUR))
+    six = _exhaust(forecast.exhaust_at_6h, forecast.burn_rates.get(6 * HOUR))
+    if hour == six:
+        lines = [f"At the 1h and 6h burn rates the budget is {hour}."]
+    else:
+        lines = [f"At the 1h burn rate the budget is {hour}; at the 6h rate, {six}."]
     if forecast.projected_left_fraction is not None:
         if status.bounds.end > status.bounds.now:
             lines.append(

@@ -12,7 +12,14 @@ from fractions import Fraction
 
 from slack_sdk.models.blocks import Block
 
-from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
+from slabot.core.timefmt import (
+    format_attainment,
+    format_duration,
+    format_percent,
+    format_share,
+    format_target,
+    format_when,
+)
 from slabot.render.charts.ranking import causes_pareto, pareto_rows, vital_few
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, clip, context, divider, escape, header, section, with_more
@@ -91,7 +98,7 @@ def times_text(times: ResponseTimes) -> str:
 def _attainment(name: str, value: Attainment) -> str:
     if not value.decided:
         return f"{name} –"
-    return f"{name} {value.met}/{value.decided} met ({format_percent(value.ratio, 0)})"
+    return f"{name} {value.met}/{value.decided} met ({format_share(value.ratio)})"
 
 
 def severity_text(row: SeverityStats) -> str:

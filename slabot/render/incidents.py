@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from slabot.core.mentions import channel_mention, oncall_mention, user_mention
 from slabot.core.timefmt import format_duration, format_when
+from slabot.incidents.events import AlreadyDone
 from slabot.incidents.timers import TimerState
 from slabot.render.follow_up import FollowUp, follow_up_blocks
 from slabot.render.ids import ActionId, BlockId
@@ -17,7 +18,7 @@ from slabot.render.itsm import timers_text
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, fields_only, header, section, with_more
 from storage.models.catalog import Service
-from storage.models.incidents import Incident, IncidentEvent, IncidentStatus
+from storage.models.incidents import Incident, IncidentEvent, IncidentEventKind, IncidentStatus
 
 STATUS_ICON = {
     IncidentStatus.OPEN: ":rotating_light:",
@@ -27,6 +28,12 @@ STATUS_ICON = {
 
 
 def _title(incident: Incident) -> str:
+    """The incident as mrkdwn (blocks and fallback text alike): its title escaped, so no typed mention pings."""
+    return f"#{incident.id} sev{incident.severity}: {escape(incident.title)}"
+
+
+def _header_title(incident: Incident) -> str:
+    """The same for a plain_text header, which Slack never parses: the title as typed."""
     return f"#{incident.id} sev{incident.severity}: {incident.title}"
 
 
@@ -52,7 +59,7 @@ def announcement(incident: Incident, service: Service, now: datetime, zone: Zone
         f"*Status:* {_status_text(incident, now)}\n"
         f"*On-call:* {oncall} · opened by {user_mention(incident.opened_by)}"
     )
-    blocks: list[Block] = [header(f"{icon} Incident {_title(incident)}"), section(details)]
+    blocks: list[Block] = [header(f"{icon} Incident {_header_title(incident)}"), section(details)]
     if incident.status != IncidentStatus.RESOLVED:
         blocks.append(
             context(f"/incident ack {incident.id} · /incident resolve {incident.id} · updates follow in this thread")
@@ -113,12 +120,40 @@ def confirmation(
 ) -> Reply:
     """What the person who typed the command sees; `posted`: its message reached the incident's channel."""
     text = f"{STATUS_ICON[IncidentStatus(incident.status)]} {verb} incident {_title(incident)} on {service.name}."
-    blocks: list[Block] = [section(escape(text))]
+    blocks: list[Block] = [section(text)]
     if problem:
         blocks.append(section(f":warning: {problem}"))
         text += f"\n{problem}"
     elif posted:
         blocks.append(context(f"Posted {_where(incident)}."))
+    return Reply(text=text, blocks=blocks)
+
+
+def already_done(result: AlreadyDone, zone: ZoneInfo, *, locale: Locale) -> Reply:
+    """What the person is told when the change they asked for had been made already (perhaps a moment
+    before, by someone else): by whom and when, in the configured zone."""
+    number = result.incident.id
+    by = f" by {user_mention(result.by)}" if result.by else ""
+    at = f" at {format_when(result.at, zone)}" if result.at else ""
+    timers = result.asked in (IncidentEventKind.PAUSED, IncidentEventKind.RESUMED)
+    detail: str | None = None
+    if result.done == IncidentEventKind.RESOLVED and timers:
+        text = f"Incident #{number} is already resolved: its timers have stopped."
+        detail = f"Resolved{by}{at}."
+    elif result.done == IncidentEventKind.RESOLVED:
+        text = f"Incident #{number} was already resolved{by}{at}."
+    elif result.done == IncidentEventKind.ACKNOWLEDGED:
+        text = f"Incident #{number} was already acknowledged{by}{at}."
+    elif result.done == IncidentEventKind.PAUSED:
+        text = f"Incident #{number} is already paused. Resume it with /incident resume {number}."
+        detail = f"Paused{by}{at}."
+    else:
+        text = f"Incident #{number} was already resumed{by}{at}."
+    text = f":warning: {text}"
+    blocks: list[Block] = [section(text)]
+    if detail is not None:
+        blocks.append(context(detail))
+        text += f"\n{detail}"
     return Reply(text=text, blocks=blocks)
 
 
@@ -130,6 +165,12 @@ def post_failure(channel_id: str, error: str) -> str:
             "Invite me there with /invite @slabot, or set another channel with /sla service edit."
         )
     return f"I could not post in {channel_mention(channel_id)} ({error}); the incident is recorded all the same."
+
+
+def recorded_with_problem(incident_id: int, problem: str) -> Reply:
+    """The DM to whoever filed an incident from an alert's form when its announcement has not gone out."""
+    text = f":warning: Incident #{incident_id} is recorded. {problem}"
+    return Reply(text=text, blocks=[section(text)])
 
 
 def post_delayed(channel_id: str, error: str | None) -> str:
@@ -155,7 +196,7 @@ def incident_list(
         return Reply(text=text, blocks=[section(text)])
     lines = [
         section(
-            f"{STATUS_ICON[IncidentStatus(incident.status)]} *{escape(_title(incident))}* · {service.name}\n"
+            f"{STATUS_ICON[IncidentStatus(incident.status)]} *{_title(incident)}* · {service.name}\n"
             f"{_status_text(incident, now)} · started {format_when(incident.started_at, zone)}"
         )
         for incident, service in rows
@@ -198,7 +239,7 @@ def incident_detail(
         for event in timeline
     )
     blocks: list[Block] = [
-        header(f"{STATUS_ICON[IncidentStatus(incident.status)]} Incident {_title(incident)}"),
+        header(f"{STATUS_ICON[IncidentStatus(incident.status)]} Incident {_header_title(incident)}"),
         fields_only(fields),
         *([section(timers_text(timers, now))] if timers else []),
         section(f"*Timeline*\n{events or 'nothing recorded'}"),

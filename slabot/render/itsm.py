@@ -95,7 +95,7 @@ def targets_reply(rows: Sequence[TargetRow], changed: int | None = None, *, loca
     lines = [_target_line(row) for row in rows]
     blocks: list[Block] = [header("Incident SLA targets")]
     text = "Incident SLA targets: " + "; ".join(
-        f"sev{r.spec.severity} {r.spec.response}/{r.spec.resolution} {r.spec.calendar}" for r in rows
+        f"sev{r.spec.severity} {r.spec.response}/{r.spec.resolution} {escape(r.spec.calendar)}" for r in rows
     )
     if changed is not None:
         lead = f":white_check_mark: Updated the targets of sev{changed}."
@@ -134,7 +134,7 @@ def calendar_list(infos: Sequence[CalendarInfo], *, locale: Locale) -> Reply:
     rows = [section(calendar_line(info)) for info in infos]
     blocks = with_more([header(f"Calendars ({len(infos)})")], rows, "calendars", reserve=1)
     blocks.append(context(escape(CALENDAR_USAGE), escape("/sla calendar holiday|workday <name> <YYYY-MM-DD>")))
-    text = "Calendars: " + "; ".join(f"{info.name} ({info.hours})" for info in infos)
+    text = "Calendars: " + "; ".join(f"{escape(info.name)} ({escape(info.hours)})" for info in infos)
     return Reply(text=text, blocks=blocks)
 
 

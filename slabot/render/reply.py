@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,8 +31,32 @@ def clip(text: str, limit: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Make user-typed text safe inside mrkdwn: no accidental mentions or links."""
+    """Make user-typed text safe inside mrkdwn and fallback text: no accidental mentions or links.
+
+    The one escape of the project: every piece of user text in a mrkdwn block or a message's `text` goes
+    through it, so `<!channel>`, `<!here>`, `<!everyone>`, `<!subteam^…>` and `<@U…>` typed by people show
+    as typed and ping nobody. Only slabot's own mentions (slabot.core.mentions) may ping."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# slabot itself never writes these; one that slipped past escape() is shown, never sent.
+_BROADCAST = re.compile(r"<!(?:channel|here|everyone)(?:\|[^>]*)?>")
+
+
+def defuse_broadcasts(text: str) -> str:
+    """The last guard on the way out: `<!channel>`, `<!here>` and `<!everyone>` escaped wherever they are."""
+    return _BROADCAST.sub(lambda match: escape(match.group(0)), text)
+
+
+def _defused(value: Any) -> Any:
+    """A block dict with defuse_broadcasts applied to its mrkdwn texts (plain_text is never parsed)."""
+    if isinstance(value, list):
+        return [_defused(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("type") == "mrkdwn" and isinstance(value.get("text"), str):
+        return {**value, "text": defuse_broadcasts(value["text"])}
+    return {key: _defused(item) for key, item in value.items()}
 
 
 def header(text: str) -> HeaderBlock:
@@ -64,19 +89,24 @@ class Reply:
     public: bool = False
 
     def block_dicts(self) -> list[dict[str, Any]]:
-        return [block.to_dict() for block in self.blocks]
+        """The blocks as Slack gets them (broadcast mentions defused, as in fallback_text)."""
+        return [_defused(block.to_dict()) for block in self.blocks]
+
+    def fallback_text(self) -> str:
+        """The `text` Slack gets (notifications show it): clipped, broadcast mentions defused."""
+        return clip(defuse_broadcasts(self.text), MAX_FALLBACK_TEXT)
 
     def for_respond(self) -> dict[str, Any]:
         """Keyword arguments for Bolt's respond(): ephemeral unless public."""
         return {
-            "text": clip(self.text, MAX_FALLBACK_TEXT),
+            "text": self.fallback_text(),
             "blocks": self.block_dicts(),
             "response_type": "in_channel" if self.public else "ephemeral",
         }
 
     def for_message(self) -> dict[str, Any]:
         """Keyword arguments for chat.postMessage / chat.update."""
-        return {"text": clip(self.text, MAX_FALLBACK_TEXT), "blocks": self.block_dicts()}
+        return {"text": self.fallback_text(), "blocks": self.block_dicts()}
 
 
 def with_more(blocks: list[Block], rows: Sequence[Block], noun: str, reserve: int = 0) -> list[Block]:
@@ -95,3 +125,11 @@ def error_reply(message: str, usage: str | None = None) -> Reply:
         blocks.append(context(f"Usage: {escape(usage)}"))
         text = f"{text}\nUsage: {usage}"
     return Reply(text=text, blocks=blocks)
+
+
+DATABASE_DOWN = ":warning: slabot cannot reach its database right now, so nothing was changed. Try again in a minute."
+
+
+def outage_reply() -> Reply:
+    """What the person is told when the database cannot be reached: plain, only them, no reference to quote."""
+    return Reply(text=DATABASE_DOWN, blocks=[section(DATABASE_DOWN)])

@@ -7,6 +7,8 @@ resolution SLA attainment, breaches, the 8-week trend and where the bad time cam
   ⌈0.9·n⌉-th smallest), so it is always a time that really happened.
 - SLA attainment of a severity = incidents that met the target / incidents whose timer has an outcome (met
   or missed) at the end of the week; a timer still running within its target has no outcome yet.
+- Breaches = the targets those same timers missed, by when they fell due: read from the incident record, not
+  from the breaches the evaluation pass stored for its notices, so the counts and the list agree.
 - Root causes: an incident's bad time in the week goes to the fishbone category of its newest finished 5-Why,
   or to no category (not analysed), a bar of its own, so the lead sees how much bad time is still unexplained.
 """
@@ -26,7 +28,7 @@ from slabot.incidents.timers import TimerState
 from slabot.reports.chart_data import CauseMinutes, WeekTimes
 from slabot.reports.schedule import Week
 from slabot.slo.measurement import incident_interval
-from storage.models.incidents import Incident, IncidentEvent, SlaBreach, SlaTimerKind
+from storage.models.incidents import Incident, IncidentEvent, SlaTimerKind
 from storage.models.rca import FishboneCategory
 
 Cause = TypeVar("Cause", bound=Hashable)
@@ -143,12 +145,26 @@ class BreachLine:
     due_at: datetime
 
 
-def breach_lines(breaches: Iterable[tuple[SlaBreach, Incident, str]]) -> list[BreachLine]:
-    """Missed targets, in the order they fell due."""
-    lines = [
-        BreachLine(incident, service, SlaTimerKind(breach.timer), breach.target_seconds, breach.due_at)
-        for breach, incident, service in breaches
-    ]
+def missed_targets(
+    incidents: Iterable[Incident],
+    timelines: Mapping[int, Sequence[IncidentEvent]],
+    timers: Timers,
+    services: Mapping[int, str],
+    start: datetime,
+    until: datetime,
+) -> list[BreachLine]:
+    """Targets the record says were missed in [start, until], in the order they fell due.
+
+    Each timer as it stands at `until` (acknowledged_at and resolved_at against the target on its calendar,
+    less the pauses): the same states severity_stats counts, so a target counted as missed is listed here
+    when it fell due in the span, and one the record says was met never is, whatever was stored for notices.
+    """
+    lines = []
+    for incident in incidents:
+        for state in timers(incident, timelines.get(incident.id, ()), until):
+            if state.breached and state.due_at is not None and start <= state.due_at <= until:
+                service = services.get(incident.service_id, "")
+                lines.append(BreachLine(incident, service, state.kind, state.target_seconds, state.due_at))
     return sorted(lines, key=lambda line: (line.due_at, line.incident.id, line.timer.value))
 
 

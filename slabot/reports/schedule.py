@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from slabot.catalog import names
 from slabot.core.errors import UserError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -42,10 +43,8 @@ def parse_time_of_day(text: str) -> int:
 
 
 def parse_zone(text: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(text.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"tz= must be a time zone like Europe/Berlin, Asia/Shanghai or UTC (got '{text}')") from None
+    """A digest's tz= (the catalogue's one zone parser)."""
+    return names.parse_zone(text)
 
 
 def week_start_of(moment: datetime, zone: ZoneInfo) -> date:

@@ -1,9 +1,12 @@
 """The numbers of one digest: a week, for some services (or all), read in a handful of queries.
 
 Each objective is judged on its own window as it stood at the end of the week (met, at risk, breached, no
-data), with its budget left then and a week before, and measured over the week itself (attainment, bad
-time or bad events, incidents). Incidents are counted in the week they started. Bad time is ranked by root
-cause (incident_stats.root_causes); satisfaction counts the ratings of the incidents resolved in the week.
+data), a calendar window being the period that holds the week's last instant, with its budget left then and
+a week before, and measured over the week itself (attainment, bad time or bad events, incidents). Incidents
+are counted in the week they started. Response and resolution outcomes and the breach list both come from
+the incident record (its times against the targets on their calendars, at the week's last instant), so they
+always agree; the stored breaches serve the notices only. Bad time is ranked by root cause
+(incident_stats.root_causes); satisfaction counts the ratings of the incidents resolved in the week.
 """
 
 from __future__ import annotations
@@ -11,27 +14,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from slabot.core.windows import WindowBounds
+from slabot.core.windows import WindowBounds, WindowSpec, window_through
 from slabot.incidents.targets import TimerBook
 from slabot.reports import incident_stats, series
 from slabot.reports.chart_data import BurnDown, CauseMinutes, SliPanel, WeekTimes
 from slabot.reports.incident_stats import BreachLine, ResponseTimes, SeverityStats
 from slabot.reports.satisfaction_stats import CsatSummary, csat_summary
 from slabot.reports.schedule import Week
-from slabot.slo.status import ObjectiveStatus, State, statuses
-from storage.models.catalog import ObjectiveSource
+from slabot.slo.status import ObjectiveStatus, State, objective_zone, statuses
+from storage.models.catalog import Objective, ObjectiveSource, Service
 from storage.models.incidents import Incident
 from storage.queries import catalog as queries
 from storage.queries import incidents as incident_queries
 from storage.queries import rca as rca_queries
-from storage.queries import reports as digest_queries
 from storage.queries.incidents import timelines
 from storage.queries.sli import hourly_sums
 
@@ -139,6 +141,23 @@ def _charts(
     return tuple(panels), tuple(burndowns)
 
 
+def statuses_at(
+    session: Session, end: datetime, default_zone: ZoneInfo, pairs: Sequence[tuple[Objective, Service]]
+) -> list[ObjectiveStatus]:
+    """Each objective on its own window as it stood when a week ended at `end`, in the order given: a
+    calendar window is the period holding the week's last instant (not the empty one `end` starts),
+    measured up to `end`; objectives sharing bounds are measured together."""
+    groups: dict[WindowBounds, list[int]] = defaultdict(list)
+    for index, (objective, _) in enumerate(pairs):
+        spec = WindowSpec.parse(objective.window)
+        groups[window_through(spec, end, objective_zone(objective, default_zone))].append(index)
+    found: dict[int, ObjectiveStatus] = {}
+    for bounds, indexes in groups.items():
+        measured = statuses(session, end, default_zone, [pairs[i] for i in indexes], span=bounds)
+        found.update(zip(indexes, measured, strict=True))
+    return [found[index] for index in range(len(pairs))]
+
+
 def build_report(
     session: Session, week: Week, service_ids: Sequence[int] | None, default_zone: ZoneInfo
 ) -> DigestReport:
@@ -149,8 +168,8 @@ def build_report(
         if service_ids is None or service.id in service_ids
     ]
     end = week.end
-    windows = statuses(session, end, default_zone, pairs)
-    before = statuses(session, end - timedelta(days=7), default_zone, pairs)
+    windows = statuses_at(session, end, default_zone, pairs)
+    before = statuses_at(session, week.start, default_zone, pairs)
     weekly = statuses(session, end, default_zone, pairs, span=WindowBounds(week.start, end, end))
 
     trend_weeks = [week.previous(n) for n in range(TREND_WEEKS - 1, -1, -1)]
@@ -176,8 +195,13 @@ def build_report(
         ),
         key=ObjectiveLine.sort_key,
     )
+    # Timers as they stood at the week's last instant: an acknowledgement at `end` belongs to the next week.
+    last = end - timedelta(microseconds=1)
     book = TimerBook.load(session, default_zone)
-    severities = incident_stats.severity_stats(started, timelines(session, [i.id for i in started]), book.timers, end)
+    timed = [i for i in overlapping if i.started_at < end and (i.resolved_at is None or i.resolved_at >= week.start)]
+    events = timelines(session, [i.id for i in timed])
+    severities = incident_stats.severity_stats(started, events, book.timers, last)
+    breaches = incident_stats.missed_targets(timed, events, book.timers, names, week.start, last)
     # the incidents that may have bad time in the week (root_causes keeps those that do), and those resolved in it
     in_week = [i for i in overlapping if i.started_at < end and (i.resolved_at is None or i.resolved_at > week.start)]
     causes = incident_stats.root_causes(
@@ -194,7 +218,7 @@ def build_report(
         services=names,
         overall=incident_stats.response_times(started, end),
         severities=tuple(severities),
-        breaches=tuple(incident_stats.breach_lines(digest_queries.breaches_due(session, service_ids, week.start, end))),
+        breaches=tuple(breaches),
         causes=causes.items,
         unanalysed=causes.unanalysed,
         satisfaction=csat_summary(rca_queries.csat_for_incidents(session, resolved)),

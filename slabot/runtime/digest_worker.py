@@ -70,7 +70,7 @@ class DigestWorker:
             if not runs.claim(session, run.id, claimed_at, self.lease):
                 return False
         try:
-            with self.db.session() as session:
+            with self.db.snapshot() as session:  # the week's numbers from one consistent state
                 ready = runs.prepare(session, run, self.default_zone)
             with self.db.session() as session:
                 now = self.clock()

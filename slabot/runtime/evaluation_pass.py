@@ -1,5 +1,7 @@
 """The evaluation pass the scheduler runs: every objective's burn-rate alerts, error budget notices and
 incident SLA timers, as one unit of work (the changes and their outbox rows in one transaction), then delivered.
+What it measures is read first, in one snapshot (`Database.snapshot`): the figures of one pass come from one
+committed state of the counts, however many ingests commit meanwhile.
 
 Only one pass runs at a time across replicas (a Postgres advisory lock; with SQLite, one process); a
 replica that finds the lock taken skips its turn. The outbox keys make even a double pass harmless.
@@ -30,16 +32,21 @@ class PassReport:
 
 
 def evaluate(runtime: Runtime, notifier: Notifier) -> PassReport:
-    """One pass, if no other replica is running one: verdicts gathered, alerts, budget bands and timers
-    brought up to date, and the rows of what they tell queued, all in one transaction."""
+    """One pass, if no other replica is running one: verdicts gathered from one consistent snapshot, then
+    alerts, budget bands and timers brought up to date, and the rows of what they tell queued, all in one
+    transaction."""
     with runtime.db.exclusive(LOCK_NAME) as mine:
         if not mine:
             log.debug("another replica is evaluating; skipping this turn")
             return PassReport(ran=False)
         started = time.perf_counter()
         now, zone = runtime.now(), runtime.settings.timezone
+        # Every measurement (minutes, rollups, incidents, catalogue) read in one snapshot, so an ingest
+        # committing mid-pass cannot put one state's rollups and another's minutes into one figure; the
+        # changes then follow in their own unit of work (a write under the snapshot could conflict with it).
+        with runtime.db.snapshot() as reading:
+            evaluations = evaluate_all(reading, now, zone)
         with runtime.db.session() as session:
-            evaluations = evaluate_all(session, now, zone)
             events = [
                 *alerts.apply(session, evaluations, now),
                 *budget_policy.apply(session, [evaluation.status for evaluation in evaluations], now),

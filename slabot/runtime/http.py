@@ -1,9 +1,14 @@
 """The HTTP side, served by uvicorn: POST /slack/events into Bolt (on worker threads), the ingest API
-POST /api/v1/events, GET /healthz and GET /openapi.json."""
+POST /api/v1/events, GET /healthz and GET /openapi.json.
+
+Nothing of a /slack/events request is trusted before Bolt has checked its signature: the body is read in
+chunks and refused (413) as soon as it passes MAX_BODY_BYTES, or at once when Content-Length says so, and a
+timestamp header that is not a whole number of seconds is refused (401) before Bolt would choke on it."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
@@ -17,10 +22,23 @@ from starlette.routing import Route
 
 from slabot.config.runtime import Runtime
 from slabot.runtime import ingest_api
+from slabot.runtime.ingest_api import read_capped
 from slabot.runtime.openapi import openapi_document
 
 log = logging.getLogger(__name__)
-MAX_BODY_BYTES = 1_000_000
+MAX_BODY_BYTES = 1024 * 1024
+# What Slack sends in X-Slack-Request-Timestamp: Unix seconds. Bolt's verifier calls int() on it unguarded.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+TIMESTAMP_HEADER = "x-slack-request-timestamp"
+
+
+def timestamp_refusal(request: Request) -> str | None:
+    """Why the request's timestamp header cannot be checked, or None when it is absent (Bolt refuses that
+    itself) or Unix seconds."""
+    for value in request.headers.getlist(TIMESTAMP_HEADER):
+        if not _TIMESTAMP.fullmatch(value.strip()):
+            return "X-Slack-Request-Timestamp must be Unix seconds"
+    return None
 
 
 def _bolt_request(request: Request, body: bytes) -> BoltRequest:
@@ -37,9 +55,13 @@ def create_http_app(runtime: Runtime, bolt_app: App | None) -> Starlette:
 
     async def slack_events(request: Request) -> Response:
         assert bolt_app is not None
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return PlainTextResponse("request too large", status_code=413)
+        refused = timestamp_refusal(request)
+        if refused is not None:
+            return PlainTextResponse(refused, status_code=401)
+        body = await read_capped(request, MAX_BODY_BYTES)
+        if body is None:
+            # Closing the connection: the rest of the body is never read.
+            return PlainTextResponse("request too large", status_code=413, headers={"Connection": "close"})
         try:
             bolt_request = _bolt_request(request, body)
         except UnicodeDecodeError:
@@ -53,6 +75,7 @@ def create_http_app(runtime: Runtime, bolt_app: App | None) -> Starlette:
         return response
 
     async def healthz(request: Request) -> Response:
+        # A fresh connection each time through the pool's pre-ping: answers 200 again as soon as the database does.
         healthy = await run_in_threadpool(runtime.db.ping)
         body = {"status": "ok" if healthy else "unavailable", "database": "up" if healthy else "down"}
         return JSONResponse(body, status_code=200 if healthy else 503)

@@ -1,6 +1,7 @@
 """The ingest API's HTTP side: POST /api/v1/events, with bearer-token auth (SLABOT_API_TOKEN; without it the
 API is off), a bounded body, and one database transaction per request, so a rejected request stores nothing.
-Every error is {"error": "…"}. The body's grammar is slabot.sources.push."""
+Every error is {"error": "…"}; while the database is out of reach it is a 503 with Retry-After. The body's
+grammar is slabot.sources.push."""
 
 from __future__ import annotations
 
@@ -18,11 +19,15 @@ from slabot.config.runtime import Runtime
 from slabot.core.errors import NotFound, UserError
 from slabot.slo.ingest import check_points, event_objective, ingest
 from slabot.sources.push import PushRefused, one_line, parse_batch
+from storage.db import is_unreachable
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/api/v1/events"
 MAX_BODY_BYTES = 4 * 1024 * 1024
+# Seconds a client is asked to wait when the database is out of reach (pool pre-ping reconnects by then).
+RETRY_AFTER_SECONDS = 30
+RETRY_LATER = {"Retry-After": str(RETRY_AFTER_SECONDS)}
 API_OFF = "the ingest API is off until SLABOT_API_TOKEN is set"
 
 
@@ -61,9 +66,10 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return JSONResponse({"error": one_line(message)}, status_code=status, headers=headers)
 
 
-async def _read_body(request: Request, limit: int) -> bytes | None:
-    """The body, or None as soon as it is known to be longer than limit (never buffering more than that)."""
-    declared = request.headers.get("content-length", "")
+async def read_capped(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it is known to be longer than `limit`: a Content-Length over it is refused
+    before a byte is read, and a streamed body is never buffered past it (also used for /slack/events)."""
+    declared = request.headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > limit:
         return None
     chunks: list[bytes] = []
@@ -85,13 +91,18 @@ def events_route(runtime: Runtime) -> Route:
             return error_response(401, refused, {"WWW-Authenticate": 'Bearer realm="slabot"'})
         if request.method != "POST":
             return error_response(405, "use POST", {"Allow": "POST"})
-        body = await _read_body(request, MAX_BODY_BYTES)
+        body = await read_capped(request, MAX_BODY_BYTES)
         if body is None:
             return error_response(413, f"the body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB: split the batch")
         try:
             # The database is synchronous: parse and store on a worker thread.
             status, reply = await run_in_threadpool(store_events, runtime, body)
-        except Exception:
+        except Exception as error:
+            if is_unreachable(error):
+                log.warning("POST %s: the database cannot be reached; answered 503", EVENTS_PATH)
+                return error_response(
+                    503, "slabot cannot reach its database right now; nothing was stored, retry later", RETRY_LATER
+                )
             ref = uuid.uuid4().hex[:8]
             log.exception("POST %s failed (ref %s)", EVENTS_PATH, ref)
             return error_response(500, f"something went wrong on slabot's side (ref {ref}); nothing was stored")

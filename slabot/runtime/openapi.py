@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from slabot.catalog.names import NAME_MAX, NAME_RULE, TYPED_NAME_PATTERN
 from slabot.runtime import ingest_api
 from slabot.slo.ingest import MAX_POINTS
 from slabot.sources import push
@@ -20,9 +21,13 @@ def _error(description: str) -> dict[str, Any]:
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of the ingest API and the health check, served at GET /openapi.json."""
     count = {"type": "integer", "minimum": 0, "maximum": push.MAX_COUNT}
+    name = {"type": "string", "minLength": 1, "maxLength": NAME_MAX, "pattern": TYPED_NAME_PATTERN}
     point = {
         "type": "object",
-        "description": "Counts of the minute that contains ts; sending a minute again replaces its counts.",
+        "description": (
+            "Counts of the minute that contains ts, whole numbers (JSON integers) from 0, with good ≤ total; "
+            "sending a minute again replaces its counts."
+        ),
         "required": ["ts", "good", "total"],
         "additionalProperties": False,
         "properties": {
@@ -41,8 +46,12 @@ def openapi_document() -> dict[str, Any]:
         "required": ["service", "slo", "points"],
         "additionalProperties": False,
         "properties": {
-            "service": {"type": "string", "minLength": 1, "examples": ["checkout"]},
-            "slo": {"type": "string", "minLength": 1, "description": "an objective with source=events"},
+            "service": {**name, "description": f"a service's name: {NAME_RULE}", "examples": ["checkout"]},
+            "slo": {
+                **name,
+                "description": f"an objective with source=events, by its name: {NAME_RULE}",
+                "examples": ["availability"],
+            },
             "points": {"type": "array", "maxItems": MAX_POINTS, "items": {"$ref": "#/components/schemas/Point"}},
         },
     }

@@ -12,6 +12,13 @@ from sqlmodel import Field, SQLModel
 
 from storage.types import EnumText, ExactDecimal, UTCDateTime, enum_column, utcnow
 
+# The longest text each column holds, for the domain to check before the database does. Changing one needs a
+# migration.
+TITLE_MAX = 300
+EVENT_DETAIL_MAX = 500  # a timeline entry's detail, like a pause's reason
+CALENDAR_NAME_MAX = 64
+CALENDAR_HOURS_MAX = 300
+
 
 class IncidentStatus(StrEnum):
     OPEN = "open"
@@ -44,7 +51,7 @@ class Incident(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     service_id: int = Field(sa_column=Column(Integer, ForeignKey("service.id", ondelete="CASCADE"), nullable=False))
     severity: int
-    title: str = Field(max_length=300)
+    title: str = Field(max_length=TITLE_MAX)
     impact_percent: Decimal = Field(sa_column=Column(ExactDecimal, nullable=False))
     status: IncidentStatus = Field(default=IncidentStatus.OPEN, sa_column=enum_column(IncidentStatus, 16, index=True))
     started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
@@ -72,7 +79,7 @@ class IncidentEvent(SQLModel, table=True):
     kind: IncidentEventKind = Field(sa_column=enum_column(IncidentEventKind, 24))
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     actor: str = Field(max_length=32)
-    detail: str | None = Field(default=None, max_length=500)
+    detail: str | None = Field(default=None, max_length=EVENT_DETAIL_MAX)
 
 
 class SeverityTarget(SQLModel, table=True):
@@ -97,9 +104,9 @@ class Calendar(SQLModel, table=True):
     __tablename__ = "business_calendar"
 
     id: int = Field(default=None, primary_key=True)
-    name: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=CALENDAR_NAME_MAX, unique=True)
     timezone: str = Field(max_length=64)
-    hours: str = Field(max_length=300)  # normalised spec, e.g. "mon-fri 09:00-12:00,13:00-18:00"
+    hours: str = Field(max_length=CALENDAR_HOURS_MAX)  # normalised spec, e.g. "mon-fri 09:00-12:00,13:00-18:00"
     country: str | None = Field(default=None, max_length=8)
     created_by: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

@@ -14,6 +14,9 @@ from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, enum_column, utcnow
 
+# The longest text an action item's column holds, for the domain to check before the database does.
+ACTION_TEXT_MAX = 500
+
 
 class RcaStage(StrEnum):
     WHYS = "whys"  # asking "why?" (up to five times)
@@ -94,7 +97,7 @@ class ActionItem(SQLModel, table=True):
     rca_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("rca.id", ondelete="SET NULL"), nullable=True)
     )
-    text: str = Field(max_length=500)
+    text: str = Field(max_length=ACTION_TEXT_MAX)
     owner_id: str = Field(max_length=32)
     due: date = Field(sa_column=Column(Date, nullable=False))
     status: ActionItemStatus = Field(

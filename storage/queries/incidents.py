@@ -1,4 +1,5 @@
-"""Reads of incidents: one with its service, lists, overlaps with a span, timelines, and the timer pass's."""
+"""Incidents: one with its service, lists, overlaps with a span, timelines, the timer pass's reads, and the
+guarded state changes (each an UPDATE that applies only while the incident is as the caller last read it)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models.catalog import Service
-from storage.models.incidents import Incident, IncidentEvent, IncidentStatus
+from storage.models.incidents import Incident, IncidentEvent, IncidentEventKind, IncidentStatus
 
 
 def incidents_overlapping(
@@ -30,10 +31,12 @@ def incidents_overlapping(
 
 
 def incident_with_service(session: Session, incident_id: int) -> tuple[Incident, Service] | None:
+    """The incident as stored now (an object this session already holds is refreshed from its row)."""
     query = (
         select(Incident, Service)
         .join(Service, col(Service.id) == Incident.service_id)
         .where(Incident.id == incident_id)
+        .execution_options(populate_existing=True)
     )
     row = session.exec(query).first()
     return None if row is None else (row[0], row[1])
@@ -90,3 +93,80 @@ def timelines(session: Session, incident_ids: Sequence[int]) -> dict[int, list[I
 def record_thread(session: Session, incident_id: int, channel_id: str, ts: str) -> None:
     """The incident's announcement was delivered: its message becomes the incident's thread."""
     session.execute(update(Incident).where(col(Incident.id) == incident_id).values(channel_id=channel_id, thread_ts=ts))
+
+
+def latest_event(session: Session, incident_id: int, kinds: Sequence[IncidentEventKind]) -> IncidentEvent | None:
+    """The incident's last timeline row of one of these kinds."""
+    query = (
+        select(IncidentEvent)
+        .where(IncidentEvent.incident_id == incident_id)
+        .where(col(IncidentEvent.kind).in_(kinds))
+        .order_by(col(IncidentEvent.at).desc(), col(IncidentEvent.id).desc())
+        .limit(1)
+    )
+    return session.exec(query).first()
+
+
+# The state changes below are conditional UPDATEs: True when this caller made the change, False when the row
+# no longer matched (someone else changed it first). A concurrent writer waits on the row (Postgres) or the
+# database (SQLite) and then finds the condition false, so a change is made once however many ask at once.
+# The session's Incident objects are left as they were: read the incident again (incident_with_service).
+
+
+def _guarded(session: Session, incident_id: int, condition: ColumnElement[bool], **values: object) -> bool:
+    statement = (
+        update(Incident)
+        .where(col(Incident.id) == incident_id)
+        .where(condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
+
+
+def mark_acknowledged(session: Session, incident_id: int, at: datetime, actor: str) -> bool:
+    """Open → acknowledged at `at` by `actor`, if it is still open."""
+    return _guarded(
+        session,
+        incident_id,
+        col(Incident.status) == IncidentStatus.OPEN,
+        status=IncidentStatus.ACKNOWLEDGED,
+        acknowledged_at=at,
+        acknowledged_by=actor,
+    )
+
+
+def mark_resolved(
+    session: Session,
+    incident_id: int,
+    was: IncidentStatus,
+    at: datetime,
+    actor: str,
+    acknowledged_at: datetime,
+    acknowledged_by: str,
+) -> bool:
+    """Resolved at `at` by `actor` (its acknowledgement as given, its pause ended), if its status is still
+    `was` (open or acknowledged: an acknowledgement made meanwhile changes what the resolve writes)."""
+    return _guarded(
+        session,
+        incident_id,
+        col(Incident.status) == was,
+        status=IncidentStatus.RESOLVED,
+        resolved_at=at,
+        resolved_by=actor,
+        acknowledged_at=acknowledged_at,
+        acknowledged_by=acknowledged_by,
+        paused_at=None,
+    )
+
+
+def mark_paused(session: Session, incident_id: int, at: datetime) -> bool:
+    """Paused since `at`, if it is neither resolved nor paused."""
+    condition = (col(Incident.status) != IncidentStatus.RESOLVED) & col(Incident.paused_at).is_(None)
+    return _guarded(session, incident_id, condition, paused_at=at)
+
+
+def mark_resumed(session: Session, incident_id: int, paused_at: datetime) -> bool:
+    """No longer paused, if it is unresolved and still in the pause that began at `paused_at`."""
+    condition = (col(Incident.status) != IncidentStatus.RESOLVED) & (col(Incident.paused_at) == paused_at)
+    return _guarded(session, incident_id, condition, paused_at=None)

@@ -1,4 +1,4 @@
-"""Queries of the weekly digest: schedules and their services, runs (claimed once), and a week's breaches."""
+"""Queries of the weekly digest: schedules and their services, and runs (claimed once)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from storage.models.catalog import Service
-from storage.models.incidents import Incident, SlaBreach
 from storage.models.reports import Digest, DigestRun, DigestRunStatus, DigestService
 from storage.queries.rows import insert_ignore
 
@@ -89,18 +88,3 @@ def finish_run(
         .values(**values)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-
-def breaches_due(
-    session: Session, service_ids: Sequence[int] | None, start: datetime, end: datetime
-) -> list[tuple[SlaBreach, Incident, str]]:
-    """Targets missed in [start, end) (by when they fell due), with the incident and its service's name."""
-    query = (
-        select(SlaBreach, Incident, Service.name)
-        .join(Incident, col(Incident.id) == SlaBreach.incident_id)
-        .join(Service, col(Service.id) == Incident.service_id)
-        .where(SlaBreach.due_at >= start, SlaBreach.due_at < end)
-    )
-    if service_ids is not None:
-        query = query.where(col(Incident.service_id).in_(service_ids))
-    return [(breach, incident, name) for breach, incident, name in session.exec(query).all()]

@@ -130,9 +130,9 @@ def test_the_digest_numbers_match_the_hand_computed_ones(seeded: SlackDriver, cl
     assert "*no data*" in objectives[2]
     incidents = next(t for t in body if t.startswith("*Incidents*"))
     assert incidents.startswith("*Incidents* 2 (sev1: 1, sev2: 1) · MTTA 15m (p90 20m) · MTTR 1h 15m (p90 2h)")
-    sev1 = "*sev1* · 1 · MTTA 20m (p90 20m) · MTTR 2h (p90 2h) · response 0/1 met (0%) · resolution 1/1 met (100%)"
+    sev1 = "*sev1* · 1 · MTTA 20m (p90 20m) · MTTR 2h (p90 2h) · response 0/1 met (0.0%) · resolution 1/1 met (100.0%)"
     assert sev1 in incidents
-    assert "*sev2* · 1 · MTTA 10m (p90 10m) · MTTR 30m (p90 30m) · response 1/1 met (100%)" in incidents
+    assert "*sev2* · 1 · MTTA 10m (p90 10m) · MTTR 30m (p90 30m) · response 1/1 met (100.0%)" in incidents
     breaches = next(t for t in body if t.startswith("*SLA breaches*"))
     assert "#2 checkout sev1: response target 15m missed at 2026-11-12 08:15 UTC" in breaches
     # neither incident has a root cause yet: all the bad time is one visible "Not analysed" bar
@@ -182,6 +182,7 @@ def test_report_for_one_service_and_bad_input(seeded: SlackDriver, clock: FakeCl
         assert "Usage: /sla report [service] [week=2026-W46]" in reply.text
 
 
+@pytest.mark.slow  # 63 objectives through the whole digest
 def test_many_objectives_stay_within_50_blocks_and_say_how_many_more(seeded: SlackDriver, clock: FakeClock) -> None:
     with seeded.runtime.db.session() as session:
         for number in range(60):

@@ -62,7 +62,7 @@ def test_add_list_and_remove(driver: SlackDriver, clock: FakeClock) -> None:
     )
     assert added.text.startswith(
         ":calendar: Digest 1 posts to <#C0LEADS> Fridays at 17:30 Asia/Shanghai, covering checkout, payments. "
-        "First run 2026-11-27 17:30 CST (in 5d 22h), reporting the week before it."
+        "First run 2026-11-27 17:30 CST (in 5d 21h), reporting the week before it."
     )
     driver.command("/sla digest add <#C0ALL|all>")
     listed = driver.command("/sla digest list")

@@ -175,10 +175,52 @@ def test_bad_input_gets_a_short_private_reply_and_changes_nothing(
     assert len(checkout.posts()) == posts
 
 
-def test_acknowledging_twice_or_after_resolve_is_refused(checkout: SlackDriver) -> None:
+def test_acknowledging_twice_or_after_resolve_says_by_whom_and_when(checkout: SlackDriver, clock: FakeClock) -> None:
     checkout.command("/incident open checkout sev2 Errors")
+    clock.advance(minutes=3)
     checkout.command("/incident ack 1", user="U0BOB")
-    assert "already acknowledged by <@U0BOB>" in checkout.command("/incident ack 1").text
+    clock.advance(minutes=1)
+    again = checkout.command("/incident ack 1")
+    assert again.ephemeral
+    assert again.text == ":warning: Incident #1 was already acknowledged by <@U0BOB> at 2026-11-21 12:03 UTC."
+    assert again.blocks[0]["text"]["text"] == again.text
     checkout.command("/incident resolve 1")
-    assert "already resolved" in checkout.command("/incident ack 1").text
-    assert "already resolved" in checkout.command("/incident resolve 1").text
+    resolved = ":warning: Incident #1 was already resolved by <@U0ALICE> at 2026-11-21 12:04 UTC."
+    assert checkout.command("/incident ack 1", user="U0BOB").text == resolved
+    assert checkout.command("/incident resolve 1", user="U0BOB").text == resolved
+    assert [kind for kind, _, _ in timeline(checkout)] == ["opened", "acknowledged", "resolved"]
+
+
+def test_already_done_is_told_in_the_configured_zone(checkout: SlackDriver, clock: FakeClock) -> None:
+    from dataclasses import replace
+    from zoneinfo import ZoneInfo
+
+    settings = replace(checkout.runtime.settings, timezone=ZoneInfo("Europe/Berlin"))
+    berlin = SlackDriver(replace(checkout.runtime, settings=settings), checkout.slack)
+    berlin.command("/incident open checkout sev2 Errors")
+    clock.advance(minutes=3)
+    berlin.command("/incident resolve 1", user="U0BOB")
+    answer = berlin.command("/incident resolve 1")
+    assert answer.text == ":warning: Incident #1 was already resolved by <@U0BOB> at 2026-11-21 13:03 CET."
+
+
+def test_pausing_twice_or_resuming_twice_says_by_whom_and_when(checkout: SlackDriver, clock: FakeClock) -> None:
+    checkout.command("/incident open checkout sev2 Errors")
+    clock.advance(minutes=2)
+    checkout.command("/incident pause 1 waiting on the bank", user="U0BOB")
+    assert checkout.command("/incident pause 1 still waiting").text == (
+        ":warning: Incident #1 is already paused. Resume it with /incident resume 1.\n"
+        "Paused by <@U0BOB> at 2026-11-21 12:02 UTC."
+    )
+    clock.advance(minutes=5)
+    checkout.command("/incident resume 1", user="U0BOB")
+    assert checkout.command("/incident resume 1").text == (
+        ":warning: Incident #1 was already resumed by <@U0BOB> at 2026-11-21 12:07 UTC."
+    )
+    checkout.command("/incident resolve 1")
+    assert checkout.command("/incident pause 1 again").text == (
+        ":warning: Incident #1 is already resolved: its timers have stopped.\n"
+        "Resolved by <@U0ALICE> at 2026-11-21 12:07 UTC."
+    )
+    kinds = [kind for kind, _, _ in timeline(checkout)]
+    assert kinds == ["opened", "paused", "resumed", "acknowledged", "resolved"]

@@ -88,7 +88,7 @@ CALENDAR_BAD = [
     ("/sla calendar add cn tz=Asia/Shanghai", "Give the zone and the working hours", "/sla calendar add"),
     ("/sla calendar add cn hours=mon-fri 09:00-17:00", "Give the zone and the working hours", "/sla calendar add"),
     ("/sla calendar add cn x tz=UTC hours=mon 09:00-10:00", "Give one name, then tz=", "/sla calendar add"),
-    ("/sla calendar add cn tz=Mars/Base hours=mon 09:00-10:00", "tz= 'Mars/Base' is not a time zone", "add"),
+    ("/sla calendar add cn tz=Mars/Base hours=mon 09:00-10:00", "tz= must be a time zone like Europe/Berlin", "add"),
     ("/sla calendar add cn tz=UTC hours=mon-fri 09:00-12:00,11:00-13:00", "hours=: on mon 09:00-12:00 and", "add"),
     ("/sla calendar add cn tz=UTC hours=fri-mon 09:00-17:00", "hours=: 'fri-mon' runs backwards", "add"),
     ("/sla calendar add cn tz=UTC hours=mon-fri 17:00-09:00", "'17:00-09:00' ends before it starts", "add"),
@@ -311,7 +311,7 @@ PAUSE_BAD = [
     ("/incident resume 1", "Incident #1 is not paused. Pause it with /incident pause 1 <reason>.", "resume <id>"),
     ("/incident resume", "Give the incident number, like: /incident resume 12", "/incident resume <id>"),
     ("/incident resume 1 2", "Give the incident number", "/incident resume <id>"),
-    ("/incident pause 1 " + "x" * 501, "The reason is 501 characters; keep it under 500.", "/incident pause"),
+    ("/incident pause 1 " + "x" * 501, "The reason is 501 characters; keep it to 500 at most.", "/incident pause"),
 ]
 
 

@@ -21,7 +21,7 @@ from slabot.reports.schedule import Week
 from slabot.reports.weekly import DigestReport, build_report
 from storage.db import Database
 from storage.models.catalog import Service
-from storage.models.incidents import CsatRating, Incident, IncidentStatus, SlaBreach, SlaTimerKind
+from storage.models.incidents import CsatRating, Incident, IncidentStatus
 from storage.models.rca import FishboneCategory, Rca, RcaStage
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -238,18 +238,9 @@ def test_breach_lines_escape_the_incident_title_in_blocks_and_fallback(database:
         incident = session.get(Incident, incident_id)
         assert incident is not None
         incident.title = "Pay <!here> & <@U0CEO> fails"
-        session.add(
-            SlaBreach(
-                incident_id=incident_id,
-                timer=SlaTimerKind.RESPONSE,
-                severity=2,
-                target_seconds=900,
-                due_at=at(10, 10, 15),
-                recorded_at=at(10, 10, 15),
-            )
-        )
+        incident.acknowledged_at = at(10, 10, 40)  # sev2's 30m response target missed (the record, not a row)
     report = report_of(database)
     breaches = next(t for t in texts(report) if t.startswith("*SLA breaches*"))
-    assert "#1 checkout sev2: response target 15m missed at 2026-11-10 10:15 UTC" in breaches
+    assert "#1 checkout sev2: response target 30m missed at 2026-11-10 10:30 UTC" in breaches
     assert breaches.endswith("Pay &lt;!here&gt; &amp; &lt;@U0CEO&gt; fails")
     assert "<!here>" not in digest_message(report, locale="en").text

@@ -169,7 +169,7 @@ OK = "checkout,latency,2026-11-21T10:00:00Z,1,1"
         ((HEADER.strip(), "checkout,availability,2026-11-21T10:00:00Z,1,2"), "measured from incidents"),
         (
             (HEADER.strip(), OK, 'checkout,"latency\nx",2026-11-21T10:00:00Z,1,2'),
-            "line 3: 'latency\\nx' is not a valid objective name",
+            "line 3: 'latency x' is not a valid objective name",
         ),
     ],
 )

@@ -215,9 +215,9 @@ def test_7d_thresholds_are_not_30d_ones() -> None:
 @pytest.mark.parametrize(
     ("threshold", "lookback", "seconds", "shown"),
     [
-        (Fraction(144, 10), HOUR, Fraction(5184, 100), "52s"),
+        (Fraction(144, 10), HOUR, Fraction(5184, 100), "51s"),
         (Fraction(144, 10), 5 * MINUTE, Fraction(432, 100), "4.3s"),
-        (Fraction(6), 6 * HOUR, Fraction(1296, 10), "2m 10s"),
+        (Fraction(6), 6 * HOUR, Fraction(1296, 10), "2m 9s"),
         (Fraction(3), DAY, Fraction(2592, 10), "4m 19s"),
         (Fraction(1), 3 * DAY, Fraction(2592, 10), "4m 19s"),
     ],

@@ -62,7 +62,7 @@ def test_answers_are_tidied_and_bounded() -> None:
     assert clean_answer("  the   disk\nfilled up ") == "the disk filled up"
     with pytest.raises(UserError, match="empty reply"):
         clean_answer("   ")
-    with pytest.raises(UserError, match="keep it under 1000"):
+    with pytest.raises(UserError, match="keep it to 1000 at most"):
         clean_answer("x" * 1001)
 
 
@@ -98,7 +98,7 @@ def test_action_items_parse_what_who_and_when(text: str, draft: ActionDraft) -> 
         ("action: add an alarm owner=me due=2026-13-01", "due= takes a date like 2026-12-01"),
         ("action: add an alarm owner=me due=friday", "due= takes a date like 2026-12-01"),
         ("action:  owner=me due=7d", "Say what is to be done"),
-        ("action: " + "x" * 501 + " owner=me due=7d", "keep it under 500"),
+        ("action: " + "x" * 501 + " owner=me due=7d", "keep it to 500 at most"),
     ],
 )
 def test_a_bad_action_item_says_what_to_type(text: str, problem: str) -> None:

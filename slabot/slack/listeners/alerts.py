@@ -15,14 +15,13 @@ from sqlmodel import Session
 from commands.incident import open_and_announce
 from slabot.alerting import actions as alert_actions
 from slabot.config.runtime import Runtime
-from slabot.core.errors import UserError
-from slabot.core.mentions import user_mention
 from slabot.notify.notifier import Notifier
 from slabot.render import alerts as render
 from slabot.render.ids import ActionId, CallbackId
+from slabot.render.incidents import recorded_with_problem
 from slabot.render.locale import DEFAULT_LOCALE
 from slabot.slack.clicks import clicked_id
-from slabot.slack.errors import guarded
+from slabot.slack.errors import guarded, reply_for
 from slabot.slack.modals.open_incident import OpenIncidentModal
 
 log = logging.getLogger(__name__)
@@ -91,12 +90,7 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
             opened, problem = open_and_announce(runtime, notifier, new, user, None)
             incident_id, now = opened.incident.id, runtime.now()
             change(lambda session: alert_actions.link_incident(session, alert_id, incident_id, now), now)
-            if problem:
-                client.chat_postMessage(channel=user, text=f":warning: Incident #{incident_id} is recorded. {problem}")
-        except UserError as error:
-            client.chat_postMessage(channel=user, text=f":warning: {error.message}")
-        except Exception:
-            log.exception("opening an incident from alert %s failed", alert_id)
-            client.chat_postMessage(
-                channel=user, text=f":warning: {user_mention(user)}, the incident could not be opened; please retry."
-            )
+            if problem:  # the form has closed: a DM is the reply to the person who filed it
+                client.chat_postMessage(channel=user, **recorded_with_problem(incident_id, problem).for_message())
+        except Exception as error:
+            client.chat_postMessage(channel=user, **reply_for(error, f"incident from alert {alert_id}").for_message())

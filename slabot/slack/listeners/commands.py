@@ -1,7 +1,9 @@
-"""The slash commands /sla and /incident: ack at once, then run the command and reply through response_url."""
+"""The slash commands /sla and /incident: ack at once, then run the command (once per invocation: a replayed
+signed request runs nothing) and reply through response_url."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -13,11 +15,27 @@ from commands.router import CommandGroup
 from slabot.config.runtime import Runtime
 from slabot.notify.notifier import Notifier
 from slabot.slack.errors import guarded
+from storage.queries.slack_requests import first_run_of_command
+
+log = logging.getLogger(__name__)
+
+
+def first_run(runtime: Runtime, command: dict[str, Any]) -> bool:
+    """Record the invocation (committed before it runs); False when it was recorded before: a replay of the
+    same signed request, which Slack's signature check accepts for five minutes."""
+    trigger_id = command.get("trigger_id")
+    if not trigger_id:  # every invocation from Slack has one; without it there is nothing to tell a replay by
+        return True
+    with runtime.db.session() as session:
+        return first_run_of_command(session, str(trigger_id), str(command.get("response_url") or ""), runtime.now())
 
 
 def _listener(group: CommandGroup, runtime: Runtime, notifier: Notifier) -> Callable[..., None]:
     def listener(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()  # within Slack's 3 seconds; the work and the reply follow through response_url
+        if not first_run(runtime, command):
+            log.warning("%s replayed (trigger_id %s): ran it once already", group.prefix, command.get("trigger_id"))
+            return
         ctx = CommandContext(runtime, notifier, command["user_id"], command["channel_id"])
         reply = group.dispatch(ctx, command.get("text") or "")
         respond(**reply.for_respond())

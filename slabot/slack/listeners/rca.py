@@ -1,47 +1,48 @@
 """Bolt listeners of the 5-Why: replies in threads (message events), the Start 5-Why button on the resolve
 message and the fishbone category buttons. Each makes its change and queues what the thread is told in one
 transaction, then delivers it; a problem is told to the clicker only, and a thread reply that fails is
-logged, never answered with a trace."""
+logged, never answered with a trace. A thread reply is recorded before Slack is acknowledged, so one that
+arrives while the database is out of reach is answered 503 and comes again (Slack retries it)."""
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from slabot.config.runtime import Runtime
-from slabot.notify.notifier import Notifier
+from slabot.notify.notifier import Notifier, Queued
 from slabot.rca import runs, thread
 from slabot.rca.thread import ThreadMessage
 from slabot.render.ids import ActionId
 from slabot.slack.clicks import clicked, clicked_id
-from slabot.slack.errors import guarded
+from slabot.slack.errors import RECORDED, guarded, recorded_before_ack
 from storage.models.rca import FishboneCategory, RcaTrigger
 
-log = logging.getLogger(__name__)
 _CATEGORY_ACTION = re.compile(rf"^{ActionId.RCA_CATEGORY}:({'|'.join(c.value for c in FishboneCategory)})$")
 
 
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     zone = runtime.settings.timezone
 
-    @app.event("message")
-    @guarded
-    def thread_reply(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
-        message = ThreadMessage.from_event(event, body.get("event_id"), context.bot_user_id)
+    def record_reply(body: dict[str, Any], context: BoltContext) -> Queued | None:
+        """In the request thread, before the ack: the reply recorded (with its event_id) and what the thread is
+        told queued, in one transaction; a database out of reach leaves the event unacknowledged."""
+        message = ThreadMessage.from_event(body.get("event") or {}, body.get("event_id"), context.bot_user_id)
         if message is None:
-            return
+            return None
         now = runtime.now()
-        try:
-            with runtime.db.session() as session:
-                said = thread.handle(session, message, now.astimezone(zone).date(), now)
-                queued = notifier.queue(session, said, now)
-        except Exception:
-            log.exception("thread reply %s in %s could not be handled", message.ts, message.channel_id)
-            return
-        notifier.deliver(queued)
+        with runtime.db.session() as session:
+            said = thread.handle(session, message, now.astimezone(zone).date(), now)
+            return notifier.queue(session, said, now)
+
+    @app.event("message", middleware=[recorded_before_ack(record_reply)])
+    @guarded
+    def thread_reply(context: BoltContext) -> None:
+        queued = context.get(RECORDED)
+        if isinstance(queued, Queued):
+            notifier.deliver(queued)
 
     @app.action(ActionId.RCA_START)
     @guarded
