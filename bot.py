@@ -75,7 +75,7 @@ def serve(runtime: Runtime) -> None:
 
     settings = runtime.settings
     slack = connect(runtime)
-    http_app, socket_handler = build_frontends(runtime, slack.app)
+    http_app, socket_handler = build_frontends(runtime, slack.app, slack.notifier)
     scheduler = build_scheduler(runtime, slack.notifier)
     scheduler.start()
     log.info("evaluating objectives every %ss; alerts go out through the outbox", settings.eval_interval_seconds)

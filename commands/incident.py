@@ -19,7 +19,7 @@ from slabot.incidents.lifecycle import NewIncident
 from slabot.incidents.targets import TimerBook
 from slabot.notify import keys
 from slabot.notify.delivery import DeliveryReport
-from slabot.notify.notifier import Notifier
+from slabot.notify.notifier import Notifier, Queued
 from slabot.rca import runs as rca
 from slabot.rca.analysis import latest_analysis
 from slabot.render import incidents as render
@@ -97,6 +97,19 @@ def _one_incident_id(args: Args, verb: str) -> int:
     return parse_incident_id(args.words[0])
 
 
+def queue_change(
+    session: Session, runtime: Runtime, notifier: Notifier, change: IncidentChange, now: datetime
+) -> Queued:
+    """Queue a change's messages and, after a resolve, what follows it: the opener's survey and perhaps a
+    5-Why (the budget policy). Shared by the commands and Alertmanager's webhook."""
+    settings = runtime.settings
+    queued = notifier.queue(session, [change, *satisfaction.surveys_after(change)], now)
+    if change.kind == IncidentEventKind.RESOLVED:
+        started = rca.start_if_costly(session, change.incident, settings.auto_rca, settings.timezone, now)
+        queued += notifier.queue(session, started, now)
+    return queued
+
+
 Change = Callable[[Session, datetime], IncidentChange | AlreadyDone]
 
 
@@ -111,10 +124,7 @@ def _change(ctx: CommandContext, verb: str, change_it: Change) -> Reply:
         change = change_it(session, now)
         if isinstance(change, AlreadyDone):
             return render.already_done(change, settings.timezone, locale=ctx.locale)
-        queued = ctx.notifier.queue(session, [change, *satisfaction.surveys_after(change)], now)
-        if change.kind == IncidentEventKind.RESOLVED:
-            started = rca.start_if_costly(session, change.incident, settings.auto_rca, settings.timezone, now)
-            queued += ctx.notifier.queue(session, started, now)
+        queued = queue_change(session, ctx.runtime, ctx.notifier, change, now)
     report = ctx.notifier.deliver(queued)
     incident = change.incident
     problem = delivery_problem(report, keys.incident_note(incident.id, change.timeline_id), incident.channel_id)

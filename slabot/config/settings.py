@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError
 
 from slabot.catalog.names import parse_zone
 from slabot.core.errors import UserError, shown
+from slabot.sources.alertmanager import parse_label_name, parse_severities
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///slabot.db"
@@ -29,6 +30,8 @@ _API_TOKEN = re.compile(rf"^[!-~]{{{MIN_API_TOKEN_LENGTH},}}$")
 MIN_API_TOKEN_DISTINCT = 8
 MIN_API_TOKEN_BITS = 64
 _MAKE_TOKEN = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+DEFAULT_ALERT_SEVERITIES = (("critical", 1), ("error", 2), ("warning", 3), ("info", 4))
 
 Mode = Literal["http", "socket", "console", "offline"]
 
@@ -52,6 +55,8 @@ class Settings:
     eval_interval_seconds: int = 60
     digest_grace_hours: int = 12
     auto_rca: bool = True  # start a 5-Why when a resolved incident used more than 20% of a budget
+    alert_service_label: str = "service"  # the Alertmanager label naming an alert's service
+    alert_severities: tuple[tuple[str, int], ...] = DEFAULT_ALERT_SEVERITIES
 
     @property
     def socket_mode(self) -> bool:
@@ -188,6 +193,25 @@ def _auto_rca(env: Mapping[str, str]) -> bool:
     return value in ("on", "true", "1", "yes")
 
 
+def _alert_service_label(env: Mapping[str, str]) -> str:
+    value = _get(env, "SLABOT_ALERT_SERVICE_LABEL") or "service"
+    if parse_label_name(value) is None:
+        raise ConfigError(
+            f"SLABOT_ALERT_SERVICE_LABEL must be a Prometheus label name like service (got '{shown(value, 40)}')"
+        )
+    return value
+
+
+def _alert_severities(env: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
+    value = _get(env, "SLABOT_ALERT_SEVERITIES")
+    if value is None:
+        return DEFAULT_ALERT_SEVERITIES
+    parsed = parse_severities(value)
+    if isinstance(parsed, str):
+        raise ConfigError(f"SLABOT_ALERT_SEVERITIES must be like critical=1,error=2,warning=3,info=4: {parsed}")
+    return tuple(parsed.items())
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") -> Settings:
     """Read and check every setting; `mode` decides which Slack credentials are required.
 
@@ -210,6 +234,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") 
         eval_interval_seconds=_eval_interval(env),
         digest_grace_hours=_digest_grace(env),
         auto_rca=_auto_rca(env),
+        alert_service_label=_alert_service_label(env),
+        alert_severities=_alert_severities(env),
     )
     if mode in ("console", "offline"):
         return settings

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def is_slack_user(actor: str) -> bool:
+    """Whether an actor is a Slack user id (U…, W…), not one of slabot's own sources such as alertmanager."""
+    return bool(_SLACK_USER.match(actor))
+
 
 def user_mention(user_id: str) -> str:
-    return f"<@{user_id}>"
+    """<@U…> for a Slack user; an actor that is no Slack user (alertmanager) is written as its name."""
+    return f"<@{user_id}>" if is_slack_user(user_id) else user_id
 
 
 def channel_mention(channel_id: str) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from slabot.core.errors import UserError
-from slabot.core.mentions import user_mention
+from slabot.core.mentions import is_slack_user, user_mention
 from slabot.incidents import lifecycle as incidents
 from slabot.incidents.events import IncidentChange, SurveyRequested
 from storage.models.incidents import CsatRating, Incident, IncidentEventKind, IncidentStatus
@@ -22,8 +22,10 @@ CSAT_COMMENT_MAX = 1000
 
 
 def surveys_after(change: IncidentChange) -> list[SurveyRequested]:
-    """Once an incident is resolved, the person who opened it is asked how well it was handled."""
-    return [SurveyRequested(change.incident)] if change.kind == IncidentEventKind.RESOLVED else []
+    """Once an incident is resolved, the person who opened it is asked how well it was handled (nobody is, when
+    it was opened by a source such as Alertmanager rather than a person)."""
+    asked = change.kind == IncidentEventKind.RESOLVED and is_slack_user(change.incident.opened_by)
+    return [SurveyRequested(change.incident)] if asked else []
 
 
 def _opener_of(session: Session, incident_id: int, user_id: str) -> Incident:

@@ -27,5 +27,10 @@ def announcement_edit(incident_id: int, timeline_id: int) -> str:
     return f"incident:{incident_id}:edit:{timeline_id}"
 
 
+def alert_joined(incident_id: int, fingerprint: str) -> str:
+    """The thread note of an Alertmanager alert that joined the incident's group (fingerprint: letters, digits)."""
+    return f"incident:{incident_id}:alert:{fingerprint}"
+
+
 def satisfaction_survey(incident_id: int) -> str:
     return f"incident:{incident_id}:survey"

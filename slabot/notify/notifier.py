@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from slabot.notify import alerting, incidents, rca, reports, timers
+from slabot.notify import alert_groups, alerting, incidents, rca, reports, timers
 from slabot.notify.delivery import Deliverer, DeliveryReport
 from slabot.notify.outbox import RowContext, Writer
 from slabot.render.locale import DEFAULT_LOCALE, Locale
@@ -18,6 +18,7 @@ from storage.queries import outbox as outbox_queries
 
 WRITERS: dict[type, Writer] = {
     **incidents.WRITERS,
+    **alert_groups.WRITERS,
     **alerting.WRITERS,
     **rca.WRITERS,
     **reports.WRITERS,

@@ -1,5 +1,5 @@
 """The HTTP side, served by uvicorn: POST /slack/events into Bolt (on worker threads), the ingest API
-POST /api/v1/events, GET /healthz and GET /openapi.json.
+POST /api/v1/events, Alertmanager's receiver POST /api/v1/alertmanager, GET /healthz and GET /openapi.json.
 
 Nothing of a /slack/events request is trusted before Bolt has checked its signature: the body is read in
 chunks and refused (413) as soon as it passes MAX_BODY_BYTES, or at once when Content-Length says so, and a
@@ -21,7 +21,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from slabot.config.runtime import Runtime
-from slabot.runtime import ingest_api
+from slabot.notify.notifier import Notifier
+from slabot.runtime import alertmanager_api, ingest_api
 from slabot.runtime.ingest_api import read_capped
 from slabot.runtime.openapi import openapi_document
 
@@ -50,8 +51,9 @@ def _bolt_request(request: Request, body: bytes) -> BoltRequest:
     )
 
 
-def create_http_app(runtime: Runtime, bolt_app: App | None) -> Starlette:
-    """Routes for the web server; without a Bolt app (Socket Mode) everything but /slack/events is served."""
+def create_http_app(runtime: Runtime, bolt_app: App | None, notifier: Notifier | None = None) -> Starlette:
+    """Routes for the web server; without a Bolt app (Socket Mode) everything but /slack/events is served,
+    and Alertmanager's receiver only with the notifier its incidents are announced through."""
 
     async def slack_events(request: Request) -> Response:
         assert bolt_app is not None
@@ -88,14 +90,18 @@ def create_http_app(runtime: Runtime, bolt_app: App | None) -> Starlette:
         Route("/openapi.json", openapi, methods=["GET"]),
         ingest_api.events_route(runtime),
     ]
+    if notifier is not None:
+        routes.append(alertmanager_api.alertmanager_route(runtime, notifier))
     if bolt_app is not None:
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
     return Starlette(routes=routes)
 
 
-def build_frontends(runtime: Runtime, bolt_app: App) -> tuple[Starlette, SocketModeHandler | None]:
+def build_frontends(
+    runtime: Runtime, bolt_app: App, notifier: Notifier | None = None
+) -> tuple[Starlette, SocketModeHandler | None]:
     """Socket Mode when SLACK_APP_TOKEN is set (the HTTP server then serves all but /slack/events), else HTTP."""
     app_token = runtime.settings.app_token
     if app_token is None:
-        return create_http_app(runtime, bolt_app), None
-    return create_http_app(runtime, None), SocketModeHandler(bolt_app, app_token)
+        return create_http_app(runtime, bolt_app, notifier), None
+    return create_http_app(runtime, None, notifier), SocketModeHandler(bolt_app, app_token)

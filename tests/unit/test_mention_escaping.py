@@ -31,6 +31,7 @@ from slabot.catalog.services import Removal
 from slabot.core.burn import DEFAULT_RULES, Counts
 from slabot.core.mentions import oncall_mention, user_mention
 from slabot.core.windows import WindowSpec, window_bounds
+from slabot.incidents.alert_groups import AlertJoined
 from slabot.incidents.breaches import TimerMarkReached
 from slabot.incidents.calendars import CalendarInfo
 from slabot.incidents.events import AlreadyDone, IncidentChange, SurveyRequested
@@ -64,6 +65,7 @@ from slabot.rca.events import (
 from slabot.rca.impact import BudgetImpact
 from slabot.rca.postmortem import IncidentChanged, Postmortem, TimelineEntry
 from slabot.render import (
+    alert_groups,
     alert_rules,
     alerts,
     budget,
@@ -190,6 +192,12 @@ def objective(t: Texts) -> Objective:
         description=t.description,
         created_by=OPENER,
     )
+
+
+def joined(t: Texts) -> AlertJoined:
+    """An alert joining an incident's group: its labels and summary come from whoever wrote the alert rule."""
+    labels = {"alertname": t.title, "service": "checkout", "instance": t.detail, "team": t.owner}
+    return AlertJoined(incident(t, resolved=False), service(t), "f00d", labels, t.problem)
 
 
 def incident(t: Texts, *, resolved: bool = True) -> Incident:
@@ -443,6 +451,7 @@ RENDERERS: dict[str, Render] = {
     ),
     "rca.asked": lambda t: rca.asked(QuestionAsked(WHERE, 2, t.question, Asking.AGAIN, t.replaced), locale=EN),
     "rca.wrap_up": lambda t: rca.wrap_up(WrapUp(WHERE, t.root_cause, FishboneCategory.PEOPLE), locale=EN),
+    "alert_groups.joined_note": lambda t: alert_groups.joined_note(joined(t), locale=EN),
     "rca.wrap_up_withdrawn": lambda t: rca.wrap_up_withdrawn(Withdrawal.BACK, locale=EN),
     "rca.action_recorded": lambda t: rca.action_recorded(ActionRecorded(WHERE, action_item(t), True), locale=EN),
     "rca.problem": lambda t: rca.problem(ProblemNoted(WHERE, t.problem), locale=EN),
@@ -668,6 +677,7 @@ def events(t: Texts) -> dict[str, object]:
         "IncidentChange(resolved)": replace(change, kind=IncidentEventKind.RESOLVED, incident=gone, reason=None),
         "SurveyRequested": SurveyRequested(gone),
         "SurveyRequested(no channel)": SurveyRequested(replace_incident(gone, channel_id=None)),
+        "AlertJoined": joined(t),
         "AlertOpened": AlertOpened(alert(), objective(t), service(t), figures(t)),
         "AlertShown": AlertShown(alert(), objective(t), service(t), figures(t), 2, NOW),
         "AlertEscalated": AlertEscalated(alert(), objective(t), service(t), figures(t)),

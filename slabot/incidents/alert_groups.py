@@ -1,0 +1,162 @@
+"""Alertmanager groups as incidents: one open incident per groupKey, opened by the group's first firing
+notification, a note for each alert that joins it later, resolved once every alert seen in it is resolved.
+
+A notification is handled with its group's row locked (storage.queries.alertmanager.lock_group), so repeats,
+retries and replicas posting the same group at once are decided one after another: the first opens the
+incident, the others find it open. Opening and resolving go through slabot.incidents.lifecycle, exactly as
+/incident open and /incident resolve do; the caller queues the announcement and what follows a resolve."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from slabot.core.errors import NotFound, UserError
+from slabot.incidents import lifecycle
+from slabot.incidents.events import AlreadyDone, IncidentChange
+from slabot.sources.alertmanager import Alert, AlertStatus, Notification
+from storage.models.alertmanager import GroupAlertStatus
+from storage.models.catalog import Service
+from storage.models.incidents import TITLE_MAX, Incident, IncidentStatus
+from storage.queries import alertmanager as queries
+from storage.queries import catalog as catalog_queries
+
+ACTOR = "alertmanager"  # who opens and resolves incidents of alerts, in their timelines
+DEFAULT_SEVERITY = 3
+DEFAULT_SEVERITIES: Mapping[str, int] = {"critical": 1, "error": 2, "warning": 3, "info": 4}
+
+
+@dataclass(frozen=True)
+class AlertPolicy:
+    """How alerts' labels map to incidents: the label naming the service, severity label values to levels."""
+
+    service_label: str = "service"
+    severities: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_SEVERITIES))
+    severity_label: str = "severity"
+
+    def severity_of(self, alert: Alert) -> int:
+        value = alert.labels.get(self.severity_label, "").strip().lower()
+        return self.severities.get(value, DEFAULT_SEVERITY)
+
+
+@dataclass(frozen=True)
+class AlertJoined:
+    """An alert that joined the group after its incident was opened: noted once in the incident's thread."""
+
+    incident: Incident
+    service: Service
+    fingerprint: str
+    labels: dict[str, str]
+    summary: str | None
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    """What a notification did: the incident it is about (None when it opened nothing) and the events to queue."""
+
+    incident_id: int | None
+    opened: bool = False
+    resolved: bool = False
+    changes: tuple[IncidentChange, ...] = ()
+    joined: tuple[AlertJoined, ...] = ()
+
+
+class AlertRefused(UserError):
+    """A notification slabot cannot turn into an incident (answered 422, which Alertmanager logs)."""
+
+
+def key_hash(group_key: str) -> str:
+    return hashlib.sha256(group_key.encode("utf-8")).hexdigest()
+
+
+def _service_of(session: Session, notification: Notification, policy: AlertPolicy) -> Service:
+    label = policy.service_label
+    values = {alert.labels.get(label) for alert in notification.alerts if alert.status == AlertStatus.FIRING}
+    if None in values or not values:
+        raise AlertRefused(f"an alert has no label '{label}' naming its service: add it (SLABOT_ALERT_SERVICE_LABEL)")
+    if len(values) > 1:
+        shown = ", ".join(sorted(str(value) for value in values))[:200]
+        raise AlertRefused(f"the group's alerts name different services in label '{label}' ({shown}): group_by {label}")
+    (name,) = values
+    assert name is not None
+    service = catalog_queries.service_by_name(session, name)
+    if service is None:
+        raise AlertRefused(f"label {label}={name[:100]!r} names no service slabot knows (see /sla service list)")
+    return service
+
+
+def title_of(notification: Notification, firing: list[Alert]) -> str:
+    """The summary annotation (the group's common one, else its first firing alert's), else the alert name."""
+    summary = notification.common_annotations.get("summary") or firing[0].annotations.get("summary")
+    if not (summary or "").strip():
+        summary = notification.common_labels.get("alertname") or firing[0].labels.get("alertname") or "Alert"
+    title = " ".join((summary or "").split())
+    return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…"
+
+
+def _record(session: Session, incident_id: int, alert: Alert) -> bool:
+    status = GroupAlertStatus(alert.status.value)
+    return queries.record_alert(session, incident_id, alert.fingerprint, status, alert.starts_at, alert.ends_at)
+
+
+def _open(
+    session: Session, group_id: int, was: int | None, notification: Notification, policy: AlertPolicy, now: datetime
+) -> GroupOutcome:
+    firing = [alert for alert in notification.alerts if alert.status == AlertStatus.FIRING]
+    service = _service_of(session, notification, policy)
+    new = lifecycle.NewIncident(
+        service_name=service.name,
+        severity=min(policy.severity_of(alert) for alert in firing),
+        title=title_of(notification, firing),
+        started_at=min(min(alert.starts_at for alert in firing), now),
+        impact_percent=Decimal(100),
+    )
+    change = lifecycle.open_incident(session, new, ACTOR, now)
+    incident_id = change.incident.id
+    # the group's row is locked by this transaction: nobody can have swapped its incident meanwhile
+    if not queries.set_group_incident(session, group_id, was, incident_id):
+        raise RuntimeError(f"alert group {group_id} changed while its row was locked")
+    for alert in notification.alerts:
+        _record(session, incident_id, alert)
+    return GroupOutcome(incident_id, opened=True, changes=(change,))
+
+
+def _follow(
+    session: Session, incident: Incident, service: Service, notification: Notification, now: datetime
+) -> GroupOutcome:
+    joined = []
+    for alert in notification.alerts:
+        if _record(session, incident.id, alert) and alert.status == AlertStatus.FIRING:
+            summary = alert.annotations.get("summary")
+            joined.append(AlertJoined(incident, service, alert.fingerprint, dict(alert.labels), summary))
+    alerts = queries.alerts_of(session, incident.id)
+    if any(alert.status != GroupAlertStatus.RESOLVED for alert in alerts):
+        return GroupOutcome(incident.id, joined=tuple(joined))
+    ends = [alert.ends_at for alert in alerts if alert.ends_at is not None]
+    resolved_at = max([incident.started_at, *ends]) if ends else now
+    change = lifecycle.resolve(session, incident.id, ACTOR, now, min(resolved_at, now))
+    if isinstance(change, AlreadyDone):  # someone resolved it by hand a moment ago
+        return GroupOutcome(incident.id, joined=tuple(joined))
+    return GroupOutcome(incident.id, resolved=True, changes=(change,), joined=tuple(joined))
+
+
+def take_notification(session: Session, notification: Notification, policy: AlertPolicy, now: datetime) -> GroupOutcome:
+    """Open, note or resolve the group's incident as this notification calls for; AlertRefused when it would
+    open an incident slabot cannot place (no service label, or one naming no service)."""
+    group = queries.lock_group(session, key_hash(notification.group_key), notification.group_key, now)
+    current: tuple[Incident, Service] | None = None
+    if group.incident_id is not None:
+        try:
+            current = lifecycle.get_incident(session, group.incident_id)
+        except NotFound:
+            current = None
+    if current is not None and current[0].status != IncidentStatus.RESOLVED:
+        return _follow(session, current[0], current[1], notification, now)
+    if not any(alert.status == AlertStatus.FIRING for alert in notification.alerts):
+        return GroupOutcome(None if current is None else current[0].id)  # a resolve repeated, or of nothing open
+    return _open(session, group.id, group.incident_id, notification, policy, now)

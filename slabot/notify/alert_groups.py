@@ -1,0 +1,24 @@
+"""The outbox row of an alert joining an Alertmanager group's incident: one note in the incident's thread,
+keyed by incident and fingerprint, so a repeated notification writes nothing."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from slabot.incidents.alert_groups import AlertJoined
+from slabot.notify import keys, outbox
+from slabot.notify.outbox import RowContext, Writer, Written
+from slabot.render import alert_groups as render
+
+
+def write_joined(session: Session, event: AlertJoined, at: RowContext) -> Written:
+    incident = event.incident
+    if incident.channel_id is None:
+        return []
+    key = keys.alert_joined(incident.id, event.fingerprint)
+    reply = render.joined_note(event, locale=at.locale)
+    outbox.post(session, key, incident.channel_id, reply, at.now, parent_key=keys.announcement(incident.id))
+    return [(key, incident.channel_id)]
+
+
+WRITERS: dict[type, Writer] = {AlertJoined: write_joined}
