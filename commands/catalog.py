@@ -14,6 +14,8 @@ from commands.args import (
     parse_percent,
 )
 from commands.context import CommandContext
+from commands.prometheus_define import define_pulled
+from commands.promql_args import take_promql
 from commands.router import CommandGroup
 from slabot.catalog import objectives
 from slabot.catalog import services as catalog
@@ -135,7 +137,8 @@ def _window(value: str) -> WindowSpec:
 
 
 def define(ctx: CommandContext, text: str) -> Reply:
-    args = parse_args(text, OBJECTIVE_KEYS)
+    text, promql = take_promql(text)
+    args = parse_args(text, OBJECTIVE_KEYS | {"datasource"})
     words = args.words
     if len(words) == 1 and "/" in words[0]:
         words = list(parse_objective_ref(words[0]))
@@ -147,12 +150,17 @@ def define(ctx: CommandContext, text: str) -> Reply:
     if "target" not in args.options:
         raise UserError("target= is required, like target=99.9 (percent)")
     options = args.options
+    source = parse_choice(options.get("source", "incidents"), "source", ("incidents", "events", "prometheus"))
+    if "datasource" in options:
+        raise UserError("datasource= comes with OpenSLO import; for now source=prometheus uses SLABOT_PROMETHEUS_URL")
+    if promql and source != "prometheus":
+        raise UserError(f"{', '.join(f'{key}=' for key in promql)} are Prometheus queries: add source=prometheus")
     spec = ObjectiveSpec(
         name=parse_name(words[1], "objective"),
         target_percent=parse_percent(options["target"], "target", allow_hundred=False),
         window=_window(options.get("window", "30d")),
         kind=ObjectiveKind(parse_choice(options.get("kind", "slo"), "kind", ("slo", "sla", "ola"))),
-        source=ObjectiveSource(parse_choice(options.get("source", "incidents"), "source", ("incidents", "events"))),
+        source=ObjectiveSource(source if source != "prometheus" else "events"),
         description=options.get("description") or None,
         timezone=_timezone(options["tz"]) if "tz" in options else None,
         budgeting=Budgeting(parse_choice(options.get("budgeting", "occurrences"), "budgeting", BUDGETING)),
@@ -161,6 +169,8 @@ def define(ctx: CommandContext, text: str) -> Reply:
         ),
     )
     service_name = parse_name(words[0], "service")
+    if source == "prometheus":
+        return define_pulled(ctx, service_name, spec, promql)
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         objective, service = objectives.define_objective(session, service_name, spec, ctx.user_id)

@@ -11,7 +11,8 @@ SLA.mount(catalog.SERVICE, "services: add, list, edit, remove")
 SLA.route(
     "define",
     "/sla define <service> <name> target=<percent> [window=30d|28d|7d|week|month|quarter] [kind=slo|sla|ola] "
-    "[source=incidents|events] [budgeting=occurrences|timeslices] [slice=<percent>] [tz=Area/City] "
+    '[source=incidents|events|prometheus good="<PromQL>"|bad="<PromQL>" total="<PromQL>"] '
+    "[budgeting=occurrences|timeslices] [slice=<percent>] [tz=Area/City] "
     f'[description="…"] (description up to {DESCRIPTION_MAX} characters)',
     "define an SLO, SLA or OLA",
 )(catalog.define)

@@ -57,6 +57,8 @@ class Settings:
     auto_rca: bool = True  # start a 5-Why when a resolved incident used more than 20% of a budget
     alert_service_label: str = "service"  # the Alertmanager label naming an alert's service
     alert_severities: tuple[tuple[str, int], ...] = DEFAULT_ALERT_SEVERITIES
+    prometheus_url: str | None = None  # the server source=prometheus objectives are pulled from
+    prometheus_token: str | None = None  # sent to it as a bearer token
 
     @property
     def socket_mode(self) -> bool:
@@ -212,6 +214,18 @@ def _alert_severities(env: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
     return tuple(parsed.items())
 
 
+def _prometheus_url(env: Mapping[str, str]) -> str | None:
+    value = _get(env, "SLABOT_PROMETHEUS_URL")
+    if value is None:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(
+            f"SLABOT_PROMETHEUS_URL must be an http(s) URL like http://prometheus:9090 (got '{shown(value, 60)}')"
+        )
+    return value.rstrip("/")
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") -> Settings:
     """Read and check every setting; `mode` decides which Slack credentials are required.
 
@@ -236,6 +250,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") 
         auto_rca=_auto_rca(env),
         alert_service_label=_alert_service_label(env),
         alert_severities=_alert_severities(env),
+        prometheus_url=_prometheus_url(env),
+        prometheus_token=_get(env, "SLABOT_PROMETHEUS_TOKEN"),
     )
     if mode in ("console", "offline"):
         return settings

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from slabot.notify import alert_groups, alerting, incidents, rca, reports, timers
+from slabot.notify import alert_groups, alerting, incidents, prometheus, rca, reports, timers
 from slabot.notify.delivery import Deliverer, DeliveryReport
 from slabot.notify.outbox import RowContext, Writer
 from slabot.render.locale import DEFAULT_LOCALE, Locale
@@ -23,6 +23,7 @@ WRITERS: dict[type, Writer] = {
     **rca.WRITERS,
     **reports.WRITERS,
     **timers.WRITERS,
+    **prometheus.WRITERS,
 }
 
 

@@ -11,7 +11,7 @@ from slabot.core.burn import LOOKBACKS
 from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, fields_only, header, section
-from slabot.render.status import HOUR, STATE_ICON, format_amount, format_rate, left_phrase, objective_name
+from slabot.render.status import HOUR, format_amount, format_rate, left_phrase, objective_name, state_text
 from slabot.slo.status import ObjectiveStatus
 from storage.models.catalog import Budgeting
 
@@ -115,8 +115,10 @@ def budget_reply(status: ObjectiveStatus, zone: ZoneInfo, public: bool, *, local
     fields = [
         f"*Target*\n{format_target(status.target)} ({objective.kind.upper()}, {method})",
         f"*Window*\n{window}",
-        f"*Attainment*\n{format_attainment(report.attainment, status.target)}",
-        f"*State*\n{STATE_ICON[status.state]} {status.state.value}",
+        f"*Attainment*\n{format_attainment(report.attainment, status.target)}"
+        if status.unavailable_since is None
+        else "*Attainment*\n— (waiting for its source)",
+        f"*State*\n{state_text(status, zone)}",
     ]
     if report.attainment is None:
         fields.append("*Budget*\nno data yet")

@@ -25,6 +25,7 @@ STATE_ICON = {
 # Failing first.
 STATE_ORDER = [State.EXHAUSTED, State.AT_RISK, State.NO_DATA, State.HEALTHY]
 HOUR = 3600
+UTC = ZoneInfo("UTC")
 
 
 TREND = {"down": "↘ burning", "up": "↗ recovering", "flat": "→ steady"}
@@ -63,8 +64,21 @@ def left_phrase(status: ObjectiveStatus) -> str:
     return left + " left"
 
 
-def status_line(status: ObjectiveStatus) -> str:
+def state_text(status: ObjectiveStatus, zone: ZoneInfo) -> str:
+    """The state with its icon; a pulled source that stopped answering says so instead (never "no data")."""
+    if status.unavailable_since is not None:
+        return f":warning: source unavailable since {format_when(status.unavailable_since, zone)}"
+    return f"{STATE_ICON[status.state]} {status.state.value}"
+
+
+def status_line(status: ObjectiveStatus, zone: ZoneInfo | None = None) -> str:
     objective = status.objective
+    if status.unavailable_since is not None:
+        head = (
+            f":warning: *{objective_name(status)}* {objective.kind.upper()} {format_target(status.target)} over "
+            f"{objective.window} · *source unavailable since {format_when(status.unavailable_since, zone or UTC)}*"
+        )
+        return f"{head}\nCounts resume, and the gap is filled, when Prometheus answers again"
     head = (
         f"{STATE_ICON[status.state]} *{objective_name(status)}* {objective.kind.upper()} "
         f"{format_target(status.target)} over {objective.window} · *{status.state.value}*"
@@ -104,11 +118,13 @@ def status_reply(
         return Reply(text=text, blocks=[section(escape(text))], public=public)
     ordered = sorted(items, key=lambda s: (STATE_ORDER.index(s.state), objective_name(s)))
     summary = f"{_state_counts(ordered)} · as of {format_when(now, zone)}"
-    rows: list[Block] = [section(status_line(item)) for item in ordered]
+    rows: list[Block] = [section(status_line(item, zone)) for item in ordered]
     blocks = with_more([header(title), context(summary)], rows, "objectives")
     text_lines = [f"{title} ({summary})"]
     text_lines += [
-        f"{objective_name(s)}: {s.state.value}, attainment {format_attainment(s.report.attainment, s.target)}, "
+        f"{objective_name(s)}: source unavailable since {format_when(s.unavailable_since, zone)}"
+        if s.unavailable_since is not None
+        else f"{objective_name(s)}: {s.state.value}, attainment {format_attainment(s.report.attainment, s.target)}, "
         f"budget {left_phrase(s)}"
         for s in ordered
     ]

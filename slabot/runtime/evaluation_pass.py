@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from slabot.alerting import alerts, budget_policy
 from slabot.alerting.verdicts import evaluate_all
@@ -19,6 +20,8 @@ from slabot.config.runtime import Runtime
 from slabot.incidents import breaches
 from slabot.notify.delivery import DeliveryReport
 from slabot.notify.notifier import Notifier
+from slabot.sources import prometheus_outages, prometheus_pull
+from slabot.sources.prometheus_client import PrometheusClient
 
 log = logging.getLogger(__name__)
 LOCK_NAME = "slabot.evaluate"
@@ -41,6 +44,7 @@ def evaluate(runtime: Runtime, notifier: Notifier) -> PassReport:
             return PassReport(ran=False)
         started = time.perf_counter()
         now, zone = runtime.now(), runtime.settings.timezone
+        pull_prometheus(runtime, now)  # before the snapshot, in its own transactions
         # Every measurement (minutes, rollups, incidents, catalogue) read in one snapshot, so an ingest
         # committing mid-pass cannot put one state's rollups and another's minutes into one figure; the
         # changes then follow in their own unit of work (a write under the snapshot could conflict with it).
@@ -51,9 +55,21 @@ def evaluate(runtime: Runtime, notifier: Notifier) -> PassReport:
                 *alerts.apply(session, evaluations, now),
                 *budget_policy.apply(session, [evaluation.status for evaluation in evaluations], now),
                 *breaches.apply(session, now, zone),
+                *prometheus_outages.outages(session, now),
             ]
             notifier.queue(session, events, now)
         return PassReport(ran=True, objectives=len(evaluations), seconds=time.perf_counter() - started)
+
+
+def pull_prometheus(runtime: Runtime, now: datetime) -> None:
+    """Counts of source=prometheus objectives pulled up to now; a failure is logged, never stops the pass."""
+    url, token = runtime.settings.prometheus_url, runtime.settings.prometheus_token
+    if url is None:
+        return
+    try:
+        prometheus_pull.pull_all(runtime.db, lambda: PrometheusClient(url, token), now)
+    except Exception:
+        log.exception("pulling from Prometheus failed")
 
 
 def evaluate_and_deliver(runtime: Runtime, notifier: Notifier) -> tuple[PassReport, DeliveryReport]:

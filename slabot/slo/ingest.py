@@ -12,7 +12,7 @@ from sqlmodel import Session
 from slabot.catalog.objectives import get_objective
 from slabot.core.errors import NotFound, UserError
 from storage.models.catalog import Objective, ObjectiveSource
-from storage.queries import sli
+from storage.queries import prometheus, sli
 
 MAX_POINTS = 10_000
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -47,6 +47,8 @@ def event_objective(session: Session, service_name: str, objective_name: str) ->
             f"{service.name}/{objective.name} is measured from incidents, not events; "
             f"define an objective with source=events to send counts"
         )
+    if prometheus.source_of(session, objective.id) is not None:
+        raise UserError(f"{service.name}/{objective.name} is pulled from Prometheus: its counts are not sent")
     return objective
 
 

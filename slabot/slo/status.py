@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
@@ -23,6 +23,7 @@ from slabot.slo.measurement import Consumer, Measurement, Span, event_ranges, me
 from storage.models.catalog import MaintenanceWindow, Objective, ObjectiveSource, Service
 from storage.queries import catalog as queries
 from storage.queries import incidents as incident_queries
+from storage.queries import prometheus as prometheus_queries
 from storage.queries.sli import range_sums
 
 # Less than this share of the budget left, and the objective is "at risk".
@@ -46,6 +47,7 @@ class ObjectiveStatus:
     report: BudgetReport
     forecast: Forecast
     maintenance: tuple[MaintenanceWindow, ...]
+    unavailable_since: datetime | None = None  # its pulled source (Prometheus) has not answered since
 
     @property
     def state(self) -> State:
@@ -161,7 +163,11 @@ def statuses(
             objective_id = pairs[i][0].id
             own = {span_range: per[objective_id] for span_range, per in sums.items() if objective_id in per}
             measured[i] = measure_events(own, bounds[i], spans[i], pairs[i][0].budgeting, extra[i])
+    outages = prometheus_queries.sources_of(session, [o.id for o, _ in pairs if o.source == ObjectiveSource.EVENTS])
     return [
-        _status(objective, service, bounds[i], measured[i], maintenance[i])
+        replace(
+            _status(objective, service, bounds[i], measured[i], maintenance[i]),
+            unavailable_since=outages[objective.id].unavailable_since if objective.id in outages else None,
+        )
         for i, (objective, service) in enumerate(pairs)
     ]

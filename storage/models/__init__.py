@@ -1,5 +1,27 @@
 """SQLModel tables, one module per domain. Importing this package registers every table in SQLModel.metadata."""
 
-from storage.models import alerting, alertmanager, catalog, incidents, outbox, rca, reports, slack_events, slo
+from storage.models import (
+    alerting,
+    alertmanager,
+    catalog,
+    incidents,
+    outbox,
+    prometheus,
+    rca,
+    reports,
+    slack_events,
+    slo,
+)
 
-__all__ = ["alerting", "alertmanager", "catalog", "incidents", "outbox", "rca", "reports", "slack_events", "slo"]
+__all__ = [
+    "alerting",
+    "alertmanager",
+    "catalog",
+    "incidents",
+    "outbox",
+    "prometheus",
+    "rca",
+    "reports",
+    "slack_events",
+    "slo",
+]

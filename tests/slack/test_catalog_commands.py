@@ -129,7 +129,7 @@ BAD_INPUTS = [
     ("/sla define checkout avail target=99.9 window=fortnight", "window must be", "/sla define"),
     ("/sla define checkout avail target=99.9 window=0d", "window must be", "/sla define"),
     ("/sla define checkout avail target=99.9 kind=xla", "kind must be slo, sla or ola", "/sla define"),
-    ("/sla define checkout avail target=99.9 source=logs", "source must be incidents or events", "/sla define"),
+    ("/sla define checkout avail target=99.9 source=logs", "source must be incidents, events or", "/sla define"),
     ("/sla define checkout avail target=99.9 tz=Mars/Base", "tz= must be a time zone like", "/sla define"),
     ("/sla define nosuch avail target=99.9", "There is no service 'nosuch'", "/sla define"),
     ("/sla define checkout availability target=99.5", "already has an objective named availability", "/sla define"),

@@ -79,6 +79,7 @@ from slabot.render import (
     maintenance,
     notices,
     postmortem,
+    prometheus,
     rca,
     reply,
     status,
@@ -93,6 +94,7 @@ from slabot.reports.schedule import Week
 from slabot.reports.weekly import DigestReport, ObjectiveLine
 from slabot.slo.measurement import Measure, measure_incidents
 from slabot.slo.status import ObjectiveStatus, _status
+from slabot.sources.prometheus_outages import SourceUnavailable
 from storage.models.alerting import Alert, AlertSeverity
 from storage.models.catalog import MaintenanceWindow, Objective, Service
 from storage.models.incidents import (
@@ -549,6 +551,13 @@ RENDERERS: dict[str, Render] = {
     # replies of every kind
     "reply.error_reply": lambda t: reply.error_reply("That did not work.", "/sla why <incident> [cancel]"),
     "reply.outage_reply": lambda t: reply.outage_reply(),
+    # objectives pulled from Prometheus
+    "prometheus.pulled_objective_defined": lambda t: prometheus.pulled_objective_defined(
+        objective(t), service(t), 42, locale=EN
+    ),
+    "prometheus.source_unavailable": lambda t: prometheus.source_unavailable(
+        objective(t), service(t), NOW, UTC_ZONE, locale=EN
+    ),
 }
 
 
@@ -697,6 +706,7 @@ def events(t: Texts) -> dict[str, object]:
         "DigestReady": DigestReady(12, "C0OPS", report(t)),
         "TimerMarkReached(warning)": mark(t, breached=False),
         "TimerMarkReached(breach)": mark(t, breached=True),
+        "SourceUnavailable": SourceUnavailable(objective(t), service(t), NOW - timedelta(minutes=11)),
     }
 
 

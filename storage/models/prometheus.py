@@ -1,0 +1,31 @@
+"""Objectives pulled from Prometheus: their good/bad/total queries, the server they name, and how far the pull
+has come (pulled_until) or since when the server has not answered (unavailable_since)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, String, Text
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, objective_key
+
+QUERY_MAX = 2000
+DATASOURCE_MAX = 63
+
+
+class PrometheusSource(SQLModel, table=True):
+    """One objective's Prometheus queries: exactly one of good_query and bad_query, with total_query.
+
+    datasource names an OpenSLO DataSource (None: SLABOT_PROMETHEUS_URL); pulled_until is the end of the last
+    pulled span; unavailable_since is when a pull first failed to reach the server (None while it answers)."""
+
+    __tablename__ = "prometheus_source"
+
+    objective_id: int = Field(sa_column=objective_key())
+    good_query: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    bad_query: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    total_query: str = Field(sa_column=Column(Text, nullable=False))
+    datasource: str | None = Field(default=None, sa_column=Column(String(DATASOURCE_MAX), nullable=True))
+    pulled_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    unavailable_since: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
