@@ -6,6 +6,7 @@ python bot.py db upgrade    create or upgrade the database schema
 python bot.py db prune      drop per-minute counts no window needs, past SLABOT_RAW_RETENTION_DAYS
 python bot.py ingest FILE   load event counts from a CSV file (service,slo,ts,good,total)
 python bot.py export-rca ID write incident ID's postmortem as Markdown to postmortem-incident-ID.md (-o FILE; - stdout)
+python bot.py openslo import PATH... [--dry-run] | export [--service X] [-o FILE]   OpenSLO v1 YAML in and out
 """
 
 from __future__ import annotations
@@ -51,6 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "-o", "--output", metavar="FILE", help="where to write it (default postmortem-incident-ID.md; - for stdout)"
     )
+    openslo = sub.add_parser("openslo", help="import or export the catalogue as OpenSLO v1 YAML").add_subparsers(
+        dest="openslo", required=True
+    )
+    imports = openslo.add_parser("import", help="import OpenSLO files or folders (all or nothing; an upsert by name)")
+    imports.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="YAML files or folders of them")
+    imports.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
+    exports = openslo.add_parser("export", help="write the catalogue as OpenSLO YAML")
+    exports.add_argument("--service", help="only this service")
+    exports.add_argument("-o", "--output", metavar="FILE", help="where to write it (default stdout)")
     return parser
 
 
@@ -128,6 +138,14 @@ def main(argv: list[str] | None = None) -> int:
 
             logging.getLogger().setLevel(logging.WARNING)
             return run_export(_runtime("offline"), args.incident, args.output, sys.stdout, sys.stderr)
+        if command == "openslo":
+            from slabot.runtime import openslo_cli
+
+            logging.getLogger().setLevel(logging.WARNING)
+            runtime = _runtime("offline")
+            if args.openslo == "import":
+                return openslo_cli.run_import(runtime, args.paths, args.dry_run, sys.stdout, sys.stderr)
+            return openslo_cli.run_export(runtime, args.service, args.output, sys.stdout, sys.stderr)
         if command == "console":
             from slabot.devtools.console import run_console
 

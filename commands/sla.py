@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import catalog, digest, itsm, maintenance, policy, rca, status
+from commands import catalog, digest, export, itsm, maintenance, policy, rca, status
 from commands.router import CommandGroup
 from storage.models.catalog import DESCRIPTION_MAX
 
@@ -17,6 +17,7 @@ SLA.route(
     "define an SLO, SLA or OLA",
 )(catalog.define)
 SLA.route("list", "/sla list [service]", "list objectives")(catalog.list_objectives)
+SLA.route("export", "/sla export [service]", "upload the catalogue here as OpenSLO YAML")(export.export)
 SLA.route("delete", "/sla delete <service>/<name>", "delete an objective")(catalog.delete)
 SLA.route("status", "/sla status [service] [public]", "attainment and budget left of each objective")(status.status)
 SLA.route("budget", "/sla budget <service>/<name> [public]", "an objective's error budget in detail")(status.budget)

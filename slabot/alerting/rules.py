@@ -4,6 +4,7 @@ number of events a window needs before it may page (min_events); checked against
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from fractions import Fraction
 
 from sqlmodel import Session
@@ -49,6 +50,12 @@ def window_seconds(objective: Objective) -> int:
     return {"week": 7, "month": 30, "quarter": 91}[spec.kind] * 86400
 
 
+def stored_form(rule: AlertRule) -> tuple[AlertSeverity, int, int, Decimal]:
+    """A rule as its row keeps it: severity, long and short windows in seconds, percent of the budget."""
+    percent = percent_from_target(rule.budget_fraction)
+    return AlertSeverity(rule.severity), rule.long_seconds, rule.short_seconds, percent
+
+
 def set_rules(
     session: Session, objective: Objective, rules: Sequence[AlertRule] | None, min_events: int | None
 ) -> tuple[AlertRule, ...]:
@@ -67,17 +74,7 @@ def set_rules(
                 check_rule(rule, target, window_seconds(objective))
             except ValueError as error:
                 raise UserError(str(error)) from None
-        queries.delete_alert_rules(session, objective.id)
-        for rule in rules:
-            session.add(
-                AlertRuleRow(
-                    objective_id=objective.id,
-                    severity=AlertSeverity(rule.severity),
-                    long_seconds=rule.long_seconds,
-                    short_seconds=rule.short_seconds,
-                    budget_percent=percent_from_target(rule.budget_fraction),
-                )
-            )
+        queries.replace_alert_rules(session, objective.id, [stored_form(rule) for rule in rules])
     if min_events is not None:
         objective.min_events = min_events
         session.add(objective)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from sqlmodel import Session, col, delete, select
 
-from storage.models.alerting import Alert, AlertRule, AlertSilence, BudgetLevel
+from storage.models.alerting import Alert, AlertRule, AlertSeverity, AlertSilence, BudgetLevel
 
 
 def alert_rules_by_objective(session: Session) -> dict[int, list[AlertRule]]:
@@ -26,6 +27,24 @@ def alert_rules_of(session: Session, objective_id: int) -> Sequence[AlertRule]:
 
 def delete_alert_rules(session: Session, objective_id: int) -> None:
     session.exec(delete(AlertRule).where(col(AlertRule.objective_id) == objective_id))
+
+
+def replace_alert_rules(
+    session: Session, objective_id: int, rules: Sequence[tuple[AlertSeverity, int, int, Decimal]]
+) -> None:
+    """An objective's rules become these (severity, long seconds, short seconds, percent of the budget); none
+    stored means the defaults."""
+    delete_alert_rules(session, objective_id)
+    for severity, long_seconds, short_seconds, budget_percent in rules:
+        session.add(
+            AlertRule(
+                objective_id=objective_id,
+                severity=severity,
+                long_seconds=long_seconds,
+                short_seconds=short_seconds,
+                budget_percent=budget_percent,
+            )
+        )
 
 
 def open_alerts(session: Session) -> dict[int, Alert]:

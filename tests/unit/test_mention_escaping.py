@@ -78,6 +78,7 @@ from slabot.render import (
     itsm,
     maintenance,
     notices,
+    openslo,
     postmortem,
     prometheus,
     rca,
@@ -558,6 +559,7 @@ RENDERERS: dict[str, Render] = {
     "prometheus.source_unavailable": lambda t: prometheus.source_unavailable(
         objective(t), service(t), NOW, UTC_ZONE, locale=EN
     ),
+    "openslo.export_queued": lambda t: openslo.export_queued("checkout", "C0OPS", locale=EN),
 }
 
 

@@ -1,0 +1,29 @@
+"""/sla export [service]: the catalogue (or one service) uploaded to this channel as OpenSLO v1 YAML."""
+
+from __future__ import annotations
+
+from commands.args import optional_service, parse_args
+from commands.context import CommandContext
+from slabot.core.errors import UserError
+from slabot.notify.openslo import queue_export
+from slabot.notify.outbox import RowContext
+from slabot.render.openslo import export_queued, openslo_yaml
+from slabot.render.reply import Reply
+from slabot.sources.openslo_export import ExportRequested, gather_export
+
+
+def export(ctx: CommandContext, text: str) -> Reply:
+    name = optional_service(parse_args(text, frozenset()), "/sla export")
+    now = ctx.now()
+    with ctx.runtime.db.session() as session:
+        services = gather_export(session, name)
+        if not services:
+            raise UserError("There are no services to export yet. Add one with /sla service add <name>.")
+        try:
+            openslo_yaml(services, ctx.runtime.settings.timezone.key)
+        except ValueError as error:
+            raise UserError(f"Cannot export as OpenSLO: {error}") from None
+        event = ExportRequested(ctx.channel_id, name, services, ctx.user_id, now)
+        written = queue_export(session, event, RowContext(now, ctx.runtime.settings.timezone, ctx.locale))
+    ctx.notifier.deliver_rows([key for key, _ in written])
+    return export_queued(name, ctx.channel_id, locale=ctx.locale)

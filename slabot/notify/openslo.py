@@ -1,0 +1,33 @@
+"""An OpenSLO export as an outbox upload: the YAML file `slabot-openslo-<what>-<time>.yaml` in the channel
+that asked, under `openslo-export:{channel}:{user}:{epoch}`.
+
+Not among the notifier's event writers: it is a file, not a message, and only the command that asked queues it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from slabot.notify import outbox
+from slabot.notify.outbox import RowContext, Written
+from slabot.render.openslo import openslo_yaml
+from slabot.sources.openslo_export import ExportRequested
+
+
+@dataclass(frozen=True)
+class YamlFile:
+    filename: str
+    title: str
+    alt_text: str
+    png: bytes  # the outbox's name for a file's bytes
+
+
+def queue_export(session: Session, event: ExportRequested, at: RowContext) -> Written:
+    stamp = event.at.strftime("%Y%m%dT%H%M%SZ")
+    what = event.service_name or "catalogue"
+    text = openslo_yaml(event.services, at.zone.key)
+    file = YamlFile(f"slabot-openslo-{what}-{stamp}.yaml", f"OpenSLO export of {what}", "", text.encode("utf-8"))
+    key = f"openslo-export:{event.channel_id}:{event.requested_by}:{int(event.at.timestamp())}"
+    outbox.upload(session, key, event.channel_id, file, at.now)
+    return [(key, event.channel_id)]
