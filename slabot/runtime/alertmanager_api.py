@@ -5,13 +5,8 @@ place (Alertmanager logs it and sends the group again), 503 with Retry-After whi
 
 from __future__ import annotations
 
-import logging
-import uuid
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from commands.incident import queue_change
@@ -19,12 +14,9 @@ from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
 from slabot.incidents.alert_groups import AlertPolicy, take_notification
 from slabot.notify.notifier import Notifier
-from slabot.runtime.ingest_api import RETRY_LATER, authorization_error, error_response, read_capped
+from slabot.runtime.ingest_api import api_route
 from slabot.sources.alertmanager import WebhookRefused, parse_notification
 from slabot.sources.push import one_line
-from storage.db import is_unreachable
-
-log = logging.getLogger(__name__)
 
 ALERTMANAGER_PATH = "/api/v1/alertmanager"
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -55,28 +47,12 @@ def take_webhook(runtime: Runtime, notifier: Notifier, body: bytes) -> tuple[int
 
 
 def alertmanager_route(runtime: Runtime, notifier: Notifier) -> Route:
-    """POST /api/v1/alertmanager; other methods get a JSON 405."""
-
-    async def receive(request: Request) -> Response:
-        refused = authorization_error(runtime.settings.api_token, request.headers.get("authorization"))
-        if refused is not None:
-            return error_response(401, refused, {"WWW-Authenticate": 'Bearer realm="slabot"'})
-        if request.method != "POST":
-            return error_response(405, "use POST", {"Allow": "POST"})
-        body = await read_capped(request, MAX_BODY_BYTES)
-        if body is None:
-            return error_response(413, f"the body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB: set max_alerts")
-        try:
-            status, reply = await run_in_threadpool(take_webhook, runtime, notifier, body)
-        except Exception as error:
-            if is_unreachable(error):
-                log.warning("POST %s: the database cannot be reached; answered 503", ALERTMANAGER_PATH)
-                return error_response(503, "slabot cannot reach its database right now; retry later", RETRY_LATER)
-            ref = uuid.uuid4().hex[:8]
-            log.exception("POST %s failed (ref %s)", ALERTMANAGER_PATH, ref)
-            return error_response(500, f"something went wrong on slabot's side (ref {ref}); nothing was changed")
-        if status == 422:
-            log.warning("POST %s: refused an alert: %s", ALERTMANAGER_PATH, reply["error"])
-        return JSONResponse(reply, status_code=status)
-
-    return Route(ALERTMANAGER_PATH, receive, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+    """POST /api/v1/alertmanager; other methods get a JSON 405; a refused alert (422) is logged."""
+    return api_route(
+        runtime,
+        ALERTMANAGER_PATH,
+        lambda body: take_webhook(runtime, notifier, body),
+        too_large="set max_alerts",
+        nothing="nothing was changed",
+        max_bytes=MAX_BODY_BYTES,
+    )

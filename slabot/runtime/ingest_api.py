@@ -8,6 +8,7 @@ from __future__ import annotations
 import hmac
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -82,31 +83,53 @@ async def read_capped(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def events_route(runtime: Runtime) -> Route:
-    """POST /api/v1/events; other methods get a JSON 405."""
+def api_route(
+    runtime: Runtime,
+    path: str,
+    handle: Callable[[bytes], tuple[int, dict[str, Any]]],
+    *,
+    too_large: str,
+    nothing: str,
+    max_bytes: int = MAX_BODY_BYTES,
+) -> Route:
+    """A JSON POST endpoint of the API: the bearer token, the method and the size checked before `handle`
+    parses and stores the body on a worker thread (the database is synchronous); a database out of reach is
+    503 with Retry-After, anything else a 500 with a reference. `too_large` says what to do about a body over
+    the cap, `nothing` what was left undone on failure."""
 
-    async def events(request: Request) -> Response:
+    async def endpoint(request: Request) -> Response:
         refused = authorization_error(runtime.settings.api_token, request.headers.get("authorization"))
         if refused is not None:
             return error_response(401, refused, {"WWW-Authenticate": 'Bearer realm="slabot"'})
         if request.method != "POST":
             return error_response(405, "use POST", {"Allow": "POST"})
-        body = await read_capped(request, MAX_BODY_BYTES)
+        body = await read_capped(request, max_bytes)
         if body is None:
-            return error_response(413, f"the body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB: split the batch")
+            return error_response(413, f"the body is larger than {max_bytes // (1024 * 1024)} MB: {too_large}")
         try:
-            # The database is synchronous: parse and store on a worker thread.
-            status, reply = await run_in_threadpool(store_events, runtime, body)
+            status, reply = await run_in_threadpool(handle, body)
         except Exception as error:
             if is_unreachable(error):
-                log.warning("POST %s: the database cannot be reached; answered 503", EVENTS_PATH)
-                return error_response(
-                    503, "slabot cannot reach its database right now; nothing was stored, retry later", RETRY_LATER
-                )
+                log.warning("POST %s: the database cannot be reached; answered 503", path)
+                message = f"slabot cannot reach its database right now; {nothing}, retry later"
+                return error_response(503, message, RETRY_LATER)
             ref = uuid.uuid4().hex[:8]
-            log.exception("POST %s failed (ref %s)", EVENTS_PATH, ref)
-            return error_response(500, f"something went wrong on slabot's side (ref {ref}); nothing was stored")
+            log.exception("POST %s failed (ref %s)", path, ref)
+            return error_response(500, f"something went wrong on slabot's side (ref {ref}); {nothing}")
+        if status == 422:
+            log.warning("POST %s: refused: %s", path, reply.get("error"))
         return JSONResponse(reply, status_code=status)
 
     # Starlette would answer other methods with a plain-text 405; take them all and answer in JSON.
-    return Route(EVENTS_PATH, events, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+    return Route(path, endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+
+
+def events_route(runtime: Runtime) -> Route:
+    """POST /api/v1/events; other methods get a JSON 405."""
+    return api_route(
+        runtime,
+        EVENTS_PATH,
+        lambda body: store_events(runtime, body),
+        too_large="split the batch",
+        nothing="nothing was stored",
+    )
