@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from fractions import Fraction
 
 from sqlmodel import Session
 
 from slabot.core.budget import percent_from_target, target_from_percent
-from slabot.core.burn import DEFAULT_RULES, AlertRule, check_rule, format_rule
+from slabot.core.burn import DEFAULT_RULES, MAX_RULES, AlertRule, check_rule, format_rule
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec
 from storage.models.alerting import AlertRule as AlertRuleRow
 from storage.models.alerting import AlertSeverity
 from storage.models.catalog import Objective
 from storage.queries import alerting as queries
-
-MAX_RULES = 8
 
 
 def rules_for(session: Session, objective: Objective) -> tuple[AlertRule, ...]:
@@ -31,23 +28,13 @@ def from_rows(rows: Sequence[AlertRuleRow]) -> tuple[AlertRule, ...]:
     if not rows:
         return DEFAULT_RULES
     return tuple(
-        AlertRule(
-            severity="page" if row.severity == "page" else "ticket",
-            long_seconds=row.long_seconds,
-            short_seconds=row.short_seconds,
-            budget_fraction=Fraction(row.budget_percent) / 100,
-        )
-        for row in rows
+        AlertRule.from_stored(row.severity, row.long_seconds, row.short_seconds, row.budget_percent) for row in rows
     )
 
 
 def window_seconds(objective: Objective) -> int:
     """The window length thresholds are derived from (a calendar window's nominal length: 7, 30 or 91 days)."""
-    spec = WindowSpec.parse(objective.window)
-    if spec.kind == "rolling":
-        assert spec.days is not None
-        return spec.days * 86400
-    return {"week": 7, "month": 30, "quarter": 91}[spec.kind] * 86400
+    return WindowSpec.parse(objective.window).nominal_seconds
 
 
 def stored_form(rule: AlertRule) -> tuple[AlertSeverity, int, int, Decimal]:

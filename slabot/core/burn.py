@@ -73,6 +73,12 @@ class AlertRule:
     def __post_init__(self) -> None:
         object.__setattr__(self, "budget_fraction", Fraction(self.budget_fraction))
 
+    @classmethod
+    def from_stored(cls, severity: str, long_seconds: int, short_seconds: int, budget_percent: Decimal) -> AlertRule:
+        """A rule as a row keeps it: its severity, windows in seconds and percent of the budget."""
+        kind: Literal["page", "ticket"] = "page" if severity == "page" else "ticket"
+        return cls(kind, long_seconds, short_seconds, Fraction(budget_percent) / 100)
+
     def threshold(self, window_seconds: int) -> Fraction:
         """The burn rate at which the long window consumes ``budget_fraction``: fraction × window / long."""
         return _threshold(self, window_seconds)
@@ -89,6 +95,8 @@ class AlertRule:
 def _threshold(rule: AlertRule, window_seconds: int) -> Fraction:
     return burn_threshold(rule.budget_fraction, window_seconds, rule.long_seconds)
 
+
+MAX_RULES = 8  # per objective
 
 DEFAULT_RULES: tuple[AlertRule, ...] = (
     AlertRule("page", _HOUR, 300, Fraction(2, 100)),

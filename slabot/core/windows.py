@@ -28,6 +28,13 @@ class WindowSpec:
     kind: WindowKind
     days: int | None = None
 
+    @property
+    def nominal_seconds(self) -> int:
+        """The length burn-rate thresholds are derived from: a rolling window's days, a calendar window's
+        nominal 7, 30 or 91 days."""
+        days = self.days if self.days is not None else {"week": 7, "month": 30, "quarter": 91}[self.kind]
+        return days * 86400
+
     def __post_init__(self) -> None:
         if self.kind == "rolling":
             if self.days is None or not 1 <= self.days <= MAX_ROLLING_DAYS:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TextIO
 
 from slabot.config.runtime import Runtime
@@ -10,6 +9,7 @@ from slabot.core.errors import NotFound
 from slabot.rca.postmortem import gather_postmortem
 from slabot.render.locale import DEFAULT_LOCALE
 from slabot.render.postmortem import postmortem_markdown
+from slabot.runtime.cli_output import write_output
 
 
 def default_output(incident_id: int) -> str:
@@ -27,14 +27,4 @@ def run_export(runtime: Runtime, incident_id: int, output: str | None, out: Text
     except NotFound as error:
         print(f"slabot: {error.message}", file=err)
         return 1
-    target = output or default_output(incident_id)
-    if target == "-":
-        out.write(markdown)
-        return 0
-    try:
-        Path(target).write_text(markdown, encoding="utf-8")
-    except OSError as error:
-        print(f"slabot: cannot write {target}: {error.strerror or error}", file=err)
-        return 2
-    print(f"wrote {target}", file=out)
-    return 0
+    return write_output(markdown, output or default_output(incident_id), out, err)

@@ -8,6 +8,7 @@ from typing import TextIO
 from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
 from slabot.render.openslo import openslo_yaml
+from slabot.runtime.cli_output import write_output
 from slabot.sources.openslo import InvalidOpenSLO, read_documents
 from slabot.sources.openslo_export import gather_export
 from slabot.sources.openslo_import import Plan, apply_plan, plan_import
@@ -71,13 +72,4 @@ def run_export(runtime: Runtime, service: str | None, output: str | None, out: T
     except ValueError as error:
         print(f"slabot: cannot export: {error}", file=err)
         return 1
-    if output is None or output == "-":
-        out.write(text)
-        return 0
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as error:
-        print(f"slabot: cannot write {output}: {error.strerror or error}", file=err)
-        return 2
-    print(f"wrote {output}", file=out)
-    return 0
+    return write_output(text, output or "-", out, err)

@@ -19,7 +19,7 @@ from slabot.catalog.names import NAME_PATTERN, parse_zone
 from slabot.catalog.objectives import ObjectiveSpec, check_spec, define_objective
 from slabot.catalog.services import ServiceFields, add_service, edit_service
 from slabot.core.budget import percent_from_target
-from slabot.core.burn import AlertRule, check_rule, parse_rule
+from slabot.core.burn import MAX_RULES, AlertRule, check_rule, parse_rule
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec
 from slabot.sources.openslo import PREFIX, Condition, Documents, InvalidOpenSLO, Problem, Ratio, SloDoc
@@ -33,8 +33,6 @@ from storage.queries import prometheus as prometheus_queries
 
 Action = Literal["add", "update", "unchanged"]
 SERVICE_KEYS = {"channel": "channel_id", "oncall": "oncall_id", "owner": "owner", "tier": "tier"}
-MAX_RULES = 8
-_WINDOW_DAYS = {"week": 7, "month": 30, "quarter": 91}
 
 
 @dataclass(frozen=True)
@@ -196,18 +194,10 @@ def _spec_of(slo: SloDoc, documents: Documents) -> tuple[ObjectiveSpec, Queries 
     return spec, queries, int(min_text)
 
 
-def _window_seconds(window: WindowSpec) -> int:
-    return (window.days if window.days is not None else _WINDOW_DAYS[window.kind]) * 86400
-
-
 def stored_rules(session: Session, objective: Objective) -> tuple[AlertRule, ...]:
+    """The rules stored for the objective (none: the defaults apply, and none travel in the files)."""
     return tuple(
-        AlertRule(
-            "page" if row.severity == "page" else "ticket",
-            row.long_seconds,
-            row.short_seconds,
-            Fraction(row.budget_percent) / 100,
-        )
+        AlertRule.from_stored(row.severity, row.long_seconds, row.short_seconds, row.budget_percent)
         for row in alert_queries.alert_rules_of(session, objective.id)
     )
 
@@ -271,7 +261,7 @@ def plan_import(session: Session, documents: Documents, prometheus_url: str | No
             spec, queries, min_events = _spec_of(slo, documents)
             if queries is not None and prometheus_url is None:
                 raise _Refused("spec.indicator", "SLABOT_PROMETHEUS_URL is not set: slabot has no server to pull from")
-            rules = _rules_of(slo, documents, _window_seconds(spec.window), Fraction(spec.target_percent) / 100)
+            rules = _rules_of(slo, documents, spec.window.nominal_seconds, Fraction(spec.target_percent) / 100)
             if (slo.service, spec.name) in objectives:
                 raise _Refused("metadata.name", f"another SLO is {slo.service}/{spec.name}")
             plan = ObjectivePlan(slo.service, spec, queries, rules, min_events, "add")
