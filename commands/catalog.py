@@ -28,6 +28,7 @@ from slabot.render import catalog as render
 from slabot.render.reply import Reply
 from storage.models.catalog import NAME_MAX, OWNER_MAX, Budgeting, ObjectiveKind, ObjectiveSource
 from storage.queries import catalog as queries
+from storage.queries import prometheus as prometheus_queries
 
 BUDGETING = (Budgeting.OCCURRENCES.value, Budgeting.TIMESLICES.value)
 
@@ -151,10 +152,9 @@ def define(ctx: CommandContext, text: str) -> Reply:
         raise UserError("target= is required, like target=99.9 (percent)")
     options = args.options
     source = parse_choice(options.get("source", "incidents"), "source", ("incidents", "events", "prometheus"))
-    if "datasource" in options:
-        raise UserError("datasource= comes with OpenSLO import; for now source=prometheus uses SLABOT_PROMETHEUS_URL")
-    if promql and source != "prometheus":
-        raise UserError(f"{', '.join(f'{key}=' for key in promql)} are Prometheus queries: add source=prometheus")
+    if (promql or "datasource" in options) and source != "prometheus":
+        keys = [*promql, *(["datasource"] if "datasource" in options else [])]
+        raise UserError(f"{', '.join(f'{key}=' for key in keys)} are for Prometheus: add source=prometheus")
     spec = ObjectiveSpec(
         name=parse_name(words[1], "objective"),
         target_percent=parse_percent(options["target"], "target", allow_hundred=False),
@@ -170,7 +170,7 @@ def define(ctx: CommandContext, text: str) -> Reply:
     )
     service_name = parse_name(words[0], "service")
     if source == "prometheus":
-        return define_pulled(ctx, service_name, spec, promql)
+        return define_pulled(ctx, service_name, spec, promql, options.get("datasource"))
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         objective, service = objectives.define_objective(session, service_name, spec, ctx.user_id)
@@ -182,7 +182,8 @@ def list_objectives(ctx: CommandContext, text: str) -> Reply:
     service_name = optional_service(args, "/sla list")
     with ctx.runtime.db.session() as session:
         pairs, name = objectives.objectives_of(session, service_name)
-    return render.objective_list(pairs, name, locale=ctx.locale)
+        pulled = frozenset(prometheus_queries.source_ids(session))
+    return render.objective_list(pairs, name, pulled, locale=ctx.locale)
 
 
 def delete(ctx: CommandContext, text: str) -> Reply:

@@ -3,6 +3,7 @@ what the command changed to Slack."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from slabot.core.errors import UserError
 from slabot.core.mentions import user_mention
 from slabot.notify.notifier import Notifier
 from slabot.render.locale import DEFAULT_LOCALE, Locale
+from slabot.render.reply import Reply
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,12 @@ class CommandContext:
     notifier: Notifier
     user_id: str
     channel_id: str
+    progress: Callable[[Reply], None] | None = None  # shows a long command's progress before its reply
+
+    def report_progress(self, reply: Reply) -> None:
+        """Show how far a long command has come (replaced by its reply); nothing where progress has no place."""
+        if self.progress is not None:
+            self.progress(reply)
 
     @property
     def locale(self) -> Locale:

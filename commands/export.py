@@ -16,14 +16,14 @@ def export(ctx: CommandContext, text: str) -> Reply:
     name = optional_service(parse_args(text, frozenset()), "/sla export")
     now = ctx.now()
     with ctx.runtime.db.session() as session:
-        services = gather_export(session, name)
-        if not services:
+        catalogue = gather_export(session, name)
+        if not catalogue.services:
             raise UserError("There are no services to export yet. Add one with /sla service add <name>.")
         try:
-            openslo_yaml(services, ctx.runtime.settings.timezone.key)
+            openslo_yaml(catalogue, ctx.runtime.settings.timezone.key)
         except ValueError as error:
             raise UserError(f"Cannot export as OpenSLO: {error}") from None
-        event = ExportRequested(ctx.channel_id, name, services, ctx.user_id, now)
+        event = ExportRequested(ctx.channel_id, name, catalogue, ctx.user_id, now)
         written = queue_export(session, event, RowContext(now, ctx.runtime.settings.timezone, ctx.locale))
     ctx.notifier.deliver_rows([key for key, _ in written])
     return export_queued(name, ctx.channel_id, locale=ctx.locale)

@@ -21,10 +21,12 @@ from sqlalchemy.exc import ArgumentError
 from slabot.catalog.names import parse_zone
 from slabot.core.errors import UserError, shown
 from slabot.sources.alertmanager import parse_label_name, parse_severities
+from slabot.sources.prometheus_servers import Servers, tokens_from
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///slabot.db"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,31}$")  # public C…, private G…; fits a channel column (32)
 MIN_API_TOKEN_LENGTH = 16
 _API_TOKEN = re.compile(rf"^[!-~]{{{MIN_API_TOKEN_LENGTH},}}$")
 MIN_API_TOKEN_DISTINCT = 8
@@ -57,12 +59,18 @@ class Settings:
     auto_rca: bool = True  # start a 5-Why when a resolved incident used more than 20% of a budget
     alert_service_label: str = "service"  # the Alertmanager label naming an alert's service
     alert_severities: tuple[tuple[str, int], ...] = DEFAULT_ALERT_SEVERITIES
+    alert_channel: str | None = None  # where incidents of alerts naming no known service are announced
     prometheus_url: str | None = None  # the server source=prometheus objectives are pulled from
     prometheus_token: str | None = None  # sent to it as a bearer token
+    prometheus_tokens: tuple[tuple[str, str], ...] = ()  # named servers' tokens (SLABOT_PROMETHEUS_TOKEN_<NAME>)
 
     @property
     def socket_mode(self) -> bool:
         return self.app_token is not None
+
+    def prometheus_servers(self) -> Servers:
+        """The Prometheus servers objectives can be pulled from, with their tokens."""
+        return Servers(self.prometheus_url, self.prometheus_token, dict(self.prometheus_tokens))
 
     def is_admin(self, user_id: str) -> bool:
         """Everyone may change the catalogue while SLABOT_ADMINS is empty."""
@@ -214,6 +222,17 @@ def _alert_severities(env: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
     return tuple(parsed.items())
 
 
+def _alert_channel(env: Mapping[str, str]) -> str | None:
+    """The channel (an ID, as Slack keeps it) announcing incidents of alerts that name no service slabot knows."""
+    value = _get(env, "SLABOT_ALERT_CHANNEL")
+    if value is not None and not _CHANNEL_ID.match(value):
+        raise ConfigError(
+            f"SLABOT_ALERT_CHANNEL must be a Slack channel ID like C0123ABCD, not a name (got '{shown(value, 40)}'); "
+            "Slack shows it at the bottom of the channel's details"
+        )
+    return value
+
+
 def _prometheus_url(env: Mapping[str, str]) -> str | None:
     value = _get(env, "SLABOT_PROMETHEUS_URL")
     if value is None:
@@ -250,8 +269,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") 
         auto_rca=_auto_rca(env),
         alert_service_label=_alert_service_label(env),
         alert_severities=_alert_severities(env),
+        alert_channel=_alert_channel(env),
         prometheus_url=_prometheus_url(env),
         prometheus_token=_get(env, "SLABOT_PROMETHEUS_TOKEN"),
+        prometheus_tokens=tuple(sorted(tokens_from(env).items())),
     )
     if mode in ("console", "offline"):
         return settings

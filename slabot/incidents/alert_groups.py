@@ -4,11 +4,16 @@ notification, a note for each alert that joins it later, resolved once every ale
 A notification is handled with its group's row locked (storage.queries.alertmanager.lock_group), so repeats,
 retries and replicas posting the same group at once are decided one after another: the first opens the
 incident, the others find it open. Opening and resolving go through slabot.incidents.lifecycle, exactly as
-/incident open and /incident resolve do; the caller queues the announcement and what follows a resolve."""
+/incident open and /incident resolve do; the caller queues the announcement and what follows a resolve.
+
+With an alert channel set (SLABOT_ALERT_CHANNEL), alerts naming no known service (or no service at all) open
+their incident on the catch-all service UNROUTED, announced in that channel with a note of why; without it
+they are refused."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +21,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from slabot.catalog.names import NAME_PATTERN
 from slabot.core.errors import NotFound, UserError
 from slabot.incidents import lifecycle
 from slabot.incidents.events import AlreadyDone, IncidentChange
@@ -29,6 +35,10 @@ from storage.queries import catalog as catalog_queries
 ACTOR = "alertmanager"  # who opens and resolves incidents of alerts, in their timelines
 DEFAULT_SEVERITY = 3
 DEFAULT_SEVERITIES: Mapping[str, int] = {"critical": 1, "error": 2, "warning": 3, "info": 4}
+# The catch-all service of alerts naming no service slabot knows, created the first time one needs it. Its
+# channel stays unset, so its incidents are announced in the alert channel of the moment.
+UNROUTED = "unrouted"
+_SERVICE_NAME = re.compile(NAME_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ class AlertPolicy:
     service_label: str = "service"
     severities: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_SEVERITIES))
     severity_label: str = "severity"
+    alert_channel: str | None = None  # where incidents of alerts naming no known service go; None: refused
 
     def severity_of(self, alert: Alert) -> int:
         value = alert.labels.get(self.severity_label, "").strip().lower()
@@ -56,6 +67,33 @@ class AlertJoined:
 
 
 @dataclass(frozen=True)
+class AlertUnrouted:
+    """An incident opened on the catch-all service: noted once in its thread, right under the announcement, with
+    the labels of the alert that sent it there and why (`value`: the service label's, None when it had none)."""
+
+    incident: Incident
+    service: Service
+    label: str
+    value: str | None
+    labels: dict[str, str]
+
+    @property
+    def addable(self) -> bool:
+        """Whether `/sla service add <value>` would make such alerts find their service."""
+        return self.value is not None and _SERVICE_NAME.fullmatch(self.value) is not None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a group's new incident goes: its service, the channel to announce it in when the service has none,
+    and the alert that made it unrouted (None when the alerts named a known service)."""
+
+    service: Service
+    where: str | None = None
+    unrouted_by: Alert | None = None
+
+
+@dataclass(frozen=True)
 class GroupOutcome:
     """What a notification did: the incident it is about (None when it opened nothing) and the events to queue."""
 
@@ -64,6 +102,7 @@ class GroupOutcome:
     resolved: bool = False
     changes: tuple[IncidentChange, ...] = ()
     joined: tuple[AlertJoined, ...] = ()
+    unrouted: tuple[AlertUnrouted, ...] = ()  # queued after the announcement (its note hangs under it)
 
 
 class AlertRefused(UserError):
@@ -74,20 +113,28 @@ def key_hash(group_key: str) -> str:
     return hashlib.sha256(group_key.encode("utf-8")).hexdigest()
 
 
-def _service_of(session: Session, notification: Notification, policy: AlertPolicy) -> Service:
+def _placement(session: Session, firing: list[Alert], policy: AlertPolicy, now: datetime) -> Placement:
+    """The known service the firing alerts name; else, with an alert channel, the catch-all service announced
+    there; else AlertRefused. Alerts naming different services are refused either way (a grouping mistake)."""
     label = policy.service_label
-    values = {alert.labels.get(label) for alert in notification.alerts if alert.status == AlertStatus.FIRING}
-    if None in values or not values:
-        raise AlertRefused(f"an alert has no label '{label}' naming its service: add it (SLABOT_ALERT_SERVICE_LABEL)")
-    if len(values) > 1:
-        shown = ", ".join(sorted(str(value) for value in values))[:200]
+    names = {alert.labels[label] for alert in firing if label in alert.labels}
+    if len(names) > 1:
+        shown = ", ".join(sorted(names))[:200]
         raise AlertRefused(f"the group's alerts name different services in label '{label}' ({shown}): group_by {label}")
-    (name,) = values
-    assert name is not None
-    service = catalog_queries.service_by_name(session, name)
-    if service is None:
+    unlabelled = next((alert for alert in firing if label not in alert.labels), None)
+    service = None if unlabelled is not None else catalog_queries.service_by_name(session, next(iter(names)))
+    if service is not None:
+        return Placement(service, where=policy.alert_channel)
+    if policy.alert_channel is None:
+        if unlabelled is not None:
+            raise AlertRefused(
+                f"an alert has no label '{label}' naming its service: add it (SLABOT_ALERT_SERVICE_LABEL)"
+            )
+        name = next(iter(names))
         raise AlertRefused(f"label {label}={name[:100]!r} names no service slabot knows (see /sla service list)")
-    return service
+    values = {"created_by": ACTOR, "created_at": now}  # no channel of its own: SLABOT_ALERT_CHANNEL, as set now
+    catch_all = catalog_queries.ensure_service(session, UNROUTED, values)
+    return Placement(catch_all, where=policy.alert_channel, unrouted_by=unlabelled or firing[0])
 
 
 def title_of(notification: Notification, firing: list[Alert]) -> str:
@@ -108,22 +155,26 @@ def _open(
     session: Session, group_id: int, was: int | None, notification: Notification, policy: AlertPolicy, now: datetime
 ) -> GroupOutcome:
     firing = [alert for alert in notification.alerts if alert.status == AlertStatus.FIRING]
-    service = _service_of(session, notification, policy)
+    placement = _placement(session, firing, policy, now)
     new = lifecycle.NewIncident(
-        service_name=service.name,
+        service_name=placement.service.name,
         severity=min(policy.severity_of(alert) for alert in firing),
         title=title_of(notification, firing),
         started_at=min(min(alert.starts_at for alert in firing), now),
         impact_percent=Decimal(100),
     )
-    change = lifecycle.open_incident(session, new, ACTOR, now)
+    change = lifecycle.open_incident(session, new, ACTOR, now, where=placement.where)
     incident_id = change.incident.id
     # the group's row is locked by this transaction: nobody can have swapped its incident meanwhile
     if not queries.set_group_incident(session, group_id, was, incident_id):
         raise RuntimeError(f"alert group {group_id} changed while its row was locked")
     for alert in notification.alerts:
         _record(session, incident_id, alert)
-    return GroupOutcome(incident_id, opened=True, changes=(change,))
+    unrouted: tuple[AlertUnrouted, ...] = ()
+    if (why := placement.unrouted_by) is not None:
+        label = policy.service_label
+        unrouted = (AlertUnrouted(change.incident, change.service, label, why.labels.get(label), dict(why.labels)),)
+    return GroupOutcome(incident_id, opened=True, changes=(change,), unrouted=unrouted)
 
 
 def _follow(
@@ -147,7 +198,8 @@ def _follow(
 
 def take_notification(session: Session, notification: Notification, policy: AlertPolicy, now: datetime) -> GroupOutcome:
     """Open, note or resolve the group's incident as this notification calls for; AlertRefused when it would
-    open an incident slabot cannot place (no service label, or one naming no service)."""
+    open an incident slabot cannot place (alerts naming different services; with no alert channel, also no
+    service label, or one naming no service)."""
     group = queries.lock_group(session, key_hash(notification.group_key), notification.group_key, now)
     current: tuple[Incident, Service] | None = None
     if group.incident_id is not None:

@@ -1,11 +1,11 @@
-"""The outbox row of an alert joining an Alertmanager group's incident: one note in the incident's thread,
-keyed by incident and fingerprint, so a repeated notification writes nothing."""
+"""The outbox rows of Alertmanager groups' notes in an incident's thread: an alert joining (keyed by incident
+and fingerprint, so a repeated notification writes nothing) and why an incident is on the catch-all service."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from slabot.incidents.alert_groups import AlertJoined
+from slabot.incidents.alert_groups import AlertJoined, AlertUnrouted
 from slabot.notify import keys, outbox
 from slabot.notify.outbox import RowContext, Writer, Written
 from slabot.render import alert_groups as render
@@ -21,4 +21,14 @@ def write_joined(session: Session, event: AlertJoined, at: RowContext) -> Writte
     return [(key, incident.channel_id)]
 
 
-WRITERS: dict[type, Writer] = {AlertJoined: write_joined}
+def write_unrouted(session: Session, event: AlertUnrouted, at: RowContext) -> Written:
+    incident = event.incident
+    if incident.channel_id is None:
+        return []
+    key = keys.alert_unrouted(incident.id)
+    reply = render.unrouted_note(event, locale=at.locale)
+    outbox.post(session, key, incident.channel_id, reply, at.now, parent_key=keys.announcement(incident.id))
+    return [(key, incident.channel_id)]
+
+
+WRITERS: dict[type, Writer] = {AlertJoined: write_joined, AlertUnrouted: write_unrouted}

@@ -32,5 +32,10 @@ def alert_joined(incident_id: int, fingerprint: str) -> str:
     return f"incident:{incident_id}:alert:{fingerprint}"
 
 
+def alert_unrouted(incident_id: int) -> str:
+    """The thread note saying why an Alertmanager group's incident was opened on the catch-all service."""
+    return f"incident:{incident_id}:unrouted"
+
+
 def satisfaction_survey(incident_id: int) -> str:
     return f"incident:{incident_id}:survey"

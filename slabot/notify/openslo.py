@@ -26,7 +26,7 @@ class YamlFile:
 def queue_export(session: Session, event: ExportRequested, at: RowContext) -> Written:
     stamp = event.at.strftime("%Y%m%dT%H%M%SZ")
     what = event.service_name or "catalogue"
-    text = openslo_yaml(event.services, at.zone.key)
+    text = openslo_yaml(event.catalogue, at.zone.key)
     file = YamlFile(f"slabot-openslo-{what}-{stamp}.yaml", f"OpenSLO export of {what}", "", text.encode("utf-8"))
     key = f"openslo-export:{event.channel_id}:{event.requested_by}:{int(event.at.timestamp())}"
     outbox.upload(session, key, event.channel_id, file, at.now)

@@ -1,5 +1,5 @@
-"""Prometheus outage notices as outbox rows: one per objective and outage (`source:{objective}:down:{start}`),
-in the service's channel."""
+"""Prometheus source notices as outbox rows: one per objective and problem (`source:{objective}:down:{start}`
+for a server not answering, `source:{objective}:missing:{start}` for a metric gone), in the service's channel."""
 
 from __future__ import annotations
 
@@ -8,17 +8,18 @@ from sqlmodel import Session
 from slabot.notify import outbox
 from slabot.notify.outbox import RowContext, Writer, Written
 from slabot.render import prometheus as render
-from slabot.sources.prometheus_outages import SourceUnavailable
+from slabot.sources.prometheus_outages import SourceProblemDue
 
 
-def write_unavailable(session: Session, event: SourceUnavailable, at: RowContext) -> Written:
+def write_problem(session: Session, event: SourceProblemDue, at: RowContext) -> Written:
     channel = event.service.channel_id
     if channel is None:  # shown by /sla status; nowhere to post it
         return []
-    key = f"source:{event.objective.id}:down:{int(event.since.timestamp())}"
-    reply = render.source_unavailable(event.objective, event.service, event.since, at.zone, locale=at.locale)
+    kind = "down" if event.problem.unavailable else "missing"
+    key = f"source:{event.objective.id}:{kind}:{int(event.problem.since.timestamp())}"
+    reply = render.source_problem_notice(event.objective, event.service, event.problem, at.zone, locale=at.locale)
     outbox.post(session, key, channel, reply, at.now)
     return [(key, channel)]
 
 
-WRITERS: dict[type, Writer] = {SourceUnavailable: write_unavailable}
+WRITERS: dict[type, Writer] = {SourceProblemDue: write_problem}

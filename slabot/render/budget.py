@@ -116,7 +116,7 @@ def budget_reply(status: ObjectiveStatus, zone: ZoneInfo, public: bool, *, local
         f"*Target*\n{format_target(status.target)} ({objective.kind.upper()}, {method})",
         f"*Window*\n{window}",
         f"*Attainment*\n{format_attainment(report.attainment, status.target)}"
-        if status.unavailable_since is None
+        if status.source_problem is None
         else "*Attainment*\n— (waiting for its source)",
         f"*State*\n{state_text(status, zone)}",
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from slack_sdk.models.blocks import Block
 
@@ -34,11 +34,12 @@ def describe_service(service: Service) -> str:
     return " · ".join(parts)
 
 
-def describe_objective(objective: Objective, service: Service) -> str:
+def describe_objective(objective: Objective, service: Service, pulled: bool = False) -> str:
+    """One line: name, kind, target, window and where its counts come from (pulled: from Prometheus)."""
     target = format_target(target_from_percent(objective.target_percent))
     line = (
         f"*{service.name}/{objective.name}* {objective.kind.upper()} {target} over {objective.window}"
-        f" · from {objective.source}"
+        f" · from {'Prometheus' if pulled else objective.source}"
     )
     if objective.timezone:
         line += f" · {objective.timezone}"
@@ -89,8 +90,8 @@ def removal(result: Removal, *, locale: Locale) -> Reply:
     return Reply(text=text + ".", blocks=[section(text + ".")])
 
 
-def objective_defined(objective: Objective, service: Service, *, locale: Locale) -> Reply:
-    text = f":white_check_mark: Defined {describe_objective(objective, service)}"
+def objective_defined(objective: Objective, service: Service, pulled: bool = False, *, locale: Locale) -> Reply:
+    text = f":white_check_mark: Defined {describe_objective(objective, service, pulled)}"
     return Reply(
         text=text,
         blocks=[
@@ -100,12 +101,19 @@ def objective_defined(objective: Objective, service: Service, *, locale: Locale)
     )
 
 
-def objective_list(pairs: Sequence[tuple[Objective, Service]], service_name: str | None, *, locale: Locale) -> Reply:
+def objective_list(
+    pairs: Sequence[tuple[Objective, Service]],
+    service_name: str | None,
+    pulled: Collection[int] = (),
+    *,
+    locale: Locale,
+) -> Reply:
+    """The objectives with their sources; `pulled` holds the ids of those pulled from Prometheus."""
     if not pairs:
         where = f" for {service_name}" if service_name else ""
         text = f"No objectives{where} yet. Define one with /sla define <service> <name> target=99.9 window=30d"
         return Reply(text=text, blocks=[section(escape(text))])
-    rows = [section(describe_objective(objective, service)) for objective, service in pairs]
+    rows = [section(describe_objective(objective, service, objective.id in pulled)) for objective, service in pairs]
     title = f"Objectives of {service_name}" if service_name else "Objectives"
     blocks = with_more([header(f"{title} ({len(pairs)})")], rows, "objectives")
     text = f"{title}: " + ", ".join(f"{service.name}/{objective.name}" for objective, service in pairs)

@@ -1,8 +1,9 @@
 """The catalogue written as OpenSLO v1 YAML: one Service document per service followed by its SLOs, keys and
 documents in a fixed order, so export -> import -> export gives identical bytes.
 
-Each SLO is named `<service>-<objective>` (as RFC 1123 labels); slabot-only fields travel as `slabot.io/`
-annotations; incident-based and pushed objectives carry `slabot.io/source` instead of an indicator.
+The named Prometheus servers come first (DataSource documents, their URL only), then each service with its
+SLOs. Each SLO is named `<service>-<objective>` (as RFC 1123 labels); slabot-only fields travel as
+`slabot.io/` annotations; incident-based and pushed objectives carry `slabot.io/source` instead of an indicator.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from slabot.core.mentions import channel_mention
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, escape, section
 from slabot.sources.openslo import PREFIX, to_label
-from slabot.sources.openslo_export import ExportedObjective, ExportedService
-from slabot.sources.prometheus_pull import Queries
+from slabot.sources.openslo_export import ExportedCatalogue, ExportedObjective, ExportedService
+from slabot.sources.prometheus_objectives import Queries
 from storage.models.catalog import Budgeting, ObjectiveKind
 
 API_VERSION = "openslo/v1"
@@ -54,7 +55,10 @@ def _service_document(exported: ExportedService) -> dict[str, Any]:
 
 def _indicator(name: str, queries: Queries) -> dict[str, Any]:
     def source(query: str) -> dict[str, Any]:
-        return {"metricSource": {"type": "Prometheus", "spec": {"query": query}}}
+        metric: dict[str, Any] = {"type": "Prometheus", "spec": {"query": query}}
+        if queries.datasource is not None:
+            metric["metricSourceRef"] = queries.datasource
+        return {"metricSource": metric}
 
     ratio: dict[str, Any] = {"counter": True, "total": source(queries.total)}
     if queries.good is not None:
@@ -104,10 +108,15 @@ def _slo_document(service_name: str, exported: ExportedObjective, default_zone: 
     return {"apiVersion": API_VERSION, "kind": "SLO", "metadata": _metadata(name, annotations), "spec": spec}
 
 
-def openslo_yaml(services: tuple[ExportedService, ...], default_zone: str) -> str:
+def _datasource_document(name: str, url: str) -> dict[str, Any]:
+    spec = {"type": "Prometheus", "connectionDetails": {"url": url}}
+    return {"apiVersion": API_VERSION, "kind": "DataSource", "metadata": {"name": name}, "spec": spec}
+
+
+def openslo_yaml(catalogue: ExportedCatalogue, default_zone: str) -> str:
     """The YAML text (empty catalogue: an empty string); raises ValueError when a name is too long for OpenSLO."""
-    documents: list[dict[str, Any]] = []
-    for exported in services:
+    documents: list[dict[str, Any]] = [_datasource_document(name, url) for name, url in catalogue.datasources]
+    for exported in catalogue.services:
         documents.append(_service_document(exported))
         documents += [_slo_document(exported.service.name, item, default_zone) for item in exported.objectives]
     if not documents:

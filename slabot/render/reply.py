@@ -118,9 +118,14 @@ def with_more(blocks: list[Block], rows: Sequence[Block], noun: str, reserve: in
     return [*blocks, *rows[:shown], context(f"…and {len(rows) - shown} more {noun}")]
 
 
+# `<name>`, `<PromQL>`: a placeholder in an error message, not Slack markup (`<@U…>`, `<#C…>`, `<!…>`, links)
+_PLACEHOLDER = re.compile(r"<(?![@#!]|https?:|mailto:)([^<>|]*)>")
+
+
 def error_reply(message: str, usage: str | None = None) -> Reply:
+    """An error only the person sees; placeholders like <name> in the message shown as typed, not as markup."""
     text = f":warning: {message}"
-    blocks: list[Block] = [section(text)]
+    blocks: list[Block] = [section(_PLACEHOLDER.sub(r"&lt;\1&gt;", text))]
     if usage:
         blocks.append(context(f"Usage: {escape(usage)}"))
         text = f"{text}\nUsage: {usage}"

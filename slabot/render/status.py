@@ -14,6 +14,7 @@ from slabot.core.timefmt import format_attainment, format_duration, format_perce
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, header, section, with_more
 from slabot.slo.measurement import Measure
+from slabot.slo.source_problems import SourceProblem
 from slabot.slo.status import ObjectiveStatus, State
 
 STATE_ICON = {
@@ -64,21 +65,30 @@ def left_phrase(status: ObjectiveStatus) -> str:
     return left + " left"
 
 
+def problem_text(problem: SourceProblem, zone: ZoneInfo) -> str:
+    """What stops a pulled objective being measured: "source unavailable since …" or "metric missing since …"."""
+    what = "source unavailable" if problem.unavailable else "metric missing from Prometheus"
+    return f"{what} since {format_when(problem.since, zone)}"
+
+
 def state_text(status: ObjectiveStatus, zone: ZoneInfo) -> str:
-    """The state with its icon; a pulled source that stopped answering says so instead (never "no data")."""
-    if status.unavailable_since is not None:
-        return f":warning: source unavailable since {format_when(status.unavailable_since, zone)}"
+    """The state with its icon; a pulled source that is not measuring it says so instead (never "no data")."""
+    if status.source_problem is not None:
+        return f":warning: {problem_text(status.source_problem, zone)}"
     return f"{STATE_ICON[status.state]} {status.state.value}"
 
 
 def status_line(status: ObjectiveStatus, zone: ZoneInfo | None = None) -> str:
     objective = status.objective
-    if status.unavailable_since is not None:
+    problem = status.source_problem
+    if problem is not None:
         head = (
             f":warning: *{objective_name(status)}* {objective.kind.upper()} {format_target(status.target)} over "
-            f"{objective.window} · *source unavailable since {format_when(status.unavailable_since, zone or UTC)}*"
+            f"{objective.window} · *{problem_text(problem, zone or UTC)}*"
         )
-        return f"{head}\nCounts resume, and the gap is filled, when Prometheus answers again"
+        if problem.unavailable:
+            return f"{head}\nCounts resume, and the gap is filled, when Prometheus answers again"
+        return f"{head}\nNo series for `{escape(problem.query or '')}`: counts resume when they come back"
     head = (
         f"{STATE_ICON[status.state]} *{objective_name(status)}* {objective.kind.upper()} "
         f"{format_target(status.target)} over {objective.window} · *{status.state.value}*"
@@ -122,8 +132,8 @@ def status_reply(
     blocks = with_more([header(title), context(summary)], rows, "objectives")
     text_lines = [f"{title} ({summary})"]
     text_lines += [
-        f"{objective_name(s)}: source unavailable since {format_when(s.unavailable_since, zone)}"
-        if s.unavailable_since is not None
+        f"{objective_name(s)}: {problem_text(s.source_problem, zone)}"
+        if s.source_problem is not None
         else f"{objective_name(s)}: {s.state.value}, attainment {format_attainment(s.report.attainment, s.target)}, "
         f"budget {left_phrase(s)}"
         for s in ordered

@@ -1,7 +1,8 @@
 """Alertmanager's receiver: POST /api/v1/alertmanager with the ingest API's bearer token. One notification is
 one unit of work: the group's incident opened, noted or resolved, and its messages queued, in one transaction,
 then delivered. 400 for a body that is not a webhook, 401 for a wrong token, 422 for an alert slabot cannot
-place (Alertmanager logs it and sends the group again), 503 with Retry-After while the database is out of reach."""
+place (Alertmanager logs it and sends the group again; with SLABOT_ALERT_CHANNEL set, an alert naming no known
+service is placed there instead), 503 with Retry-After while the database is out of reach."""
 
 from __future__ import annotations
 
@@ -24,7 +25,11 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 
 def alert_policy(runtime: Runtime) -> AlertPolicy:
     settings = runtime.settings
-    return AlertPolicy(service_label=settings.alert_service_label, severities=dict(settings.alert_severities))
+    return AlertPolicy(
+        service_label=settings.alert_service_label,
+        severities=dict(settings.alert_severities),
+        alert_channel=settings.alert_channel,
+    )
 
 
 def take_webhook(runtime: Runtime, notifier: Notifier, body: bytes) -> tuple[int, dict[str, Any]]:
@@ -40,6 +45,7 @@ def take_webhook(runtime: Runtime, notifier: Notifier, body: bytes) -> tuple[int
             queued = notifier.queue(session, outcome.joined, now)
             for change in outcome.changes:
                 queued += queue_change(session, runtime, notifier, change, now)
+            queued += notifier.queue(session, outcome.unrouted, now)
     except UserError as error:
         return 422, {"error": one_line(error.message)}
     notifier.deliver(queued)

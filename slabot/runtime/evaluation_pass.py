@@ -21,7 +21,6 @@ from slabot.incidents import breaches
 from slabot.notify.delivery import DeliveryReport
 from slabot.notify.notifier import Notifier
 from slabot.sources import prometheus_outages, prometheus_pull
-from slabot.sources.prometheus_client import PrometheusClient
 
 log = logging.getLogger(__name__)
 LOCK_NAME = "slabot.evaluate"
@@ -32,6 +31,7 @@ class PassReport:
     ran: bool
     objectives: int = 0
     seconds: float = 0.0
+    prometheus_queries: int = 0  # requests sent to Prometheus servers by this pass's pull
 
 
 def evaluate(runtime: Runtime, notifier: Notifier) -> PassReport:
@@ -44,7 +44,7 @@ def evaluate(runtime: Runtime, notifier: Notifier) -> PassReport:
             return PassReport(ran=False)
         started = time.perf_counter()
         now, zone = runtime.now(), runtime.settings.timezone
-        pull_prometheus(runtime, now)  # before the snapshot, in its own transactions
+        sent = pull_prometheus(runtime, now)  # before the snapshot, in its own transactions
         # Every measurement (minutes, rollups, incidents, catalogue) read in one snapshot, so an ingest
         # committing mid-pass cannot put one state's rollups and another's minutes into one figure; the
         # changes then follow in their own unit of work (a write under the snapshot could conflict with it).
@@ -55,21 +55,21 @@ def evaluate(runtime: Runtime, notifier: Notifier) -> PassReport:
                 *alerts.apply(session, evaluations, now),
                 *budget_policy.apply(session, [evaluation.status for evaluation in evaluations], now),
                 *breaches.apply(session, now, zone),
-                *prometheus_outages.outages(session, now),
+                *prometheus_outages.due_notices(session, now),
             ]
             notifier.queue(session, events, now)
-        return PassReport(ran=True, objectives=len(evaluations), seconds=time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        return PassReport(ran=True, objectives=len(evaluations), seconds=seconds, prometheus_queries=sent)
 
 
-def pull_prometheus(runtime: Runtime, now: datetime) -> None:
-    """Counts of source=prometheus objectives pulled up to now; a failure is logged, never stops the pass."""
-    url, token = runtime.settings.prometheus_url, runtime.settings.prometheus_token
-    if url is None:
-        return
+def pull_prometheus(runtime: Runtime, now: datetime) -> int:
+    """Counts of source=prometheus objectives pulled up to now, from each one's server; a failure is logged,
+    never stops the pass. Returns how many queries were sent."""
     try:
-        prometheus_pull.pull_all(runtime.db, lambda: PrometheusClient(url, token), now)
+        return prometheus_pull.pull_all(runtime.db, runtime.settings.prometheus_servers(), now).queries_sent
     except Exception:
         log.exception("pulling from Prometheus failed")
+        return 0
 
 
 def evaluate_and_deliver(runtime: Runtime, notifier: Notifier) -> tuple[PassReport, DeliveryReport]:

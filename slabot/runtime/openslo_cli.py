@@ -17,7 +17,8 @@ ACTOR = "openslo"
 
 
 def plan_lines(plan: Plan) -> list[str]:
-    lines = [f"{item.action} service {item.name}" for item in plan.services]
+    lines = [f"{item.action} datasource {item.name}" for item in plan.datasources]
+    lines += [f"{item.action} service {item.name}" for item in plan.services]
     for item in plan.objectives:
         changed = f" ({', '.join(item.changed)})" if item.changed else ""
         lines.append(f"{item.action} objective {item.service}/{item.spec.name}{changed}")
@@ -48,9 +49,7 @@ def run_import(runtime: Runtime, paths: list[Path], dry_run: bool, out: TextIO, 
         print(line, file=out)
     verb = "would change" if dry_run else "changed"
     print(
-        f"{verb} {plan.changes} of {len(plan.services) + len(plan.objectives)} (dry run)"
-        if dry_run
-        else f"{verb} {plan.changes} of {len(plan.services) + len(plan.objectives)}",
+        f"{verb} {plan.changes} of {plan.items} (dry run)" if dry_run else f"{verb} {plan.changes} of {plan.items}",
         file=out,
     )
     return 0

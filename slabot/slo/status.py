@@ -20,6 +20,7 @@ from slabot.core.budget import BudgetReport, event_budget_report, target_from_pe
 from slabot.core.burn import Forecast, forecast, trend
 from slabot.core.windows import WindowBounds, WindowSpec, window_bounds
 from slabot.slo.measurement import Consumer, Measurement, Span, event_ranges, measure_events, measure_incidents
+from slabot.slo.source_problems import SourceProblem, problem_of
 from storage.models.catalog import MaintenanceWindow, Objective, ObjectiveSource, Service
 from storage.queries import catalog as queries
 from storage.queries import incidents as incident_queries
@@ -47,7 +48,7 @@ class ObjectiveStatus:
     report: BudgetReport
     forecast: Forecast
     maintenance: tuple[MaintenanceWindow, ...]
-    unavailable_since: datetime | None = None  # its pulled source (Prometheus) has not answered since
+    source_problem: SourceProblem | None = None  # its pulled source (Prometheus) is not measuring it now
 
     @property
     def state(self) -> State:
@@ -163,11 +164,11 @@ def statuses(
             objective_id = pairs[i][0].id
             own = {span_range: per[objective_id] for span_range, per in sums.items() if objective_id in per}
             measured[i] = measure_events(own, bounds[i], spans[i], pairs[i][0].budgeting, extra[i])
-    outages = prometheus_queries.sources_of(session, [o.id for o, _ in pairs if o.source == ObjectiveSource.EVENTS])
+    pulled = prometheus_queries.sources_of(session, [o.id for o, _ in pairs if o.source == ObjectiveSource.EVENTS])
     return [
         replace(
             _status(objective, service, bounds[i], measured[i], maintenance[i]),
-            unavailable_since=outages[objective.id].unavailable_since if objective.id in outages else None,
+            source_problem=problem_of(pulled.get(objective.id)),
         )
         for i, (objective, service) in enumerate(pairs)
     ]

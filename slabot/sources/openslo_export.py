@@ -1,5 +1,6 @@
 """The catalogue gathered for an OpenSLO export: each service with its objectives, their Prometheus queries
-and stored alert rules, in name order (the YAML itself is written by slabot.render.openslo)."""
+and stored alert rules, in name order, and the named Prometheus servers they use (the YAML itself is written
+by slabot.render.openslo)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import Session
 from slabot.catalog.services import get_service
 from slabot.core.burn import AlertRule
 from slabot.sources.openslo_import import stored_rules
-from slabot.sources.prometheus_pull import Queries
+from slabot.sources.prometheus_objectives import Queries, source_queries
 from storage.models.catalog import Objective, Service
 from storage.queries import catalog as catalog_queries
 from storage.queries import prometheus as prometheus_queries
@@ -30,7 +31,13 @@ class ExportedService:
     objectives: tuple[ExportedObjective, ...]
 
 
-def gather_export(session: Session, service_name: str | None = None) -> tuple[ExportedService, ...]:
+@dataclass(frozen=True)
+class ExportedCatalogue:
+    services: tuple[ExportedService, ...]
+    datasources: tuple[tuple[str, str], ...] = ()  # (name, URL) of each server an exported objective names
+
+
+def gather_export(session: Session, service_name: str | None = None) -> ExportedCatalogue:
     """Every service (or the one named, which must exist) with its objectives, sorted by name."""
     services = [get_service(session, service_name)] if service_name else list(catalog_queries.all_services(session))
     exported = []
@@ -41,14 +48,12 @@ def gather_export(session: Session, service_name: str | None = None) -> tuple[Ex
         items = []
         for objective in objectives:
             source = sources.get(objective.id)
-            queries = (
-                Queries(total=source.total_query, good=source.good_query, bad=source.bad_query)
-                if source is not None
-                else None
-            )
+            queries = source_queries(source) if source is not None else None
             items.append(ExportedObjective(objective, queries, stored_rules(session, objective)))
         exported.append(ExportedService(service, tuple(items)))
-    return tuple(exported)
+    named = {o.queries.datasource for e in exported for o in e.objectives if o.queries and o.queries.datasource}
+    urls = prometheus_queries.datasources(session)
+    return ExportedCatalogue(tuple(exported), tuple((name, urls[name]) for name in sorted(named)))
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,6 @@ class ExportRequested:
 
     channel_id: str
     service_name: str | None
-    services: tuple[ExportedService, ...]
+    catalogue: ExportedCatalogue
     requested_by: str
     at: datetime

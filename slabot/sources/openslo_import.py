@@ -23,7 +23,8 @@ from slabot.core.burn import MAX_RULES, AlertRule, check_rule, parse_rule
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec
 from slabot.sources.openslo import PREFIX, Condition, Documents, InvalidOpenSLO, Problem, Ratio, SloDoc
-from slabot.sources.prometheus_pull import Queries, define_pulled_objective
+from slabot.sources.openslo_datasources import DatasourcePlan, apply_datasources, known_datasource, plan_datasources
+from slabot.sources.prometheus_objectives import Queries, define_pulled_objective, replace_queries, source_queries
 from storage.models.alerting import AlertSeverity
 from storage.models.catalog import NAME_MAX, Budgeting, Objective, ObjectiveKind, ObjectiveSource
 from storage.models.prometheus import QUERY_MAX
@@ -57,10 +58,19 @@ class ObjectivePlan:
 class Plan:
     services: tuple[ServicePlan, ...]
     objectives: tuple[ObjectivePlan, ...]
+    datasources: tuple[DatasourcePlan, ...] = ()
+
+    @property
+    def items(self) -> int:
+        return len(self.datasources) + len(self.services) + len(self.objectives)
 
     @property
     def changes(self) -> int:
-        items: list[ServicePlan | ObjectivePlan] = [*self.services, *self.objectives]
+        items: list[DatasourcePlan | ServicePlan | ObjectivePlan] = [
+            *self.datasources,
+            *self.services,
+            *self.objectives,
+        ]
         return sum(1 for item in items if item.action != "unchanged")
 
 
@@ -166,12 +176,10 @@ def _spec_of(slo: SloDoc, documents: Documents) -> tuple[ObjectiveSpec, Queries 
         raise _Refused(f"metadata.annotations.{PREFIX}source", "must be incidents or events")
     queries = None
     if ratio is not None:
-        if ratio.datasource is not None and ratio.datasource not in documents.datasources:
-            raise _Refused("spec.indicator", f"no DataSource named {ratio.datasource} in the files")
         for query in (ratio.good, ratio.bad, ratio.total):
             if query is not None and len(query) > QUERY_MAX:
                 raise _Refused("spec.indicator", f"a query can be up to {QUERY_MAX} characters")
-        queries = Queries(total=ratio.total, good=ratio.good, bad=ratio.bad)
+        queries = Queries(total=ratio.total, good=ratio.good, bad=ratio.bad, datasource=ratio.datasource)
     window = WindowSpec.parse(f"{slo.window.days}d" if slo.window.kind == "rolling" else slo.window.kind)
     slice_target = slo.slice_target if slo.slice_target != slo.target else None
     spec = ObjectiveSpec(
@@ -207,9 +215,7 @@ def _differences(session: Session, objective: Objective, plan: ObjectivePlan) ->
     source = prometheus_queries.source_of(session, objective.id)
     if (source is None) != (plan.queries is None):
         raise _Refused("spec.indicator", "changes where the objective's counts come from: delete it first")
-    stored = (
-        Queries(total=source.total_query, good=source.good_query, bad=source.bad_query) if source is not None else None
-    )
+    stored = source_queries(source) if source is not None else None
     pairs = {
         "kind": (objective.kind, spec.kind),
         "target": (objective.target_percent, spec.target_percent),
@@ -230,16 +236,7 @@ def plan_import(session: Session, documents: Documents, prometheus_url: str | No
     """What importing the documents would do; InvalidOpenSLO with every problem when anything cannot be."""
     problems: list[Problem] = []
     services: dict[str, ServicePlan] = {}
-    for url, at in (documents.datasources[name] for name in sorted(documents.datasources)):
-        if url.rstrip("/") != (prometheus_url or "").rstrip("/"):
-            reason = (
-                f"must be SLABOT_PROMETHEUS_URL ({prometheus_url})"
-                if prometheus_url
-                else "SLABOT_PROMETHEUS_URL is not set"
-            )
-            problems.append(
-                Problem(at.where, "spec.connectionDetails.url", f"{reason}: slabot pulls from that one server")
-            )
+    datasources = plan_datasources(session, documents, problems)
     for doc in documents.services:
         try:
             fields = _service_fields(doc.annotations)
@@ -259,8 +256,14 @@ def plan_import(session: Session, documents: Documents, prometheus_url: str | No
             if slo.service not in services and catalog_queries.service_by_name(session, slo.service) is None:
                 raise _Refused("spec.service", f"no Service named {slo.service} in the files or in slabot")
             spec, queries, min_events = _spec_of(slo, documents)
-            if queries is not None and prometheus_url is None:
-                raise _Refused("spec.indicator", "SLABOT_PROMETHEUS_URL is not set: slabot has no server to pull from")
+            if queries is not None and queries.datasource is None and prometheus_url is None:
+                raise _Refused(
+                    "spec.indicator",
+                    "SLABOT_PROMETHEUS_URL is not set: name a DataSource with metricSourceRef, or set it",
+                )
+            ref = queries.datasource if queries is not None else None
+            if ref is not None and not known_datasource(session, documents, ref):
+                raise _Refused("spec.indicator", f"no DataSource named {ref} in the files or in slabot")
             rules = _rules_of(slo, documents, spec.window.nominal_seconds, Fraction(spec.target_percent) / 100)
             if (slo.service, spec.name) in objectives:
                 raise _Refused("metadata.name", f"another SLO is {slo.service}/{spec.name}")
@@ -275,11 +278,12 @@ def plan_import(session: Session, documents: Documents, prometheus_url: str | No
             problems.append(Problem(slo.at.where, refused.path, refused.message))
     if problems:
         raise InvalidOpenSLO(problems)
-    return Plan(tuple(services.values()), tuple(objectives.values()))
+    return Plan(tuple(services.values()), tuple(objectives.values()), datasources)
 
 
 def apply_plan(session: Session, plan: Plan, actor: str) -> None:
     """Write the plan in the caller's transaction (nothing is committed here)."""
+    apply_datasources(session, plan.datasources)
     for item in plan.services:
         fields = ServiceFields(**item.fields)
         if item.action == "add":
@@ -315,11 +319,6 @@ def _write_objective(session: Session, plan: ObjectivePlan, actor: str) -> Objec
     objective.budgeting, objective.slice_target_percent = spec.budgeting, spec.slice_target_percent
     source = prometheus_queries.source_of(session, objective.id)
     if source is not None and plan.queries is not None and "queries" in plan.changed:
-        source.good_query, source.bad_query, source.total_query = (
-            plan.queries.good,
-            plan.queries.bad,
-            plan.queries.total,
-        )
-        source.pulled_until = None  # pull the window again with the new queries
+        replace_queries(source, plan.queries)  # the window is pulled again with the new queries
         session.add(source)
     return objective

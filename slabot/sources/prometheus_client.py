@@ -15,11 +15,12 @@ from typing import Any
 
 import httpx
 
-from slabot.sources.prometheus_counts import Sample, parse_time_ms, parse_value
+from slabot.sources.prometheus_counts import MAX_GAP_MS, Sample, parse_time_ms, parse_value
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-# Raw samples per request: 6 hours of a 15 s scrape is 1,440 a series, well inside one response.
-MAX_SPAN_MS = 6 * 3600 * 1000
+# Raw samples per request: 6 hours of a 15 s scrape is 1,440 a series, well inside one response; the extra
+# MAX_GAP_MS lets a day's pull, read back MAX_GAP_MS, go in four requests.
+MAX_SPAN_MS = 6 * 3600 * 1000 + MAX_GAP_MS
 
 _SUM = re.compile(
     r"^\s*sum\s*(?:(?:by|without)\s*\([^()]*\)\s*)?\((?P<inner>.*?)\)\s*(?:(?:by|without)\s*\([^()]*\))?\s*$", re.S
@@ -68,6 +69,7 @@ class PrometheusClient:
     def __init__(self, url: str, token: str | None = None, *, transport: httpx.BaseTransport | None = None) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=TIMEOUT, transport=transport)
+        self.queries_sent = 0  # requests made, answered or not
 
     def __enter__(self) -> PrometheusClient:
         return self
@@ -79,6 +81,7 @@ class PrometheusClient:
         params = {"query": query}
         if time_s is not None:
             params["time"] = time_s
+        self.queries_sent += 1
         try:
             response = self._http.post("/api/v1/query", data=params)
         except httpx.HTTPError as error:

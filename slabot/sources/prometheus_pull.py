@@ -1,6 +1,6 @@
-"""Pulling an objective's counts from Prometheus into the per-minute store: queries checked at definition,
-the backfill of the window, each pass's pull since the last one (re-reading a few minutes for late samples),
-and the outage marks when the server does not answer.
+"""Pulling an objective's counts from Prometheus into the per-minute store: the backfill of the window (in
+day-long stages, each committed, with progress), each pass's pull since the last one (re-reading a few
+minutes for late samples), and the marks of a server that does not answer or a metric that has gone.
 
 Lives with the sources (not in slabot.slo) because it uses the Prometheus client, a source; it stores through
 slabot.slo.ingest, the one validator of every source. HTTP calls happen outside any transaction: the source
@@ -10,82 +10,68 @@ row is read in one unit of work, Prometheus is asked, the minutes are written in
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from slabot.catalog.objectives import ObjectiveSpec, define_objective
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec, window_bounds
 from slabot.slo.ingest import MAX_POINTS, Point, epoch_minute, ingest, minute_start
-from slabot.sources.prometheus_client import PrometheusClient, PrometheusError, QueryShapeError, counter_selector
+from slabot.sources.prometheus_client import PrometheusClient, PrometheusError, Series, counter_selector
 from slabot.sources.prometheus_counts import MAX_GAP_MS, MINUTE_MS, MinuteCount, combine, sum_series
+from slabot.sources.prometheus_objectives import Queries, source_queries
+from slabot.sources.prometheus_servers import Servers
 from storage.db import Database
-from storage.models.catalog import Objective, ObjectiveSource, Service
-from storage.models.prometheus import QUERY_MAX, PrometheusSource
+from storage.models.catalog import Objective
 from storage.queries import prometheus as queries
 
 log = logging.getLogger(__name__)
 
 REREAD = timedelta(minutes=5)  # each pass pulls again this far before where the last one ended
 LONGEST_LOOKBACK = timedelta(days=3)  # the burn-rate rules need this much before a calendar window starts
-
-ClientFactory = Callable[[], PrometheusClient]
+STAGE = timedelta(days=1)  # a backfill is pulled and committed a day at a time
+SHARED_SPAN_MS = 3600 * 1000  # spans up to this long are asked once per pass for every objective naming them
 
 
 @dataclass(frozen=True)
-class Queries:
-    """good or bad (exactly one) with total, as typed; each reduces to a counter selector."""
+class Progress:
+    """How far a pull has come: minutes stored so far, and the share of its span done (done_ms of span_ms)."""
 
-    total: str
-    good: str | None = None
-    bad: str | None = None
-
-    @property
-    def is_bad(self) -> bool:
-        return self.bad is not None
-
-    @property
-    def counted(self) -> str:
-        counted = self.bad if self.bad is not None else self.good
-        assert counted is not None
-        return counted
+    objective_id: int
+    minutes: int
+    done_ms: int
+    span_ms: int
 
 
-def read_queries(good: str | None, bad: str | None, total: str | None) -> Queries:
-    """The shapes slabot can count exactly, or a UserError saying what is accepted."""
-    if total is None or (good is None) == (bad is None):
-        raise UserError('source=prometheus needs total="<PromQL>" and one of good="<PromQL>" or bad="<PromQL>"')
-    for key, query in (("good", good), ("bad", bad), ("total", total)):
-        if query is None:
-            continue
-        if len(query) > QUERY_MAX:
-            raise UserError(f"{key}= can be up to {QUERY_MAX} characters (got {len(query)})")
-        try:
-            counter_selector(query)
-        except QueryShapeError as error:
-            raise UserError(f"{key}=: {error}") from None
-    return Queries(total=total, good=good, bad=bad)
+ProgressReport = Callable[[Progress], None]
 
 
-def check_against_server(client: PrometheusClient, queries_: Queries, now: datetime) -> None:
-    """Each query must parse and name a metric Prometheus has (seen in the last day); a server that does not
-    answer is refused too, so nothing is defined that could not be measured."""
-    for key, query in (("good", queries_.good), ("bad", queries_.bad), ("total", queries_.total)):
-        if query is None:
-            continue
-        selector = counter_selector(query)
-        try:
-            found = client.series_count(f"last_over_time({selector}[1d])", now)
-        except PrometheusError as error:
-            if error.unavailable:
-                raise UserError(f"Prometheus did not answer, so nothing was defined: {error.message}") from None
-            raise UserError(f"{key}= was refused by Prometheus: {error.message}") from None
-        if found == 0:
-            raise UserError(f"{key}=: Prometheus has no series for {selector} in the last day: check the metric name")
+@dataclass
+class SampleReader:
+    """One server's raw samples for a pass: a selector over a short span (a pass's pull) is asked once, however
+    many objectives name it; longer spans (backfills) are asked each time and not kept."""
+
+    client: PrometheusClient
+    _shared: dict[tuple[str, int, int], list[Series]] = field(default_factory=dict)
+
+    def samples(self, selector: str, lo: int, hi: int) -> list[Series]:
+        key = (selector, lo, hi)
+        if key in self._shared:
+            return self._shared[key]
+        found = self.client.raw_samples_chunked(selector, lo, hi)
+        if hi - lo <= SHARED_SPAN_MS:
+            self._shared[key] = found
+        return found
+
+
+@dataclass(frozen=True)
+class Fetched:
+    minutes: list[MinuteCount]
+    total_seen: bool  # the total query had at least one sample in the span itself
 
 
 def backfill_start(window: WindowSpec, now: datetime, zone: ZoneInfo) -> datetime:
@@ -94,18 +80,20 @@ def backfill_start(window: WindowSpec, now: datetime, zone: ZoneInfo) -> datetim
     return min(bounds.start, bounds.now - LONGEST_LOOKBACK)
 
 
-def fetch_minutes(client: PrometheusClient, queries_: Queries, start: datetime, end: datetime) -> list[MinuteCount]:
+def fetch_minutes(reader: SampleReader, queries_: Queries, start: datetime, end: datetime) -> Fetched:
     """Exact good and total per minute in [start, end) (whole minutes), each series read back MAX_GAP_MS."""
     lo, hi = epoch_minute(start) * MINUTE_MS, epoch_minute(end) * MINUTE_MS
     if hi <= lo:
-        return []
-    counted = client.raw_samples_chunked(counter_selector(queries_.counted), lo - MAX_GAP_MS, hi)
-    total = client.raw_samples_chunked(counter_selector(queries_.total), lo - MAX_GAP_MS, hi)
-    return combine(
+        return Fetched([], True)
+    counted = reader.samples(counter_selector(queries_.counted), lo - MAX_GAP_MS, hi)
+    total = reader.samples(counter_selector(queries_.total), lo - MAX_GAP_MS, hi)
+    seen = any(sample.t_ms >= lo for series in total for sample in series.samples)
+    minutes = combine(
         sum_series((s.samples for s in counted), lo, hi),
         sum_series((s.samples for s in total), lo, hi),
         bad=queries_.is_bad,
     )
+    return Fetched(minutes, seen)
 
 
 def store_minutes(session: Session, objective: Objective, minutes: list[MinuteCount], now: datetime) -> int:
@@ -117,83 +105,111 @@ def store_minutes(session: Session, objective: Objective, minutes: list[MinuteCo
     return stored
 
 
-def source_queries(source: PrometheusSource) -> Queries:
-    return Queries(total=source.total_query, good=source.good_query, bad=source.bad_query)
-
-
 @dataclass(frozen=True)
 class PullResult:
     objective_id: int
     minutes: int  # minutes stored (0 when the server did not answer)
-    unavailable_since: datetime | None  # set while the server does not answer
+    unavailable_since: datetime | None = None  # set while the server does not answer
+    missing_since: datetime | None = None  # set while the total query has no series
 
 
-def pull_objective(db: Database, client: PrometheusClient, objective_id: int, now: datetime) -> PullResult:
-    """Pull [from, now) for one objective: from the last pull (less REREAD) or, the first time, from the
-    backfill start; a server that does not answer marks the outage (kept from its first failure) and the
-    next answer pulls from where the last success ended, filling the gap."""
+def _span(db: Database, objective_id: int, now: datetime) -> tuple[Queries, datetime] | None:
+    """The objective's queries and where its pull starts: the last pull (less REREAD) or the backfill start."""
     with db.session() as session:
         source = queries.source_of(session, objective_id)
         objective = session.get(Objective, objective_id)
         if source is None or objective is None:
-            return PullResult(objective_id, 0, None)
+            return None
+        if source.pulled_until is not None:
+            return source_queries(source), source.pulled_until - REREAD
         zone = ZoneInfo(objective.timezone or "UTC")
-        start = (
-            source.pulled_until - REREAD
-            if source.pulled_until is not None
-            else backfill_start(WindowSpec.parse(objective.window), now, zone)
-        )
-        queries_ = source_queries(source)
+        return source_queries(source), backfill_start(WindowSpec.parse(objective.window), now, zone)
+
+
+def pull_objective(
+    db: Database, reader: SampleReader, objective_id: int, now: datetime, progress: ProgressReport | None = None
+) -> PullResult:
+    """Pull [from, now) for one objective in stages of at most STAGE, each stored and marked as pulled in its
+    own transaction (a backfill cut short resumes where it stopped). A server that does not answer marks the
+    outage (kept from its first failure); a total query with no series while it answers marks the metric
+    missing (kept from when it was first missed), and its return clears the mark."""
+    span = _span(db, objective_id, now)
+    if span is None:
+        return PullResult(objective_id, 0)
+    queries_, start = span
     end = minute_start(epoch_minute(now))
-    try:
-        minutes = fetch_minutes(client, queries_, start, end)
-    except PrometheusError as error:
-        if not error.unavailable:
-            raise
+    stored, stage_start, seen = 0, start, True
+    while stage_start < end:
+        stage_end = min(stage_start + STAGE, end)
+        try:
+            fetched = fetch_minutes(reader, queries_, stage_start, stage_end)
+        except PrometheusError as error:
+            if not error.unavailable:
+                raise
+            return PullResult(objective_id, stored, unavailable_since=mark_unavailable(db, objective_id, now))
         with db.session() as session:
-            queries.mark_unavailable(session, objective_id, now)
-            marked = queries.source_of(session, objective_id)
-            since = marked.unavailable_since if marked is not None else now
-        return PullResult(objective_id, 0, since)
+            objective = session.get(Objective, objective_id)
+            if objective is None:
+                return PullResult(objective_id, stored)
+            stored += store_minutes(session, objective, fetched.minutes, now)
+            queries.mark_pulled(session, objective_id, stage_end)
+        seen = fetched.total_seen
+        stage_start = stage_end
+        if progress is not None:
+            progress(Progress(objective_id, stored, _ms(stage_end - start), _ms(end - start)))
     with db.session() as session:
-        objective = session.get(Objective, objective_id)
-        if objective is None:
-            return PullResult(objective_id, 0, None)
-        stored = store_minutes(session, objective, minutes, now)
-        queries.mark_pulled(session, objective_id, end)
-    return PullResult(objective_id, stored, None)
+        queries.mark_missing(session, objective_id, None if seen else queries_.total, now)
+        marked = queries.source_of(session, objective_id)
+        missing = marked.missing_since if marked is not None else None
+    return PullResult(objective_id, stored, missing_since=missing)
 
 
-def pull_all(db: Database, client_factory: ClientFactory, now: datetime) -> list[PullResult]:
-    """Every Prometheus objective pulled, each in its own transactions; one objective's failure is logged
-    and does not stop the others."""
+def mark_unavailable(db: Database, objective_id: int, now: datetime) -> datetime:
+    """Record that the objective's server did not answer; returns when the outage began."""
     with db.session() as session:
-        ids = queries.source_ids(session)
-    results: list[PullResult] = []
-    if not ids:
-        return results
-    with client_factory() as client:
-        for objective_id in ids:
+        queries.mark_unavailable(session, objective_id, now)
+        marked = queries.source_of(session, objective_id)
+        return (marked.unavailable_since or now) if marked is not None else now
+
+
+@dataclass(frozen=True)
+class PassPull:
+    """What one pass pulled: each objective's result and the queries sent to Prometheus."""
+
+    results: tuple[PullResult, ...]
+    queries_sent: int
+
+
+def pull_all(db: Database, servers: Servers, now: datetime) -> PassPull:
+    """Every Prometheus objective pulled, server by server, each objective in its own transactions; one
+    objective's failure is logged and does not stop the others. Objectives whose server cannot be reached
+    by name (SLABOT_PROMETHEUS_URL unset) are marked unavailable: never shown as measured."""
+    with db.session() as session:
+        by_server: dict[str | None, list[int]] = defaultdict(list)
+        for objective_id, source in queries.sources_of(session, queries.source_ids(session)).items():
+            by_server[source.datasource].append(objective_id)
+        resolved = {}
+        for name in by_server:
             try:
-                results.append(pull_objective(db, client, objective_id, now))
-            except Exception:
-                log.exception("pulling objective %s from Prometheus failed", objective_id)
-    return results
+                resolved[name] = servers.resolve(session, name)
+            except UserError as error:
+                log.warning("cannot pull %d objectives: %s", len(by_server[name]), error.message)
+    results: list[PullResult] = []
+    sent = 0
+    for name, ids in sorted(by_server.items(), key=lambda item: item[0] or ""):
+        if name not in resolved:
+            results += [PullResult(i, 0, unavailable_since=mark_unavailable(db, i, now)) for i in ids]
+            continue
+        with resolved[name].client() as client:
+            reader = SampleReader(client)
+            for objective_id in ids:
+                try:
+                    results.append(pull_objective(db, reader, objective_id, now))
+                except Exception:
+                    log.exception("pulling objective %s from Prometheus failed", objective_id)
+            sent += client.queries_sent
+    return PassPull(tuple(results), sent)
 
 
-def define_pulled_objective(
-    session: Session, service_name: str, spec: ObjectiveSpec, queries_: Queries, actor: str
-) -> tuple[Objective, Service]:
-    """An event-based objective whose counts are pulled from Prometheus (its queries in prometheus_source)."""
-    objective, service = define_objective(session, service_name, replace(spec, source=ObjectiveSource.EVENTS), actor)
-    queries.add_source(
-        session,
-        PrometheusSource(
-            objective_id=objective.id, good_query=queries_.good, bad_query=queries_.bad, total_query=queries_.total
-        ),
-    )
-    return objective, service
-
-
-def is_pulled(session: Session, objective_id: int) -> bool:
-    return queries.source_of(session, objective_id) is not None
+def _ms(delta: timedelta) -> int:
+    return int(delta.total_seconds() * 1000)

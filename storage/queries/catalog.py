@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.models.catalog import MaintenanceWindow, Objective, ObjectiveSource, Service
 from storage.models.incidents import Incident
+from storage.queries.rows import insert_ignore
 
 
 def service_by_name(session: Session, name: str) -> Service | None:
     return session.exec(select(Service).where(Service.name == name)).first()
+
+
+def ensure_service(session: Session, name: str, values: Mapping[str, Any]) -> Service:
+    """The service named `name`, inserted with `values` first when there is none (ON CONFLICT DO NOTHING on
+    its unique name: two transactions asking at once insert one row, the second waiting for the first's
+    commit and then finding it)."""
+    found = service_by_name(session, name)
+    if found is not None:
+        return found
+    insert_ignore(session, Service, {**values, "name": name})
+    query = select(Service).where(Service.name == name).execution_options(populate_existing=True)
+    return session.exec(query).one()
 
 
 def all_services(session: Session) -> Sequence[Service]:

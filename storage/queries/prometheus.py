@@ -1,14 +1,17 @@
-"""Statements on Prometheus-pulled objectives: their sources, and the pull's progress and outage marks."""
+"""Statements on Prometheus-pulled objectives: their sources, the named servers (DataSources), and the pull's
+progress, outage and missing-metric marks."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from storage.models.prometheus import PrometheusSource
+from storage.models.catalog import Objective, Service
+from storage.models.prometheus import PrometheusDatasource, PrometheusSource
+from storage.queries.rows import insert_ignore
 
 
 def add_source(session: Session, source: PrometheusSource) -> None:
@@ -42,6 +45,22 @@ def mark_pulled(session: Session, objective_id: int, until: datetime) -> None:
     )
 
 
+def mark_missing(session: Session, objective_id: int, query: str | None, since: datetime) -> None:
+    """`query` had no series in the last pull while the server answered (None: every query had); a metric
+    already missing keeps the start of its absence."""
+    base = update(PrometheusSource).where(col(PrometheusSource.objective_id) == objective_id)
+    if query is None:
+        session.execute(
+            base.values(missing_since=None, missing_query=None).execution_options(synchronize_session=False)
+        )
+        return
+    session.execute(
+        base.where(col(PrometheusSource.missing_since).is_(None))
+        .values(missing_since=since, missing_query=query)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def mark_unavailable(session: Session, objective_id: int, since: datetime) -> None:
     """The server did not answer; an outage already under way keeps its start."""
     session.execute(
@@ -51,3 +70,39 @@ def mark_unavailable(session: Session, objective_id: int, since: datetime) -> No
         .values(unavailable_since=since)
         .execution_options(synchronize_session=False)
     )
+
+
+def datasources(session: Session) -> dict[str, str]:
+    """Every named server: name → URL."""
+    return {row.name: row.url for row in session.exec(select(PrometheusDatasource))}
+
+
+def datasource_url(session: Session, name: str) -> str | None:
+    row = session.get(PrometheusDatasource, name)
+    return row.url if row is not None else None
+
+
+def put_datasource(session: Session, name: str, url: str) -> None:
+    """The server `name` at `url`: added, or its URL changed (two imports at once: the later URL stays)."""
+    if insert_ignore(session, PrometheusDatasource, {"name": name, "url": url}):
+        return
+    session.execute(
+        update(PrometheusDatasource)
+        .where(col(PrometheusDatasource.name) == name)
+        .values(url=url)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def sources_with_problems(session: Session) -> list[tuple[PrometheusSource, Objective, Service]]:
+    """Pulled objectives whose server has not answered or whose metric is missing, with their services."""
+    rows = session.exec(
+        select(PrometheusSource, Objective, Service)
+        .join(Objective, col(Objective.id) == col(PrometheusSource.objective_id))
+        .join(Service, col(Service.id) == col(Objective.service_id))
+        .where(
+            or_(col(PrometheusSource.unavailable_since).is_not(None), col(PrometheusSource.missing_since).is_not(None))
+        )
+        .order_by(col(PrometheusSource.objective_id))
+    )
+    return [(source, objective, service) for source, objective, service in rows]

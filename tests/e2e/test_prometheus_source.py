@@ -175,7 +175,7 @@ def test_a_burn_rate_alert_fires_from_prometheus_data(driver: SlackDriver, clock
         ('good="http_requests_total{code=~"("}" ' + TOTAL, "good= was refused by Prometheus"),
         ('good="nope_total" ' + TOTAL, "Prometheus has no series for nope_total"),
         (GOOD, 'needs total="<PromQL>"'),
-        (GOOD + " " + TOTAL + " datasource=main", "datasource= comes with OpenSLO import"),
+        (GOOD + " " + TOTAL + " datasource=main", "There is no Prometheus DataSource named main: import"),
     ],
 )
 def test_a_definition_prometheus_cannot_measure_is_refused(driver: SlackDriver, queries: str, reply: str) -> None:

@@ -21,7 +21,7 @@ from slabot.sources.openslo_import import apply_plan, plan_import
 from storage.db import Database
 from storage.models.alerting import AlertRule
 from storage.models.catalog import Objective, ObjectiveKind, ObjectiveSource, Service
-from storage.models.prometheus import PrometheusSource
+from storage.models.prometheus import PrometheusDatasource, PrometheusSource
 from tests.conftest import FakeClock
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "openslo"
@@ -76,7 +76,7 @@ def test_importing_again_changes_nothing_and_a_changed_target_changes_that_objec
 ) -> None:
     assert imported(oslo, EXAMPLES)[0] == 0
     code, out, _ = imported(oslo, EXAMPLES)
-    assert code == 0 and "changed 0 of 5" in out and "unchanged objective web-shop/availability" in out
+    assert code == 0 and "changed 0 of 6" in out and "unchanged objective web-shop/availability" in out
     folder = tmp_path / "openslo"
     shutil.copytree(EXAMPLES, folder)
     slos = folder / "slos.yaml"
@@ -84,7 +84,7 @@ def test_importing_again_changes_nothing_and_a_changed_target_changes_that_objec
     code, out, _ = imported(oslo, folder, dry_run=True)
     assert "update objective web-shop/availability (target)" in out and "(dry run)" in out
     code, out, _ = imported(oslo, folder)
-    assert "changed 1 of 5" in out
+    assert "changed 1 of 6" in out
     with oslo.db.session() as session:
         targets = {o.name: o.target_percent for o in session.exec(select(Objective))}
     assert targets == {"availability": Decimal("99.95"), "latency": Decimal("99"), "uptime": Decimal("99.95")}
@@ -102,11 +102,52 @@ def test_one_invalid_document_imports_nothing(oslo: Runtime, tmp_path: Path) -> 
         assert list(session.exec(select(Service))) == []
 
 
-def test_a_datasource_elsewhere_than_slabot_prometheus_url_is_refused(oslo: Runtime) -> None:
-    documents = read_documents([EXAMPLES])
+def test_a_datasource_is_stored_by_name_and_the_objectives_naming_it_pull_from_it(
+    oslo: Runtime, tmp_path: Path
+) -> None:
+    assert imported(oslo, EXAMPLES)[0] == 0
+    with oslo.db.session() as session:
+        by_name = {o.name: o.id for o in session.exec(select(Objective))}
+        sources = {s.objective_id: s.datasource for s in session.exec(select(PrometheusSource))}
+        stored = {d.name: d.url for d in session.exec(select(PrometheusDatasource))}
+    assert stored == {"cluster-prometheus": "http://prometheus:9090"}
+    # the SLI referenced by name names the DataSource; the inline one uses SLABOT_PROMETHEUS_URL
+    assert (sources[by_name["availability"]], sources[by_name["latency"]]) == ("cluster-prometheus", None)
+    folder = tmp_path / "openslo"
+    shutil.copytree(EXAMPLES, folder)
+    slos = folder / "slos.yaml"
+    slos.write_text(slos.read_text().replace("url: http://prometheus:9090", "url: http://thanos.example:10902/"))
+    code, out, _ = imported(oslo, folder)
+    assert code == 0 and "update datasource cluster-prometheus" in out and "changed 1 of 6" in out
+    with oslo.db.session() as session:
+        assert session.exec(select(PrometheusDatasource.url)).one() == "http://thanos.example:10902"
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("ftp://prometheus:9090", "must be an http(s) URL"),
+        ("http://admin:secret@prometheus:9090", "must not hold a user or password"),
+    ],
+)
+def test_a_datasource_slabot_cannot_pull_from_is_refused(oslo: Runtime, tmp_path: Path, url: str, why: str) -> None:
+    folder = tmp_path / "openslo"
+    shutil.copytree(EXAMPLES, folder)
+    slos = folder / "slos.yaml"
+    slos.write_text(slos.read_text().replace("url: http://prometheus:9090", f"url: {url}"))
     with oslo.db.session() as session, pytest.raises(InvalidOpenSLO) as caught:
-        plan_import(session, documents, "http://other:9090")
-    assert "slos.yaml#1 spec.connectionDetails.url: must be SLABOT_PROMETHEUS_URL" in str(caught.value)
+        plan_import(session, read_documents([folder]), URL)
+    assert f"slos.yaml#1 spec.connectionDetails.url: {why}" in str(caught.value)
+
+
+def test_an_slo_naming_an_unknown_datasource_is_refused(oslo: Runtime, tmp_path: Path) -> None:
+    folder = tmp_path / "openslo"
+    shutil.copytree(EXAMPLES, folder)
+    slos = folder / "slos.yaml"
+    slos.write_text(slos.read_text().replace("metricSourceRef: cluster-prometheus", "metricSourceRef: elsewhere"))
+    with oslo.db.session() as session, pytest.raises(InvalidOpenSLO) as caught:
+        plan_import(session, read_documents([folder]), URL)
+    assert "spec.indicator: no DataSource named elsewhere in the files or in slabot" in str(caught.value)
 
 
 def test_export_import_export_gives_identical_bytes(oslo: Runtime, database: Database, tmp_path: Path) -> None:
@@ -117,7 +158,7 @@ def test_export_import_export_gives_identical_bytes(oslo: Runtime, database: Dat
     exported = tmp_path / "exported.yaml"
     exported.write_text(first)
     code, out, _ = imported(oslo, exported)
-    assert code == 0 and "changed 0 of 5" in out  # the export is the same catalogue
+    assert code == 0 and "changed 0 of 6" in out  # the export is the same catalogue
     with database.session() as session:
         for table in (Objective, Service):
             for row in session.exec(select(table)):

@@ -1,4 +1,5 @@
-"""Alertmanager's webhook grammar and the settings that map its labels: Go's times, the zero end, the severity map."""
+"""Alertmanager's webhook grammar and the settings that map its labels: Go's times, the zero end, the severity map, the
+alert channel."""
 
 from __future__ import annotations
 
@@ -27,3 +28,15 @@ def test_the_severity_map_and_the_service_label_are_checked_at_start_up() -> Non
         load_settings({"SLABOT_ALERT_SEVERITIES": "p1=1,p1=2"}, mode="console")
     with pytest.raises(ConfigError, match="SLABOT_ALERT_SERVICE_LABEL must be a Prometheus label name"):
         load_settings({"SLABOT_ALERT_SERVICE_LABEL": "my-label"}, mode="console")
+
+
+@pytest.mark.parametrize("value", ["#alerts", "alerts", "U0123ABCD", "c0123abcd", "C0", "C" + "0" * 40])
+def test_a_bad_alert_channel_stops_start_up_naming_the_variable(value: str) -> None:
+    with pytest.raises(ConfigError, match="SLABOT_ALERT_CHANNEL must be a Slack channel ID like C0123ABCD"):
+        load_settings({"SLABOT_ALERT_CHANNEL": value}, mode="console")
+
+
+def test_the_alert_channel_is_read_and_optional() -> None:
+    assert load_settings({"SLABOT_ALERT_CHANNEL": " C0ALERTS "}, mode="console").alert_channel == "C0ALERTS"
+    assert load_settings({"SLABOT_ALERT_CHANNEL": "G0PRIVATE"}, mode="console").alert_channel == "G0PRIVATE"
+    assert load_settings({}, mode="console").alert_channel is None

@@ -31,7 +31,7 @@ from slabot.catalog.services import Removal
 from slabot.core.burn import DEFAULT_RULES, Counts
 from slabot.core.mentions import oncall_mention, user_mention
 from slabot.core.windows import WindowSpec, window_bounds
-from slabot.incidents.alert_groups import AlertJoined
+from slabot.incidents.alert_groups import AlertJoined, AlertUnrouted
 from slabot.incidents.breaches import TimerMarkReached
 from slabot.incidents.calendars import CalendarInfo
 from slabot.incidents.events import AlreadyDone, IncidentChange, SurveyRequested
@@ -94,8 +94,10 @@ from slabot.reports.satisfaction_stats import CsatSummary, LowestRating
 from slabot.reports.schedule import Week
 from slabot.reports.weekly import DigestReport, ObjectiveLine
 from slabot.slo.measurement import Measure, measure_incidents
+from slabot.slo.source_problems import SourceProblem
 from slabot.slo.status import ObjectiveStatus, _status
-from slabot.sources.prometheus_outages import SourceUnavailable
+from slabot.sources.prometheus_outages import SourceProblemDue
+from slabot.sources.prometheus_pull import Progress
 from storage.models.alerting import Alert, AlertSeverity
 from storage.models.catalog import MaintenanceWindow, Objective, Service
 from storage.models.incidents import (
@@ -201,6 +203,14 @@ def joined(t: Texts) -> AlertJoined:
     """An alert joining an incident's group: its labels and summary come from whoever wrote the alert rule."""
     labels = {"alertname": t.title, "service": "checkout", "instance": t.detail, "team": t.owner}
     return AlertJoined(incident(t, resolved=False), service(t), "f00d", labels, t.problem)
+
+
+def unrouted(t: Texts, *, labelled: bool = True) -> AlertUnrouted:
+    """An incident on the catch-all service: the service label's value is typed by whoever wrote the alert rule."""
+    labels = {"alertname": t.title, "instance": t.detail, **({"service": t.comment} if labelled else {})}
+    label = "service" if labelled else t.reason  # a label name is configured, still shown escaped
+    value = t.comment if labelled else None
+    return AlertUnrouted(incident(t, resolved=False), service(t), label, value, labels)
 
 
 def incident(t: Texts, *, resolved: bool = True) -> Incident:
@@ -455,6 +465,10 @@ RENDERERS: dict[str, Render] = {
     "rca.asked": lambda t: rca.asked(QuestionAsked(WHERE, 2, t.question, Asking.AGAIN, t.replaced), locale=EN),
     "rca.wrap_up": lambda t: rca.wrap_up(WrapUp(WHERE, t.root_cause, FishboneCategory.PEOPLE), locale=EN),
     "alert_groups.joined_note": lambda t: alert_groups.joined_note(joined(t), locale=EN),
+    "alert_groups.unrouted_note": lambda t: alert_groups.unrouted_note(unrouted(t), locale=EN),
+    "alert_groups.unrouted_note(no label)": lambda t: alert_groups.unrouted_note(
+        unrouted(t, labelled=False), locale=EN
+    ),
     "rca.wrap_up_withdrawn": lambda t: rca.wrap_up_withdrawn(Withdrawal.BACK, locale=EN),
     "rca.action_recorded": lambda t: rca.action_recorded(ActionRecorded(WHERE, action_item(t), True), locale=EN),
     "rca.problem": lambda t: rca.problem(ProblemNoted(WHERE, t.problem), locale=EN),
@@ -554,10 +568,13 @@ RENDERERS: dict[str, Render] = {
     "reply.outage_reply": lambda t: reply.outage_reply(),
     # objectives pulled from Prometheus
     "prometheus.pulled_objective_defined": lambda t: prometheus.pulled_objective_defined(
-        objective(t), service(t), 42, locale=EN
+        objective(t), service(t), 42, f"Prometheus {t}", locale=EN
     ),
-    "prometheus.source_unavailable": lambda t: prometheus.source_unavailable(
-        objective(t), service(t), NOW, UTC_ZONE, locale=EN
+    "prometheus.backfill_progress": lambda t: prometheus.backfill_progress(
+        objective(t), service(t), Progress(1, 1440, 86_400_000, 33 * 86_400_000), locale=EN
+    ),
+    "prometheus.source_problem_notice": lambda t: prometheus.source_problem_notice(
+        objective(t), service(t), SourceProblem(NOW, f'x_total{{job="{t}"}}'), UTC_ZONE, locale=EN
     ),
     "openslo.export_queued": lambda t: openslo.export_queued("checkout", "C0OPS", locale=EN),
 }
@@ -689,6 +706,7 @@ def events(t: Texts) -> dict[str, object]:
         "SurveyRequested": SurveyRequested(gone),
         "SurveyRequested(no channel)": SurveyRequested(replace_incident(gone, channel_id=None)),
         "AlertJoined": joined(t),
+        "AlertUnrouted": unrouted(t),
         "AlertOpened": AlertOpened(alert(), objective(t), service(t), figures(t)),
         "AlertShown": AlertShown(alert(), objective(t), service(t), figures(t), 2, NOW),
         "AlertEscalated": AlertEscalated(alert(), objective(t), service(t), figures(t)),
@@ -708,7 +726,12 @@ def events(t: Texts) -> dict[str, object]:
         "DigestReady": DigestReady(12, "C0OPS", report(t)),
         "TimerMarkReached(warning)": mark(t, breached=False),
         "TimerMarkReached(breach)": mark(t, breached=True),
-        "SourceUnavailable": SourceUnavailable(objective(t), service(t), NOW - timedelta(minutes=11)),
+        "SourceProblemDue(down)": SourceProblemDue(
+            objective(t), service(t), SourceProblem(NOW - timedelta(minutes=11))
+        ),
+        "SourceProblemDue(missing)": SourceProblemDue(
+            objective(t), service(t), SourceProblem(NOW - timedelta(minutes=11), f'x_total{{job="{t}"}}')
+        ),
     }
 
 

@@ -62,3 +62,11 @@ def test_long_titles_are_clipped_to_the_header_limit_and_user_text_is_escaped() 
 def test_error_replies_escape_the_usage_line() -> None:
     blocks = valid(error_reply("bad", "/sla budget <service>/<name>"))
     assert blocks[1]["elements"][0]["text"] == "Usage: /sla budget &lt;service&gt;/&lt;name&gt;"
+
+
+def test_placeholders_in_an_error_message_show_as_typed_and_markup_stays_markup() -> None:
+    reply = error_reply("Add one with /sla service add <name>; ask <@U0ADMIN> or see <#C0OPS> and <https://x.io|docs>")
+    (section,) = valid(reply)
+    assert section["text"]["text"] == (
+        ":warning: Add one with /sla service add &lt;name&gt;; ask <@U0ADMIN> or see <#C0OPS> and <https://x.io|docs>"
+    )

@@ -14,6 +14,7 @@ from commands.context import CommandContext
 from commands.router import CommandGroup
 from slabot.config.runtime import Runtime
 from slabot.notify.notifier import Notifier
+from slabot.render.reply import Reply
 from slabot.slack.errors import guarded
 from storage.queries.slack_requests import first_run_of_command
 
@@ -30,19 +31,25 @@ def first_run(runtime: Runtime, command: dict[str, Any]) -> bool:
         return first_run_of_command(session, str(trigger_id), str(command.get("response_url") or ""), runtime.now())
 
 
-def _listener(group: CommandGroup, runtime: Runtime, notifier: Notifier) -> Callable[..., None]:
+def command_listener(group: CommandGroup, runtime: Runtime, notifier: Notifier) -> Callable[..., None]:
     def listener(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()  # within Slack's 3 seconds; the work and the reply follow through response_url
         if not first_run(runtime, command):
             log.warning("%s replayed (trigger_id %s): ran it once already", group.prefix, command.get("trigger_id"))
             return
-        ctx = CommandContext(runtime, notifier, command["user_id"], command["channel_id"])
+        shown: list[bool] = []  # a progress message is on screen: later ones and the reply replace it
+
+        def progress(reply: Reply) -> None:
+            respond(**reply.for_respond(), replace_original=bool(shown))
+            shown.append(True)
+
+        ctx = CommandContext(runtime, notifier, command["user_id"], command["channel_id"], progress)
         reply = group.dispatch(ctx, command.get("text") or "")
-        respond(**reply.for_respond())
+        respond(**reply.for_respond(), replace_original=True if shown else None)
 
     return listener
 
 
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     for group in GROUPS:
-        app.command(group.prefix)(guarded(_listener(group, runtime, notifier)))
+        app.command(group.prefix)(guarded(command_listener(group, runtime, notifier)))
