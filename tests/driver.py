@@ -18,15 +18,18 @@ import httpx
 import uvicorn
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
+from sqlmodel import col, select
 
 from slabot.config.runtime import Runtime
 from slabot.devtools.localslack import LocalSlack, RecordedCall
 from slabot.runtime.wiring import connect
 from slabot.slack.app import InlineExecutor
+from storage.models.outbox import OutboxMessage, OutboxStatus
 from tests import web
 
 USER = "U0ALICE"
 CHANNEL = "C0OPS"
+_UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
 def signed_headers(
@@ -276,6 +279,23 @@ class SlackDriver:
         {"response_action": "errors", "errors": {block_id: message}}."""
         return self.interact(view_submission_payload(self.slack, view, values, user=user))
 
+    def wait_delivered(self, seconds: float = 5.0, *, passes: bool = False) -> None:
+        """Wait until the outbox holds nothing pending or being sent: what a request delivers after its response
+        (the Alertmanager receiver) has gone out. With `passes`, the scheduler's delivery pass also runs while
+        waiting: requests delivering at once may leave a row of a busy channel to it."""
+        deadline = time.monotonic() + seconds
+        while True:
+            with self.runtime.db.session() as session:
+                waiting = session.exec(
+                    select(OutboxMessage.key).where(col(OutboxMessage.status).in_(_UNSENT)).limit(5)
+                ).all()
+            if not waiting:
+                return
+            assert time.monotonic() < deadline, f"still not delivered after {seconds} s: {list(waiting)}"
+            time.sleep(0.02)
+            if passes:
+                self.notifier.deliverer.deliver_due()
+
     def posts(self, channel: str | None = None) -> list[RecordedCall]:
         return [
             c for c in self.slack.calls_to("chat.postMessage") if channel is None or c.args.get("channel") == channel
@@ -304,6 +324,18 @@ class Server:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.sock.close()
+
+
+@dataclass(frozen=True)
+class Api:
+    """slabot's HTTP app serving (`server`) and the driver whose runtime and outbox its requests use."""
+
+    server: Server
+    driver: SlackDriver
+
+    @property
+    def url(self) -> str:
+        return self.server.url
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen[Any], timeout: float = 30) -> None:

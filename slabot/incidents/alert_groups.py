@@ -1,5 +1,6 @@
 """Alertmanager groups as incidents: one open incident per groupKey, opened by the group's first firing
-notification, a note for each alert that joins it later, resolved once every alert seen in it is resolved.
+notification, one note per later notification listing the alerts that joined with it, resolved once every
+alert seen in it is resolved.
 
 A notification is handled with its group's row locked (storage.queries.alertmanager.lock_group), so repeats,
 retries and replicas posting the same group at once are decided one after another: the first opens the
@@ -56,14 +57,23 @@ class AlertPolicy:
 
 
 @dataclass(frozen=True)
-class AlertJoined:
-    """An alert that joined the group after its incident was opened: noted once in the incident's thread."""
+class JoinedAlert:
+    """One alert new to its group's open incident: its fingerprint, labels and summary annotation."""
 
-    incident: Incident
-    service: Service
     fingerprint: str
     labels: dict[str, str]
     summary: str | None
+
+
+@dataclass(frozen=True)
+class AlertsJoined:
+    """The firing alerts one notification added to the group of an open incident, in the notification's order:
+    noted once, together, in the incident's thread. Only alerts recorded as new are here, so a repeated or
+    retried notification has none and asks for no note."""
+
+    incident: Incident
+    service: Service
+    alerts: tuple[JoinedAlert, ...]
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,7 @@ class GroupOutcome:
     opened: bool = False
     resolved: bool = False
     changes: tuple[IncidentChange, ...] = ()
-    joined: tuple[AlertJoined, ...] = ()
+    joined: tuple[AlertsJoined, ...] = ()  # one at most: the alerts this notification added
     unrouted: tuple[AlertUnrouted, ...] = ()  # queued after the announcement (its note hangs under it)
 
 
@@ -180,20 +190,20 @@ def _open(
 def _follow(
     session: Session, incident: Incident, service: Service, notification: Notification, now: datetime
 ) -> GroupOutcome:
-    joined = []
+    new = []
     for alert in notification.alerts:
         if _record(session, incident.id, alert) and alert.status == AlertStatus.FIRING:
-            summary = alert.annotations.get("summary")
-            joined.append(AlertJoined(incident, service, alert.fingerprint, dict(alert.labels), summary))
+            new.append(JoinedAlert(alert.fingerprint, dict(alert.labels), alert.annotations.get("summary")))
+    joined = (AlertsJoined(incident, service, tuple(new)),) if new else ()
     alerts = queries.alerts_of(session, incident.id)
     if any(alert.status != GroupAlertStatus.RESOLVED for alert in alerts):
-        return GroupOutcome(incident.id, joined=tuple(joined))
+        return GroupOutcome(incident.id, joined=joined)
     ends = [alert.ends_at for alert in alerts if alert.ends_at is not None]
     resolved_at = max([incident.started_at, *ends]) if ends else now
     change = lifecycle.resolve(session, incident.id, ACTOR, now, min(resolved_at, now))
     if isinstance(change, AlreadyDone):  # someone resolved it by hand a moment ago
-        return GroupOutcome(incident.id, joined=tuple(joined))
-    return GroupOutcome(incident.id, resolved=True, changes=(change,), joined=tuple(joined))
+        return GroupOutcome(incident.id, joined=joined)
+    return GroupOutcome(incident.id, resolved=True, changes=(change,), joined=joined)
 
 
 def take_notification(session: Session, notification: Notification, policy: AlertPolicy, now: datetime) -> GroupOutcome:

@@ -1,21 +1,22 @@
-"""The outbox rows of Alertmanager groups' notes in an incident's thread: an alert joining (keyed by incident
-and fingerprint, so a repeated notification writes nothing) and why an incident is on the catch-all service."""
+"""The outbox rows of Alertmanager groups' notes in an incident's thread: the alerts one notification added (one
+row, keyed by incident and the hash of their fingerprints, so a retried notification writes nothing new) and why
+an incident is on the catch-all service."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from slabot.incidents.alert_groups import AlertJoined, AlertUnrouted
+from slabot.incidents.alert_groups import AlertsJoined, AlertUnrouted
 from slabot.notify import keys, outbox
 from slabot.notify.outbox import RowContext, Writer, Written
 from slabot.render import alert_groups as render
 
 
-def write_joined(session: Session, event: AlertJoined, at: RowContext) -> Written:
+def write_joined(session: Session, event: AlertsJoined, at: RowContext) -> Written:
     incident = event.incident
-    if incident.channel_id is None:
+    if incident.channel_id is None or not event.alerts:
         return []
-    key = keys.alert_joined(incident.id, event.fingerprint)
+    key = keys.alerts_joined(incident.id, (alert.fingerprint for alert in event.alerts))
     reply = render.joined_note(event, locale=at.locale)
     outbox.post(session, key, incident.channel_id, reply, at.now, parent_key=keys.announcement(incident.id))
     return [(key, incident.channel_id)]
@@ -31,4 +32,4 @@ def write_unrouted(session: Session, event: AlertUnrouted, at: RowContext) -> Wr
     return [(key, incident.channel_id)]
 
 
-WRITERS: dict[type, Writer] = {AlertJoined: write_joined, AlertUnrouted: write_unrouted}
+WRITERS: dict[type, Writer] = {AlertsJoined: write_joined, AlertUnrouted: write_unrouted}

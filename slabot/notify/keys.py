@@ -3,7 +3,9 @@ and which row is an incident's announcement (the message its thread hangs under)
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable
 
 _ANNOUNCEMENT = re.compile(r"incident:([0-9]+)")
 
@@ -27,9 +29,11 @@ def announcement_edit(incident_id: int, timeline_id: int) -> str:
     return f"incident:{incident_id}:edit:{timeline_id}"
 
 
-def alert_joined(incident_id: int, fingerprint: str) -> str:
-    """The thread note of an Alertmanager alert that joined the incident's group (fingerprint: letters, digits)."""
-    return f"incident:{incident_id}:alert:{fingerprint}"
+def alerts_joined(incident_id: int, fingerprints: Iterable[str]) -> str:
+    """The thread note of the alerts one Alertmanager notification added to the incident's group, named by a
+    hash of their sorted fingerprints: the same alerts joining again (a retry) name the same note."""
+    digest = hashlib.sha256("\n".join(sorted(fingerprints)).encode("utf-8")).hexdigest()[:32]
+    return f"incident:{incident_id}:alerts:{digest}"
 
 
 def alert_unrouted(incident_id: int) -> str:

@@ -1,13 +1,18 @@
-"""Thread notes about Alertmanager groups, the alert's labels shown: an alert that joined the group of an open
-incident, and why an incident was opened on the catch-all service (its alert named no service slabot knows)."""
+"""Thread notes about Alertmanager groups, the alerts' labels shown: the alerts one notification added to the
+group of an open incident (the first few listed, the rest counted), and why an incident was opened on the
+catch-all service (its alert named no service slabot knows)."""
 
 from __future__ import annotations
 
-from slabot.incidents.alert_groups import AlertJoined, AlertUnrouted
+from slack_sdk.models.blocks import Block
+
+from slabot.incidents.alert_groups import AlertsJoined, AlertUnrouted, JoinedAlert
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, clip, context, escape, section
 
 MAX_LABELS_SHOWN = 20
+# Alerts listed in one joined note (two blocks each, well within Slack's 50); the rest are counted.
+MAX_JOINED_SHOWN = 10
 
 
 def labels_text(labels: dict[str, str]) -> str:
@@ -17,13 +22,37 @@ def labels_text(labels: dict[str, str]) -> str:
     return escape(clip(", ".join(pairs), 2000)) + (f" … and {more} more" if more > 0 else "")
 
 
-def joined_note(event: AlertJoined, *, locale: Locale) -> Reply:
-    name = event.labels.get("alertname", "an alert")
-    text = f":heavy_plus_sign: Alert {escape(clip(name, 200))} joined incident #{event.incident.id}"
-    if event.summary:
-        text += f": {escape(clip(' '.join(event.summary.split()), 500))}"
-    labels = labels_text(event.labels)
-    return Reply(text=f"{text} ({labels})", blocks=[section(text), context(f"`{labels}`")], public=True)
+def _name(alert: JoinedAlert) -> str:
+    return escape(clip(alert.labels.get("alertname", "an alert"), 200))
+
+
+def _summary(alert: JoinedAlert) -> str:
+    return escape(clip(" ".join(alert.summary.split()), 500)) if alert.summary else ""
+
+
+def joined_note(event: AlertsJoined, *, locale: Locale) -> Reply:
+    """The alerts one notification added to an open incident's group: one alert as a sentence, more as a
+    list of the first MAX_JOINED_SHOWN (name, summary, labels) and "and N more"."""
+    incident_id = event.incident.id
+    if len(event.alerts) == 1:
+        (alert,) = event.alerts
+        text = f":heavy_plus_sign: Alert {_name(alert)} joined incident #{incident_id}"
+        if summary := _summary(alert):
+            text += f": {summary}"
+        labels = labels_text(alert.labels)
+        return Reply(text=f"{text} ({labels})", blocks=[section(text), context(f"`{labels}`")], public=True)
+    head = f":heavy_plus_sign: {len(event.alerts)} alerts joined incident #{incident_id}"
+    blocks: list[Block] = [section(head)]
+    lines = [head]
+    for alert in event.alerts[:MAX_JOINED_SHOWN]:
+        line = f"{_name(alert)}: {summary}" if (summary := _summary(alert)) else _name(alert)
+        labels = labels_text(alert.labels)
+        blocks += [section(line), context(f"`{labels}`")]
+        lines.append(f"• {line} ({labels})")
+    if (more := len(event.alerts) - MAX_JOINED_SHOWN) > 0:
+        blocks.append(context(f"…and {more} more"))
+        lines.append(f"…and {more} more")
+    return Reply(text="\n".join(lines), blocks=blocks, public=True)
 
 
 def _why_unrouted(event: AlertUnrouted) -> str:

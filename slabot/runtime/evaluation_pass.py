@@ -62,11 +62,15 @@ def evaluate(runtime: Runtime, notifier: Notifier) -> PassReport:
         return PassReport(ran=True, objectives=len(evaluations), seconds=seconds, prometheus_queries=sent)
 
 
-def pull_prometheus(runtime: Runtime, now: datetime) -> int:
-    """Counts of source=prometheus objectives pulled up to now, from each one's server; a failure is logged,
-    never stops the pass. Returns how many queries were sent."""
+def pull_prometheus(
+    runtime: Runtime, now: datetime, backfill_budget_s: float | None = prometheus_pull.BACKFILL_BUDGET_S
+) -> int:
+    """Counts of source=prometheus objectives pulled up to now, from each one's server (backfills for at most
+    `backfill_budget_s`, None: until done); a failure is logged, never stops the pass. Returns how many
+    queries were sent."""
+    servers = runtime.settings.prometheus_servers()
     try:
-        return prometheus_pull.pull_all(runtime.db, runtime.settings.prometheus_servers(), now).queries_sent
+        return prometheus_pull.pull_all(runtime.db, servers, now, backfill_budget_s).queries_sent
     except Exception:
         log.exception("pulling from Prometheus failed")
         return 0

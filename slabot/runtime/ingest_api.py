@@ -1,7 +1,8 @@
 """The ingest API's HTTP side: POST /api/v1/events, with bearer-token auth (SLABOT_API_TOKEN; without it the
 API is off), a bounded body, and one database transaction per request, so a rejected request stores nothing.
 Every error is {"error": "…"}; while the database is out of reach it is a 503 with Retry-After. The body's
-grammar is slabot.sources.push."""
+grammar is slabot.sources.push. The endpoint shape (api_route) is shared with the Alertmanager receiver, whose
+handler hands back work to run once its response is sent (Answer.after: delivering what it queued)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import hmac
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -32,8 +35,19 @@ RETRY_LATER = {"Retry-After": str(RETRY_AFTER_SECONDS)}
 API_OFF = "the ingest API is off until SLABOT_API_TOKEN is set"
 
 
-def store_events(runtime: Runtime, body: bytes) -> tuple[int, dict[str, Any]]:
-    """Check and store one request body in one transaction; returns (HTTP status, JSON reply)."""
+@dataclass(frozen=True)
+class Answer:
+    """What an API handler answers: the HTTP status and JSON body, and `after`, work to run on a worker thread
+    once the response is sent (so the client is not kept waiting for it; it must be safe to lose, e.g. a
+    delivery the scheduler's outbox pass would make anyway)."""
+
+    status: int
+    body: dict[str, Any]
+    after: Callable[[], object] | None = None
+
+
+def store_events(runtime: Runtime, body: bytes) -> Answer:
+    """Check and store one request body in one transaction; returns the HTTP status and JSON reply."""
     try:
         batch = parse_batch(body)
         now = runtime.now()
@@ -42,12 +56,12 @@ def store_events(runtime: Runtime, body: bytes) -> tuple[int, dict[str, Any]]:
             objective = event_objective(session, batch.service, batch.slo)
             stored = ingest(session, objective, batch.points, now)
     except PushRefused as error:
-        return error.status, {"error": one_line(error.message)}
+        return Answer(error.status, {"error": one_line(error.message)})
     except NotFound as error:
-        return 404, {"error": one_line(error.message)}
+        return Answer(404, {"error": one_line(error.message)})
     except UserError as error:
-        return 422, {"error": one_line(error.message)}
-    return 200, {"stored": stored}
+        return Answer(422, {"error": one_line(error.message)})
+    return Answer(200, {"stored": stored})
 
 
 def authorization_error(api_token: str | None, header: str | None) -> str | None:
@@ -86,7 +100,7 @@ async def read_capped(request: Request, limit: int) -> bytes | None:
 def api_route(
     runtime: Runtime,
     path: str,
-    handle: Callable[[bytes], tuple[int, dict[str, Any]]],
+    handle: Callable[[bytes], Answer],
     *,
     too_large: str,
     nothing: str,
@@ -94,8 +108,15 @@ def api_route(
 ) -> Route:
     """A JSON POST endpoint of the API: the bearer token, the method and the size checked before `handle`
     parses and stores the body on a worker thread (the database is synchronous); a database out of reach is
-    503 with Retry-After, anything else a 500 with a reference. `too_large` says what to do about a body over
-    the cap, `nothing` what was left undone on failure."""
+    503 with Retry-After, anything else a 500 with a reference. The answer's `after` runs on a worker thread
+    once the response is sent, its failure logged. `too_large` says what to do about a body over the cap,
+    `nothing` what was left undone on failure."""
+
+    def run_after(after: Callable[[], object]) -> None:
+        try:
+            after()
+        except Exception:
+            log.exception("POST %s: the work after the response failed", path)
 
     async def endpoint(request: Request) -> Response:
         refused = authorization_error(runtime.settings.api_token, request.headers.get("authorization"))
@@ -107,7 +128,7 @@ def api_route(
         if body is None:
             return error_response(413, f"the body is larger than {max_bytes // (1024 * 1024)} MB: {too_large}")
         try:
-            status, reply = await run_in_threadpool(handle, body)
+            answer = await run_in_threadpool(handle, body)
         except Exception as error:
             if is_unreachable(error):
                 log.warning("POST %s: the database cannot be reached; answered 503", path)
@@ -116,9 +137,10 @@ def api_route(
             ref = uuid.uuid4().hex[:8]
             log.exception("POST %s failed (ref %s)", path, ref)
             return error_response(500, f"something went wrong on slabot's side (ref {ref}); {nothing}")
-        if status == 422:
-            log.warning("POST %s: refused: %s", path, reply.get("error"))
-        return JSONResponse(reply, status_code=status)
+        if answer.status == 422:
+            log.warning("POST %s: refused: %s", path, answer.body.get("error"))
+        after = None if answer.after is None else BackgroundTask(run_after, answer.after)  # sync: a worker thread
+        return JSONResponse(answer.body, status_code=answer.status, background=after)
 
     # Starlette would answer other methods with a plain-text 405; take them all and answer in JSON.
     return Route(path, endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])

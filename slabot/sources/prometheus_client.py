@@ -111,11 +111,8 @@ class PrometheusClient:
         out = []
         for item in data.get("result") or []:
             labels = tuple(sorted((item.get("metric") or {}).items()))
-            samples = tuple(
-                Sample(parse_time_ms(t), parse_value(str(v)))
-                for t, v in item.get("values") or []
-                if start_ms <= parse_time_ms(t) < end_ms
-            )
+            stamped = ((parse_time_ms(t), v) for t, v in item.get("values") or [])
+            samples = tuple(Sample(t_ms, parse_value(str(v))) for t_ms, v in stamped if start_ms <= t_ms < end_ms)
             out.append(Series(labels, samples))
         return out
 

@@ -10,8 +10,11 @@ row is read in one unit of work, Prometheus is asked, the minutes are written in
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -35,6 +38,8 @@ REREAD = timedelta(minutes=5)  # each pass pulls again this far before where the
 LONGEST_LOOKBACK = timedelta(days=3)  # the burn-rate rules need this much before a calendar window starts
 STAGE = timedelta(days=1)  # a backfill is pulled and committed a day at a time
 SHARED_SPAN_MS = 3600 * 1000  # spans up to this long are asked once per pass for every objective naming them
+CONCURRENCY = 8  # a pass's pulls asked at once (Prometheus runs 20 queries at once by default)
+BACKFILL_BUDGET_S = 20.0  # seconds a pass gives backfills, after its own pulls
 
 
 @dataclass(frozen=True)
@@ -53,19 +58,27 @@ ProgressReport = Callable[[Progress], None]
 @dataclass
 class SampleReader:
     """One server's raw samples for a pass: a selector over a short span (a pass's pull) is asked once, however
-    many objectives name it; longer spans (backfills) are asked each time and not kept."""
+    many objectives name it, even when they ask at once from several threads; longer spans (backfills) are
+    asked each time and not kept."""
 
     client: PrometheusClient
-    _shared: dict[tuple[str, int, int], list[Series]] = field(default_factory=dict)
+    _shared: dict[tuple[str, int, int], Future[list[Series]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def samples(self, selector: str, lo: int, hi: int) -> list[Series]:
-        key = (selector, lo, hi)
-        if key in self._shared:
-            return self._shared[key]
-        found = self.client.raw_samples_chunked(selector, lo, hi)
-        if hi - lo <= SHARED_SPAN_MS:
-            self._shared[key] = found
-        return found
+        if hi - lo > SHARED_SPAN_MS:
+            return self.client.raw_samples_chunked(selector, lo, hi)
+        with self._lock:
+            shared = self._shared.get((selector, lo, hi))
+            mine = shared is None
+            if shared is None:
+                shared = self._shared[(selector, lo, hi)] = Future()
+        if mine:
+            try:
+                shared.set_result(self.client.raw_samples_chunked(selector, lo, hi))
+            except BaseException as error:
+                shared.set_exception(error)
+        return shared.result()
 
 
 @dataclass(frozen=True)
@@ -127,10 +140,17 @@ def _span(db: Database, objective_id: int, now: datetime) -> tuple[Queries, date
 
 
 def pull_objective(
-    db: Database, reader: SampleReader, objective_id: int, now: datetime, progress: ProgressReport | None = None
+    db: Database,
+    reader: SampleReader,
+    objective_id: int,
+    now: datetime,
+    progress: ProgressReport | None = None,
+    *,
+    deadline: float | None = None,
 ) -> PullResult:
     """Pull [from, now) for one objective in stages of at most STAGE, each stored and marked as pulled in its
-    own transaction (a backfill cut short resumes where it stopped). A server that does not answer marks the
+    own transaction (a backfill cut short, or stopped at `deadline`, a time.monotonic(), resumes where it
+    stopped). A server that does not answer marks the
     outage (kept from its first failure); a total query with no series while it answers marks the metric
     missing (kept from when it was first missed), and its return clears the mark."""
     span = _span(db, objective_id, now)
@@ -140,6 +160,8 @@ def pull_objective(
     end = minute_start(epoch_minute(now))
     stored, stage_start, seen = 0, start, True
     while stage_start < end:
+        if deadline is not None and time.monotonic() >= deadline:
+            return PullResult(objective_id, stored)
         stage_end = min(stage_start + STAGE, end)
         try:
             fetched = fetch_minutes(reader, queries_, stage_start, stage_end)
@@ -180,35 +202,94 @@ class PassPull:
     queries_sent: int
 
 
-def pull_all(db: Database, servers: Servers, now: datetime) -> PassPull:
-    """Every Prometheus objective pulled, server by server, each objective in its own transactions; one
-    objective's failure is logged and does not stop the others. Objectives whose server cannot be reached
-    by name (SLABOT_PROMETHEUS_URL unset) are marked unavailable: never shown as measured."""
+@dataclass(frozen=True)
+class _Due:
+    """One objective's pull in a pass: its queries and span."""
+
+    objective: Objective
+    queries: Queries
+    start: datetime
+
+    def catching_up(self, end: datetime) -> bool:
+        """A pass's own pull (one stage), as opposed to a backfill."""
+        return end - self.start <= STAGE
+
+
+def pull_all(
+    db: Database, servers: Servers, now: datetime, backfill_budget_s: float | None = BACKFILL_BUDGET_S
+) -> PassPull:
+    """Every Prometheus objective pulled, server by server. The pass's own pulls (the minutes since the last
+    one) are asked concurrently and stored in one transaction, a savepoint each, so one objective's failure
+    is logged and does not stop the others; backfills follow, a day at a time, until `backfill_budget_s` has
+    gone (the rest resumes next pass, so alerts are never held up behind a long backfill). Objectives whose
+    server cannot be named (SLABOT_PROMETHEUS_URL unset) are marked unavailable: never shown as measured."""
+    deadline = None if backfill_budget_s is None else time.monotonic() + backfill_budget_s
+    end = minute_start(epoch_minute(now))
     with db.session() as session:
-        by_server: dict[str | None, list[int]] = defaultdict(list)
-        for objective_id, source in queries.sources_of(session, queries.source_ids(session)).items():
-            by_server[source.datasource].append(objective_id)
+        by_server: dict[str | None, list[_Due]] = defaultdict(list)
+        for source, objective in queries.pulled_objectives(session):
+            start = source.pulled_until - REREAD if source.pulled_until is not None else None
+            if start is None:
+                start = backfill_start(WindowSpec.parse(objective.window), now, ZoneInfo(objective.timezone or "UTC"))
+            by_server[source.datasource].append(_Due(objective, source_queries(source), start))
         resolved = {}
-        for name in by_server:
+        for name, due in by_server.items():
             try:
                 resolved[name] = servers.resolve(session, name)
             except UserError as error:
-                log.warning("cannot pull %d objectives: %s", len(by_server[name]), error.message)
+                log.warning("cannot pull %d objectives: %s", len(due), error.message)
     results: list[PullResult] = []
     sent = 0
-    for name, ids in sorted(by_server.items(), key=lambda item: item[0] or ""):
+    for name, due in sorted(by_server.items(), key=lambda item: item[0] or ""):
         if name not in resolved:
-            results += [PullResult(i, 0, unavailable_since=mark_unavailable(db, i, now)) for i in ids]
+            results += [PullResult(d.objective.id, 0, mark_unavailable(db, d.objective.id, now)) for d in due]
             continue
         with resolved[name].client() as client:
             reader = SampleReader(client)
-            for objective_id in ids:
+            results += _catch_up(db, reader, [d for d in due if d.catching_up(end)], end, now)
+            for item in (d for d in due if not d.catching_up(end)):
+                if deadline is not None and time.monotonic() >= deadline:
+                    break  # the rest of the backfills next pass
                 try:
-                    results.append(pull_objective(db, reader, objective_id, now))
+                    results.append(pull_objective(db, reader, item.objective.id, now, deadline=deadline))
                 except Exception:
-                    log.exception("pulling objective %s from Prometheus failed", objective_id)
+                    log.exception("pulling objective %s from Prometheus failed", item.objective.id)
             sent += client.queries_sent
     return PassPull(tuple(results), sent)
+
+
+def _catch_up(db: Database, reader: SampleReader, due: list[_Due], end: datetime, now: datetime) -> list[PullResult]:
+    """The pass's own pulls: fetched CONCURRENCY at a time, then stored in one transaction (a savepoint each)."""
+    if not due:
+        return []
+
+    def fetch(item: _Due) -> Fetched | PrometheusError:
+        try:
+            return fetch_minutes(reader, item.queries, item.start, end)
+        except PrometheusError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+        fetched = list(pool.map(fetch, due))
+    results = []
+    with db.session() as session:
+        for item, got in zip(due, fetched, strict=True):
+            objective_id = item.objective.id
+            try:
+                with session.begin_nested():
+                    if isinstance(got, PrometheusError):
+                        if not got.unavailable:
+                            raise got
+                        queries.mark_unavailable(session, objective_id, now)
+                        results.append(PullResult(objective_id, 0, unavailable_since=now))
+                        continue
+                    stored = store_minutes(session, item.objective, got.minutes, now)
+                    queries.mark_pulled(session, objective_id, end)
+                    queries.mark_missing(session, objective_id, None if got.total_seen else item.queries.total, now)
+                    results.append(PullResult(objective_id, stored))
+            except Exception:
+                log.exception("pulling objective %s from Prometheus failed", objective_id)
+    return results
 
 
 def _ms(delta: timedelta) -> int:

@@ -106,3 +106,13 @@ def sources_with_problems(session: Session) -> list[tuple[PrometheusSource, Obje
         .order_by(col(PrometheusSource.objective_id))
     )
     return [(source, objective, service) for source, objective, service in rows]
+
+
+def pulled_objectives(session: Session) -> list[tuple[PrometheusSource, Objective]]:
+    """Every Prometheus-pulled objective with its source, by objective id."""
+    rows = session.exec(
+        select(PrometheusSource, Objective)
+        .join(Objective, col(Objective.id) == col(PrometheusSource.objective_id))
+        .order_by(col(PrometheusSource.objective_id))
+    )
+    return [(source, objective) for source, objective in rows]

@@ -341,7 +341,13 @@ def main() -> None:
         with LocalSlack() as slack:
             client = create_delivery_client("xoxb-bench", slack.base_url)
             notifier = Notifier(Deliverer(db, client, lambda: current[0]), settings.timezone)
-            phase("backfill (first pull)", lambda: evaluation_pass.pull_prometheus(runtime, now), server, counter, rows)
+            phase(
+                "backfill (first pull)",
+                lambda: evaluation_pass.pull_prometheus(runtime, now, None),
+                server,
+                counter,
+                rows,
+            )
             with db.engine.connect() as connection:
                 stored = int(connection.execute(text("SELECT COUNT(*) FROM sli_minute")).scalar() or 0)
             print(f"  {stored:,} minutes stored ({stored / measured:,.0f} per objective)")

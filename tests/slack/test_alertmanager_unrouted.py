@@ -23,7 +23,7 @@ from storage.models.catalog import Service
 from storage.models.incidents import Incident, IncidentStatus
 from storage.models.outbox import OutboxMessage
 from tests import web
-from tests.driver import Server, SlackDriver
+from tests.driver import Api, Server, SlackDriver
 
 TOKEN = "test-api-token-0123456789"
 ALERTS = "C0ALERTS"
@@ -41,10 +41,10 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def api(driver: SlackDriver) -> Iterator[Server]:
+def api(driver: SlackDriver) -> Iterator[Api]:
     driver.command(f"/sla service add checkout channel=<#{CHECKOUT}|checkout>")
     with Server(create_http_app(driver.runtime, driver.app, driver.notifier)) as running:
-        yield running
+        yield Api(running, driver)
 
 
 def alert(fingerprint: str, status: str = "firing", ends: str = ZERO, **labels: str) -> dict[str, Any]:
@@ -72,9 +72,14 @@ def webhook(*alerts: dict[str, Any], group: str = "g1") -> dict[str, Any]:
     }
 
 
-def post(server: Server, body: dict[str, Any]) -> httpx.Response:
+def post(api: Api, body: dict[str, Any], *, settle: bool = True) -> httpx.Response:
+    """POST a notification; with `settle`, wait for the messages slabot delivers after answering it too."""
     headers = {"authorization": f"Bearer {TOKEN}", "content-type": "application/json"}
-    return web.post(f"{server.url}/api/v1/alertmanager", content=json.dumps(body).encode(), headers=headers, timeout=30)
+    content = json.dumps(body).encode()
+    answered = web.post(f"{api.url}/api/v1/alertmanager", content=content, headers=headers, timeout=30)
+    if settle:
+        api.driver.wait_delivered()
+    return answered
 
 
 def rows(driver: SlackDriver, model: type[Any]) -> list[Any]:
@@ -91,7 +96,7 @@ def thread_of(slack: LocalSlack, parent: dict[str, Any], channel: str = ALERTS) 
 
 
 def test_an_unknown_service_opens_one_incident_in_the_alert_channel_with_the_labels_shown(
-    api: Server, driver: SlackDriver, slack: LocalSlack
+    api: Api, driver: SlackDriver, slack: LocalSlack
 ) -> None:
     slack.clear()
     body = webhook(alert("a1", team="<!channel> sre"))
@@ -123,7 +128,7 @@ def test_an_unknown_service_opens_one_incident_in_the_alert_channel_with_the_lab
 
 
 def test_later_notifications_follow_the_groups_incident_to_its_resolution(
-    api: Server, driver: SlackDriver, slack: LocalSlack
+    api: Api, driver: SlackDriver, slack: LocalSlack
 ) -> None:
     post(api, webhook(alert("a1")))
     joined = post(api, webhook(alert("a1"), alert("b2", instance="web-2")))
@@ -144,22 +149,22 @@ def test_later_notifications_follow_the_groups_incident_to_its_resolution(
 
 
 def test_groups_arriving_at_once_create_the_catch_all_service_once(
-    api: Server, driver: SlackDriver, slack: LocalSlack
+    api: Api, driver: SlackDriver, slack: LocalSlack
 ) -> None:
     bodies = [webhook(alert(f"a{n}", service=f"svc-{n}"), group=f"g{n}") for n in range(6)]
     with ThreadPoolExecutor(6) as pool:
-        answers = list(pool.map(lambda body: post(api, body), bodies))
+        answers = list(pool.map(lambda body: post(api, body, settle=False), bodies))
     assert [(a.status_code, a.json()["opened"]) for a in answers] == [(200, True)] * 6
     services = rows(driver, Service)
     assert [s.name for s in services] == ["checkout", UNROUTED]
     assert {i.service_id for i in rows(driver, Incident)} == {services[1].id}
-    driver.notifier.deliverer.deliver_due()
+    driver.wait_delivered(passes=True)
     assert len(top_level(slack)) == 6
     assert all(len(thread_of(slack, parent)) == 1 for parent in top_level(slack))
 
 
 def test_an_alert_without_the_service_label_goes_to_the_alert_channel_saying_so(
-    api: Server, driver: SlackDriver, slack: LocalSlack
+    api: Api, driver: SlackDriver, slack: LocalSlack
 ) -> None:
     bare = alert("a1")
     del bare["labels"]["service"]
@@ -177,7 +182,7 @@ def test_an_alert_without_the_service_label_goes_to_the_alert_channel_saying_so(
 
 
 def test_a_known_service_is_unaffected_and_one_without_a_channel_is_announced_in_the_alert_channel(
-    api: Server, driver: SlackDriver, slack: LocalSlack
+    api: Api, driver: SlackDriver, slack: LocalSlack
 ) -> None:
     driver.command("/sla service add quiet")
     assert post(api, webhook(alert("a1", service="checkout"))).json()["opened"] is True
@@ -188,7 +193,7 @@ def test_a_known_service_is_unaffected_and_one_without_a_channel_is_announced_in
     assert [s.name for s in rows(driver, Service)] == ["checkout", "quiet"]
 
 
-def test_alerts_of_one_group_naming_different_services_stay_refused(api: Server, driver: SlackDriver) -> None:
+def test_alerts_of_one_group_naming_different_services_stay_refused(api: Api, driver: SlackDriver) -> None:
     answered = post(api, webhook(alert("a1"), alert("b1", service="checkout")))
     assert answered.status_code == 422
     assert answered.json()["error"].startswith("the group's alerts name different services in label 'service'")
@@ -196,11 +201,12 @@ def test_alerts_of_one_group_naming_different_services_stay_refused(api: Server,
 
 
 def test_without_the_setting_an_unknown_service_is_422_naming_the_label_and_nothing_is_stored(
-    api: Server, driver: SlackDriver, slack: LocalSlack
+    api: Api, driver: SlackDriver, slack: LocalSlack
 ) -> None:
     runtime = replace(driver.runtime, settings=replace(driver.runtime.settings, alert_channel=None))
     slack.clear()
-    with Server(create_http_app(runtime, driver.app, driver.notifier)) as other:
+    with Server(create_http_app(runtime, driver.app, driver.notifier)) as server:
+        other = Api(server, driver)
         unknown = post(other, webhook(alert("a1")))
         bare = alert("a2")
         del bare["labels"]["service"]

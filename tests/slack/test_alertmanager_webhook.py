@@ -5,6 +5,7 @@ resolved alert resolves it with what follows a resolve; refusals are 400, 401 an
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -22,7 +23,7 @@ from storage.models.incidents import Incident, IncidentStatus
 from storage.models.outbox import OutboxMessage
 from storage.models.rca import Rca
 from tests import web
-from tests.driver import Server, SlackDriver
+from tests.driver import Api, Server, SlackDriver
 
 TOKEN = "test-api-token-0123456789"
 CHANNEL = "C0CHECK"
@@ -36,10 +37,10 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def api(driver: SlackDriver) -> Iterator[Server]:
+def api(driver: SlackDriver) -> Iterator[Api]:
     driver.command(f"/sla service add checkout channel=<#{CHANNEL}|checkout> oncall=<@U0BOB|bob>")
     with Server(create_http_app(driver.runtime, driver.app, driver.notifier)) as running:
-        yield running
+        yield Api(running, driver)
 
 
 def alert(
@@ -76,10 +77,14 @@ def webhook(*alerts: dict[str, Any], group: str = GROUP) -> dict[str, Any]:
     }
 
 
-def post(server: Server, body: Any, *, token: str = TOKEN) -> httpx.Response:
+def post(api: Api, body: Any, *, token: str = TOKEN, settle: bool = True) -> httpx.Response:
+    """POST a notification; with `settle`, wait for the messages slabot delivers after answering it too."""
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
     headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
-    return web.post(f"{server.url}/api/v1/alertmanager", content=content, headers=headers, timeout=30)
+    answered = web.post(f"{api.url}/api/v1/alertmanager", content=content, headers=headers, timeout=30)
+    if settle:
+        api.driver.wait_delivered()
+    return answered
 
 
 def incidents(driver: SlackDriver) -> list[Incident]:
@@ -96,7 +101,7 @@ def thread_of(slack: LocalSlack, parent: dict[str, Any]) -> list[str]:
 
 
 def test_the_first_firing_notification_opens_and_announces_one_incident(
-    api: Server, driver: SlackDriver, slack: LocalSlack
+    api: Api, driver: SlackDriver, slack: LocalSlack
 ) -> None:
     early = alert("a1", starts="2026-11-21T11:40:00Z", severity="warning")
     answered = post(api, webhook(early, alert("a2")))
@@ -116,7 +121,7 @@ def test_the_first_firing_notification_opens_and_announces_one_incident(
     assert thread_of(slack, announcement) == []
 
 
-def test_a_joining_alert_is_noted_once_in_the_thread(api: Server, driver: SlackDriver, slack: LocalSlack) -> None:
+def test_a_joining_alert_is_noted_once_in_the_thread(api: Api, driver: SlackDriver, slack: LocalSlack) -> None:
     post(api, webhook(alert("a1")))
     for _ in range(3):
         assert post(api, webhook(alert("a1"), alert("b2", instance="web-2"))).status_code == 200
@@ -127,8 +132,55 @@ def test_a_joining_alert_is_noted_once_in_the_thread(api: Server, driver: SlackD
     assert len(incidents(driver)) == 1
 
 
+def test_alerts_joining_in_one_notification_are_noted_together_once(
+    api: Api, driver: SlackDriver, slack: LocalSlack
+) -> None:
+    first = alert("a0")
+    post(api, webhook(first))
+    storm = [alert(f"s{n:02d}", instance=f"web-{n:02d}") for n in range(30)]
+    post(api, webhook(first, *storm))
+    (announcement,) = top_level(slack)
+    (note,) = thread_of(slack, announcement)
+    assert note.startswith(":heavy_plus_sign: 30 alerts joined incident #1\n")
+    listed = [f"Checkout 5xx above 5% (s{n:02d})" for n in range(30)]
+    assert all(summary in note for summary in listed[:10]) and not any(summary in note for summary in listed[10:])
+    assert 'instance="web-09"' in note and note.endswith("…and 20 more")
+    (call,) = [c for c in slack.calls_to("chat.postMessage") if c.args.get("thread_ts") == announcement["ts"]]
+    blocks = call.args["blocks"]
+    assert len(blocks) == 22 and blocks[-1]["elements"][0]["text"] == "…and 20 more"
+    # Alertmanager repeating the group (or retrying the send) posts nothing
+    posts = len(slack.calls_to("chat.postMessage"))
+    for _ in range(2):
+        assert post(api, webhook(first, *storm)).status_code == 200
+    assert len(slack.calls_to("chat.postMessage")) == posts
+    # two more join: one more note, with just those two
+    later = [alert("t1", instance="web-31"), alert("t2", instance="web-32")]
+    post(api, webhook(first, *storm, *later))
+    notes = thread_of(slack, announcement)
+    assert len(notes) == 2 and len(slack.calls_to("chat.postMessage")) == posts + 1
+    assert notes[1].startswith(":heavy_plus_sign: 2 alerts joined incident #1\n")
+    assert "(t1)" in notes[1] and "(t2)" in notes[1] and "(s00)" not in notes[1] and "more" not in notes[1]
+
+
+def test_the_webhook_is_answered_before_its_messages_are_delivered(
+    api: Api, driver: SlackDriver, slack: LocalSlack
+) -> None:
+    slack.delay("chat.postMessage", 3.0)  # Slack carries the announcement out but answers 3 s late
+    started = time.monotonic()
+    answered = post(api, webhook(alert("a1")), settle=False)
+    took = time.monotonic() - started
+    assert answered.json() == {"incident": 1, "opened": True, "resolved": False}
+    assert took < 2.0, f"the response waited {took:.2f} s for Slack"
+    with driver.runtime.db.session() as session:
+        (row,) = session.exec(select(OutboxMessage)).all()
+    assert (row.key, row.ts) == ("incident:1", None)  # committed, not delivered yet
+    driver.wait_delivered(seconds=10)
+    (announcement,) = top_level(slack)
+    assert "Checkout 5xx above 5% (a1)" in announcement["text"]
+
+
 def test_the_last_resolved_alert_resolves_at_the_latest_end_with_the_follow_ups(
-    api: Server, driver: SlackDriver, slack: LocalSlack
+    api: Api, driver: SlackDriver, slack: LocalSlack
 ) -> None:
     # 99.9% over 7d: a budget of 604.8 s; this outage uses far more than 20% of it, so a 5-Why starts
     driver.command("/sla define checkout availability target=99.9 window=7d")
@@ -157,7 +209,7 @@ def test_the_last_resolved_alert_resolves_at_the_latest_end_with_the_follow_ups(
     assert "incident:1:survey" not in keys  # opened by Alertmanager: there is nobody to ask
 
 
-def test_a_group_firing_again_after_its_resolution_opens_a_new_incident(api: Server, driver: SlackDriver) -> None:
+def test_a_group_firing_again_after_its_resolution_opens_a_new_incident(api: Api, driver: SlackDriver) -> None:
     post(api, webhook(alert("a1")))
     post(api, webhook(alert("a1", "resolved", ends="2026-11-21T11:55:00Z")))
     again = post(api, webhook(alert("a1", starts="2026-11-21T11:58:00Z")))
@@ -166,21 +218,21 @@ def test_a_group_firing_again_after_its_resolution_opens_a_new_incident(api: Ser
 
 
 def test_two_replicas_posting_the_same_group_at_once_open_one_incident(
-    api: Server, driver: SlackDriver, slack: LocalSlack
+    api: Api, driver: SlackDriver, slack: LocalSlack
 ) -> None:
     body = webhook(alert("a1"), alert("b2"))
     with ThreadPoolExecutor(4) as pool:
-        answers = list(pool.map(lambda _: post(api, body), range(4)))
+        answers = list(pool.map(lambda _: post(api, body, settle=False), range(4)))
     assert [a.status_code for a in answers] == [200] * 4
     assert sorted(a.json()["opened"] for a in answers) == [False, False, False, True]
     assert len(incidents(driver)) == 1
-    driver.notifier.deliverer.deliver_due()
+    driver.wait_delivered(passes=True)
     (announcement,) = top_level(slack)
     assert thread_of(slack, announcement) == []
 
 
 def test_an_alert_for_an_unknown_service_or_without_the_label_is_refused_naming_it(
-    api: Server, driver: SlackDriver
+    api: Api, driver: SlackDriver
 ) -> None:
     unknown = post(api, webhook(alert("a1", service="payments"), group="g2"))
     assert unknown.status_code == 422
@@ -192,10 +244,11 @@ def test_an_alert_for_an_unknown_service_or_without_the_label_is_refused_naming_
     assert incidents(driver) == []
 
 
-def test_the_service_label_and_severities_follow_the_settings(api: Server, driver: SlackDriver) -> None:
+def test_the_service_label_and_severities_follow_the_settings(api: Api, driver: SlackDriver) -> None:
     settings = replace(driver.runtime.settings, alert_service_label="app", alert_severities=(("page", 2),))
     runtime = replace(driver.runtime, settings=settings)
-    with Server(create_http_app(runtime, driver.app, driver.notifier)) as other:
+    with Server(create_http_app(runtime, driver.app, driver.notifier)) as server:
+        other = Api(server, driver)
         answered = post(other, webhook(alert("a1", app="checkout", service="nothing", severity="PAGE")))
         assert answered.status_code == 200, answered.text
         assert post(other, webhook(alert("b1", app="checkout", severity="odd"), group="g2")).status_code == 200
@@ -213,14 +266,14 @@ def test_the_service_label_and_severities_follow_the_settings(api: Server, drive
         ({**webhook(alert("a1")), "groupKey": ""}, "groupKey must not be empty"),
     ],
 )
-def test_a_malformed_body_is_400_with_the_reason(api: Server, driver: SlackDriver, body: Any, words: str) -> None:
+def test_a_malformed_body_is_400_with_the_reason(api: Api, driver: SlackDriver, body: Any, words: str) -> None:
     answered = post(api, body)
     assert answered.status_code == 400, answered.text
     assert words in answered.json()["error"]
     assert incidents(driver) == []
 
 
-def test_a_wrong_token_is_401_and_changes_nothing(api: Server, driver: SlackDriver) -> None:
+def test_a_wrong_token_is_401_and_changes_nothing(api: Api, driver: SlackDriver) -> None:
     answered = post(api, webhook(alert("a1")), token="wrong-token-0123456789")
     assert answered.status_code == 401 and answered.json() == {"error": "the bearer token is wrong"}
     assert web.get(f"{api.url}/api/v1/alertmanager", headers={"authorization": f"Bearer {TOKEN}"}).status_code == 405

@@ -31,7 +31,7 @@ from slabot.catalog.services import Removal
 from slabot.core.burn import DEFAULT_RULES, Counts
 from slabot.core.mentions import oncall_mention, user_mention
 from slabot.core.windows import WindowSpec, window_bounds
-from slabot.incidents.alert_groups import AlertJoined, AlertUnrouted
+from slabot.incidents.alert_groups import AlertsJoined, AlertUnrouted, JoinedAlert
 from slabot.incidents.breaches import TimerMarkReached
 from slabot.incidents.calendars import CalendarInfo
 from slabot.incidents.events import AlreadyDone, IncidentChange, SurveyRequested
@@ -199,10 +199,12 @@ def objective(t: Texts) -> Objective:
     )
 
 
-def joined(t: Texts) -> AlertJoined:
-    """An alert joining an incident's group: its labels and summary come from whoever wrote the alert rule."""
+def joined(t: Texts, count: int = 12) -> AlertsJoined:
+    """Alerts joining an incident's group (more than a note lists, by default): their labels and summaries come
+    from whoever wrote the alert rule."""
     labels = {"alertname": t.title, "service": "checkout", "instance": t.detail, "team": t.owner}
-    return AlertJoined(incident(t, resolved=False), service(t), "f00d", labels, t.problem)
+    alerts = tuple(JoinedAlert(f"f00d{i}", {**labels, "n": str(i)}, t.problem) for i in range(count))
+    return AlertsJoined(incident(t, resolved=False), service(t), alerts)
 
 
 def unrouted(t: Texts, *, labelled: bool = True) -> AlertUnrouted:
@@ -465,6 +467,7 @@ RENDERERS: dict[str, Render] = {
     "rca.asked": lambda t: rca.asked(QuestionAsked(WHERE, 2, t.question, Asking.AGAIN, t.replaced), locale=EN),
     "rca.wrap_up": lambda t: rca.wrap_up(WrapUp(WHERE, t.root_cause, FishboneCategory.PEOPLE), locale=EN),
     "alert_groups.joined_note": lambda t: alert_groups.joined_note(joined(t), locale=EN),
+    "alert_groups.joined_note(one)": lambda t: alert_groups.joined_note(joined(t, 1), locale=EN),
     "alert_groups.unrouted_note": lambda t: alert_groups.unrouted_note(unrouted(t), locale=EN),
     "alert_groups.unrouted_note(no label)": lambda t: alert_groups.unrouted_note(
         unrouted(t, labelled=False), locale=EN
@@ -705,7 +708,7 @@ def events(t: Texts) -> dict[str, object]:
         "IncidentChange(resolved)": replace(change, kind=IncidentEventKind.RESOLVED, incident=gone, reason=None),
         "SurveyRequested": SurveyRequested(gone),
         "SurveyRequested(no channel)": SurveyRequested(replace_incident(gone, channel_id=None)),
-        "AlertJoined": joined(t),
+        "AlertsJoined": joined(t),
         "AlertUnrouted": unrouted(t),
         "AlertOpened": AlertOpened(alert(), objective(t), service(t), figures(t)),
         "AlertShown": AlertShown(alert(), objective(t), service(t), figures(t), 2, NOW),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 import pytest
 from hypothesis import given
@@ -116,3 +117,11 @@ def test_accepted_query_shapes(query: str, selector: str) -> None:
 def test_other_shapes_are_refused_saying_what_is_accepted(query: str) -> None:
     with pytest.raises(QueryShapeError, match="counter"):
         counter_selector(query)
+
+
+def test_float_timestamps_read_as_the_exact_millisecond() -> None:
+    """JSON gives seconds as floats; every millisecond of the years slabot will see reads back exactly."""
+    rng = random.Random(7)
+    for ms in [rng.randint(1_500_000_000_000, 2_500_000_000_000) for _ in range(50_000)] + [1_700_000_000_999]:
+        assert parse_time_ms(float(f"{ms // 1000}.{ms % 1000:03d}")) == ms
+        assert parse_time_ms(f"{ms // 1000}.{ms % 1000:03d}") == ms
