@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -178,3 +179,24 @@ def optional_service(args: Args, command: str) -> str | None:
     if len(args.words) > 1:
         raise UserError(f"Give at most one service name, like: {command} checkout")
     return parse_name(args.words[0], "service") if args.words else None
+
+
+def parse_each(
+    options: Mapping[str, str], parsers: Mapping[str, Callable[[str], object]]
+) -> tuple[dict[str, object], dict[str, str]]:
+    """Each option given through its parser: the values, and the message of each one refused, by key (a command
+    reports the first, a form shows each beside its input)."""
+    values: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for key, raw in options.items():
+        try:
+            values[key] = parsers[key](raw)
+        except UserError as error:
+            errors[key] = error.message
+    return values, errors
+
+
+def first_error(errors: Mapping[str, str]) -> None:
+    """Raise the first of `errors` (by option key) as the command's UserError, naming its field."""
+    for key, message in errors.items():
+        raise UserError(message, field=key)

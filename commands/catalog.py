@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from commands.args import (
+    first_error,
     optional_service,
     parse_args,
     parse_channel,
     parse_choice,
+    parse_each,
     parse_objective_ref,
     parse_oncall,
     parse_percent,
 )
 from commands.context import CommandContext
-from commands.prometheus_define import define_pulled
+from commands.forms import Form, edit_service_form, picking_service_form, service_form
+from commands.prometheus_define import check_pulled, define_pulled
 from commands.promql_args import take_promql
 from commands.router import CommandGroup
 from slabot.catalog import objectives
 from slabot.catalog import services as catalog
 from slabot.catalog.names import parse_name, parse_zone
-from slabot.catalog.objectives import ObjectiveSpec
+from slabot.catalog.objectives import ObjectiveSpec, check_new_objective
 from slabot.catalog.services import ServiceFields
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec
@@ -38,32 +42,57 @@ CLEAR = "none"
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+)(\|[^>]*)?>$")
 
 
-def _owner(value: str) -> str:
+def parse_owner(value: str) -> str:
     """An owner is free text, or a person or group picked with @ (kept as a mention)."""
     match = _MENTION.match(value)
     return f"<{match.group(1)}>" if match else value
 
 
-def _tier(value: str) -> int:
+def parse_tier(value: str) -> int:
     if value not in ("1", "2", "3", "4"):
         raise UserError(f"tier must be 1, 2, 3 or 4 (got '{value}')")
     return int(value)
 
 
+SERVICE_PARSERS = {
+    "name": lambda value: parse_name(value, "service"),
+    "channel": parse_channel,
+    "oncall": parse_oncall,
+    "owner": parse_owner,
+    "tier": parse_tier,
+}
+_ATTRIBUTE = {"channel": "channel_id", "oncall": "oncall_id"}
+
+
+def read_service_fields(options: dict[str, str], *, editing: bool) -> tuple[ServiceFields, dict[str, str]]:
+    """The fields key=value options give (in an edit, none clears one), and the error of each refused, by key."""
+    cleared = {key for key, raw in options.items() if editing and raw.lower() == CLEAR}
+    values, errors = parse_each({k: v for k, v in options.items() if k not in cleared}, SERVICE_PARSERS)
+    # a name cannot be cleared: the catalogue says so
+    fields = {_ATTRIBUTE.get(key, key): None for key in cleared} | {_ATTRIBUTE.get(k, k): v for k, v in values.items()}
+    return ServiceFields(**fields), errors
+
+
 def _service_fields(options: dict[str, str], *, editing: bool) -> ServiceFields:
-    parsers = {"channel": parse_channel, "oncall": parse_oncall, "owner": _owner, "tier": _tier, "name": None}
-    values: dict[str, object] = {}
-    for key, raw in options.items():
-        attribute = {"channel": "channel_id", "oncall": "oncall_id"}.get(key, key)
-        if editing and raw.lower() == CLEAR:
-            values[attribute] = None  # a name cannot be cleared: the catalogue says so
-        elif key == "name":
-            values[attribute] = parse_name(raw, "service")
-        else:
-            parser = parsers[key]
-            assert parser is not None
-            values[attribute] = parser(raw)
-    return ServiceFields(**values)
+    fields, errors = read_service_fields(options, editing=editing)
+    first_error(errors)
+    return fields
+
+
+def add_service(ctx: CommandContext, name: str, fields: ServiceFields) -> Reply:
+    """Register a service (for admins): /sla service add, and its form."""
+    ctx.require_admin()
+    with ctx.runtime.db.session() as session:
+        service = catalog.add_service(session, name, fields, ctx.user_id)
+    return render.service_saved(service, "added", locale=ctx.locale)
+
+
+def edit_service(ctx: CommandContext, name: str, fields: ServiceFields) -> Reply:
+    """Change a service (for admins): /sla service edit, and its form."""
+    ctx.require_admin()
+    with ctx.runtime.db.session() as session:
+        service = catalog.edit_service(session, name, fields)
+    return render.service_saved(service, "updated", locale=ctx.locale)
 
 
 @SERVICE.route(
@@ -73,15 +102,14 @@ def _service_fields(options: dict[str, str], *, editing: bool) -> ServiceFields:
     "register a service",
 )
 def service_add(ctx: CommandContext, text: str) -> Reply:
+    if not text.strip():
+        return service_form(ctx, SERVICE.routes["add"].usage)
     args = parse_args(text, SERVICE_KEYS)
     if len(args.words) != 1:
         raise UserError("Give one service name, like: /sla service add checkout channel=#checkout")
     name = parse_name(args.words[0], "service")
     fields = _service_fields(args.options, editing=False)
-    ctx.require_admin()
-    with ctx.runtime.db.session() as session:
-        service = catalog.add_service(session, name, fields, ctx.user_id)
-    return render.service_saved(service, "added", locale=ctx.locale)
+    return add_service(ctx, name, fields)
 
 
 @SERVICE.route("list", "/sla service list", "list services")
@@ -100,14 +128,13 @@ def service_list(ctx: CommandContext, text: str) -> Reply:
 )
 def service_edit(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, SERVICE_KEYS | {"name"})
+    if len(args.words) == 1 and not args.options:
+        return edit_service_form(ctx, parse_name(args.words[0], "service"), SERVICE.routes["edit"].usage)
     if len(args.words) != 1 or not args.options:
         raise UserError("Give the service name and at least one key=value, like: /sla service edit checkout tier=1")
     name = parse_name(args.words[0], "service")
     fields = _service_fields(args.options, editing=True)
-    ctx.require_admin()
-    with ctx.runtime.db.session() as session:
-        service = catalog.edit_service(session, name, fields)
-    return render.service_saved(service, "updated", locale=ctx.locale)
+    return edit_service(ctx, name, fields)
 
 
 @SERVICE.route("remove", "/sla service remove <name> [confirm]", "remove a service")
@@ -124,23 +151,108 @@ def service_remove(ctx: CommandContext, text: str) -> Reply:
 
 
 OBJECTIVE_KEYS = frozenset({"target", "window", "kind", "source", "description", "tz", "budgeting", "slice"})
+SOURCES = ("incidents", "events", "prometheus")
+DEFINE_USAGE = "/sla define <service> <name> target=<percent> … (see /sla help)"
 
 
-def _timezone(value: str) -> str:
+def parse_timezone(value: str) -> str:
     return parse_zone(value).key
 
 
-def _window(value: str) -> WindowSpec:
+def parse_window(value: str) -> WindowSpec:
     try:
         return WindowSpec.parse(value)
     except ValueError as error:
         raise UserError(str(error)) from None
 
 
+OBJECTIVE_PARSERS = {  # in the order a command reports them
+    "name": lambda value: parse_name(value, "objective"),
+    "target": lambda value: parse_percent(value, "target", allow_hundred=False),
+    "window": parse_window,
+    "kind": lambda value: ObjectiveKind(parse_choice(value, "kind", ("slo", "sla", "ola"))),
+    "source": lambda value: parse_choice(value, "source", SOURCES),
+    "description": lambda value: value or None,
+    "tz": parse_timezone,
+    "budgeting": lambda value: Budgeting(parse_choice(value, "budgeting", BUDGETING)),
+    "slice": lambda value: parse_percent(value, "slice", allow_hundred=True),
+    "service": lambda value: parse_name(value, "service"),
+}
+
+
+@dataclass(frozen=True)
+class Definition:
+    """An objective as typed, parsed: what /sla define (or its form) stores, and where its counts come from."""
+
+    service_name: str
+    spec: ObjectiveSpec
+    pulled: bool = False  # from Prometheus: checked against the server and backfilled
+    promql: dict[str, str] = field(default_factory=dict)
+    datasource: str | None = None
+
+
+def read_definition(
+    service: str, name: str, options: dict[str, str], promql: dict[str, str]
+) -> tuple[Definition | None, dict[str, str]]:
+    """The definition that `options` (the keys of /sla define, as typed) and the queries give, or the error of each
+    option refused, by key (target is required; good=, bad=, total= and datasource= need source=prometheus)."""
+    ordered = {"name": name, **{key: options[key] for key in OBJECTIVE_PARSERS if key in options}, "service": service}
+    values, refused = parse_each(ordered, OBJECTIVE_PARSERS)
+    errors: dict[str, str] = {}
+    if "target" not in options:
+        errors["target"] = "target= is required, like target=99.9 (percent)"
+    source = str(values.get("source", "incidents"))
+    if "source" in refused:
+        errors["source"] = refused["source"]
+    elif (promql or "datasource" in options) and source != "prometheus":
+        keys = [*promql, *(["datasource"] if "datasource" in options else [])]
+        errors["source"] = f"{', '.join(f'{key}=' for key in keys)} are for Prometheus: add source=prometheus"
+    errors |= {key: message for key, message in refused.items() if key not in errors}
+    if errors:
+        return None, errors
+    spec = ObjectiveSpec(
+        name=str(values["name"]),
+        target_percent=values["target"],  # type: ignore[arg-type]
+        window=values.get("window") or WindowSpec.parse("30d"),  # type: ignore[arg-type]
+        kind=values.get("kind", ObjectiveKind.SLO),  # type: ignore[arg-type]
+        source=ObjectiveSource(source if source != "prometheus" else "events"),
+        description=values.get("description"),  # type: ignore[arg-type]
+        timezone=values.get("tz"),  # type: ignore[arg-type]
+        budgeting=values.get("budgeting", Budgeting.OCCURRENCES),  # type: ignore[arg-type]
+        slice_target_percent=values.get("slice"),  # type: ignore[arg-type]
+    )
+    pulled = source == "prometheus"
+    return Definition(str(values["service"]), spec, pulled, promql, options.get("datasource")), {}
+
+
+def check_definition(ctx: CommandContext, definition: Definition) -> None:
+    """Every rule a definition must pass that needs no Prometheus server: the spec's, a known service, a free
+    name, the queries' shapes and their server named (for admins). Nothing is stored."""
+    if definition.pulled:
+        check_pulled(ctx, definition.spec, definition.promql, definition.datasource)
+    with ctx.runtime.db.session() as session:
+        check_new_objective(session, definition.service_name, definition.spec)
+    ctx.require_admin()
+
+
+def define_checked(ctx: CommandContext, definition: Definition) -> Reply:
+    """Store the definition (a pulled one is checked against its server first, then backfilled)."""
+    spec, service_name = definition.spec, definition.service_name
+    if definition.pulled:
+        return define_pulled(ctx, service_name, spec, definition.promql, definition.datasource)
+    ctx.require_admin()
+    with ctx.runtime.db.session() as session:
+        objective, service = objectives.define_objective(session, service_name, spec, ctx.user_id)
+    return render.objective_defined(objective, service, locale=ctx.locale)
+
+
 def define(ctx: CommandContext, text: str) -> Reply:
     text, promql = take_promql(text)
     args = parse_args(text, OBJECTIVE_KEYS | {"datasource"})
     words = args.words
+    if not args.options and not promql and len(words) <= 1 and "/" not in "".join(words):
+        chosen = parse_name(words[0], "service") if words else None
+        return picking_service_form(ctx, Form.NEW_OBJECTIVE, chosen, DEFINE_USAGE)
     if len(words) == 1 and "/" in words[0]:
         words = list(parse_objective_ref(words[0]))
     if len(words) != 2:
@@ -148,33 +260,10 @@ def define(ctx: CommandContext, text: str) -> Reply:
             "Give the service and a name for the objective, like: "
             "/sla define checkout availability target=99.9 window=30d"
         )
-    if "target" not in args.options:
-        raise UserError("target= is required, like target=99.9 (percent)")
-    options = args.options
-    source = parse_choice(options.get("source", "incidents"), "source", ("incidents", "events", "prometheus"))
-    if (promql or "datasource" in options) and source != "prometheus":
-        keys = [*promql, *(["datasource"] if "datasource" in options else [])]
-        raise UserError(f"{', '.join(f'{key}=' for key in keys)} are for Prometheus: add source=prometheus")
-    spec = ObjectiveSpec(
-        name=parse_name(words[1], "objective"),
-        target_percent=parse_percent(options["target"], "target", allow_hundred=False),
-        window=_window(options.get("window", "30d")),
-        kind=ObjectiveKind(parse_choice(options.get("kind", "slo"), "kind", ("slo", "sla", "ola"))),
-        source=ObjectiveSource(source if source != "prometheus" else "events"),
-        description=options.get("description") or None,
-        timezone=_timezone(options["tz"]) if "tz" in options else None,
-        budgeting=Budgeting(parse_choice(options.get("budgeting", "occurrences"), "budgeting", BUDGETING)),
-        slice_target_percent=(
-            parse_percent(options["slice"], "slice", allow_hundred=True) if "slice" in options else None
-        ),
-    )
-    service_name = parse_name(words[0], "service")
-    if source == "prometheus":
-        return define_pulled(ctx, service_name, spec, promql, options.get("datasource"))
-    ctx.require_admin()
-    with ctx.runtime.db.session() as session:
-        objective, service = objectives.define_objective(session, service_name, spec, ctx.user_id)
-    return render.objective_defined(objective, service, locale=ctx.locale)
+    definition, errors = read_definition(words[0], words[1], args.options, promql)
+    first_error(errors)
+    assert definition is not None
+    return define_checked(ctx, definition)
 
 
 def list_objectives(ctx: CommandContext, text: str) -> Reply:

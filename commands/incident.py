@@ -133,12 +133,21 @@ def _change(ctx: CommandContext, verb: str, change_it: Change) -> Reply:
     )
 
 
-@INCIDENT.route("ack", "/incident ack <id>", "acknowledge an incident")
-def ack(ctx: CommandContext, text: str) -> Reply:
-    incident_id = _one_incident_id(parse_args(text, frozenset()), "ack")
+def acknowledge_incident(ctx: CommandContext, incident_id: int) -> Reply:
+    """/incident ack, and the App Home's Acknowledge button."""
     return _change(
         ctx, "Acknowledged", lambda session, now: lifecycle.acknowledge(session, incident_id, ctx.user_id, now)
     )
+
+
+def resolve_incident(ctx: CommandContext, incident_id: int, at: datetime | None = None) -> Reply:
+    """/incident resolve, and the App Home's Resolve button (resolved now)."""
+    return _change(ctx, "Resolved", lambda session, now: lifecycle.resolve(session, incident_id, ctx.user_id, now, at))
+
+
+@INCIDENT.route("ack", "/incident ack <id>", "acknowledge an incident")
+def ack(ctx: CommandContext, text: str) -> Reply:
+    return acknowledge_incident(ctx, _one_incident_id(parse_args(text, frozenset()), "ack"))
 
 
 @INCIDENT.route("resolve", "/incident resolve <id> [resolved=10m|2026-11-21T11:00]", "resolve an incident")
@@ -147,7 +156,7 @@ def resolve(ctx: CommandContext, text: str) -> Reply:
     incident_id = _one_incident_id(args, "resolve")
     now = ctx.now()
     at = _when(ctx, "resolved", args.options["resolved"], now) if "resolved" in args.options else None
-    return _change(ctx, "Resolved", lambda session, now: lifecycle.resolve(session, incident_id, ctx.user_id, now, at))
+    return resolve_incident(ctx, incident_id, at)
 
 
 @INCIDENT.route(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from commands.args import optional_service, parse_args, parse_id, parse_objective_ref, parse_time
 from commands.context import CommandContext
+from commands.forms import Form, picking_service_form
 from commands.router import CommandGroup
 from slabot.catalog import maintenance
 from slabot.catalog.maintenance import NewMaintenance
@@ -24,6 +25,9 @@ MAINTENANCE = CommandGroup("/sla maintenance", "Maintenance windows")
 )
 def maintenance_add(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset({"start", "end", "reason"}))
+    if not args.options and len(args.words) <= 1 and "/" not in "".join(args.words):
+        chosen = parse_name(args.words[0], "service") if args.words else None
+        return picking_service_form(ctx, Form.MAINTENANCE, chosen, MAINTENANCE.routes["add"].usage)
     if len(args.words) != 1 or "start" not in args.options or "end" not in args.options:
         raise UserError(
             "Give the service (or service/objective), start= and end=, like: "
@@ -37,10 +41,15 @@ def maintenance_add(ctx: CommandContext, text: str) -> Reply:
     starts_at = parse_time("start", args.options["start"], now, zone)
     ends_at = parse_time("end", args.options["end"], now, zone)
     new = NewMaintenance(service_name, objective_name, starts_at, ends_at, args.options.get("reason") or None)
+    return add_window(ctx, new)
+
+
+def add_window(ctx: CommandContext, new: NewMaintenance) -> Reply:
+    """Store a maintenance window (for admins): /sla maintenance add, and its form."""
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         window, service, objective = maintenance.add(session, new, ctx.user_id)
-    return render.maintenance_added(window, service, objective, zone, locale=ctx.locale)
+    return render.maintenance_added(window, service, objective, ctx.runtime.settings.timezone, locale=ctx.locale)
 
 
 @MAINTENANCE.route("list", "/sla maintenance list [service]", "list maintenance windows")

@@ -13,8 +13,13 @@ from slabot.catalog.objectives import ObjectiveSpec, check_spec
 from slabot.render.prometheus import backfill_progress, pulled_objective_defined
 from slabot.render.reply import Reply
 from slabot.sources import prometheus_pull as pull
-from slabot.sources.prometheus_objectives import check_against_server, define_pulled_objective, read_queries
-from slabot.sources.prometheus_servers import parse_datasource_name
+from slabot.sources.prometheus_objectives import (
+    Queries,
+    check_against_server,
+    define_pulled_objective,
+    read_queries,
+)
+from slabot.sources.prometheus_servers import Server, parse_datasource_name
 
 FIRST_AFTER_S = 3.0  # a backfill this quick shows no progress, only its reply
 EVERY_S = 10.0  # then at most this often
@@ -44,15 +49,23 @@ class ProgressPacer:
         self.show(progress)
 
 
-def define_pulled(
-    ctx: CommandContext, service_name: str, spec: ObjectiveSpec, promql: dict[str, str], datasource: str | None
-) -> Reply:
+def check_pulled(
+    ctx: CommandContext, spec: ObjectiveSpec, promql: dict[str, str], datasource: str | None
+) -> tuple[Queries, Server]:
+    """What is checked before the server is asked: the queries' shapes, the spec, the server named (for admins)."""
     name = parse_datasource_name(datasource) if datasource is not None else None
     queries = read_queries(promql.get("good"), promql.get("bad"), promql.get("total"), name)
     check_spec(spec)
     with ctx.runtime.db.session() as session:
         server = ctx.runtime.settings.prometheus_servers().resolve(session, name)
     ctx.require_admin()
+    return queries, server
+
+
+def define_pulled(
+    ctx: CommandContext, service_name: str, spec: ObjectiveSpec, promql: dict[str, str], datasource: str | None
+) -> Reply:
+    queries, server = check_pulled(ctx, spec, promql, datasource)
     now = ctx.now()
     with server.client() as client:
         check_against_server(client, queries, now)

@@ -36,16 +36,20 @@ def why(ctx: CommandContext, text: str) -> Reply:
     return render.started_reply(incident, locale=ctx.locale)
 
 
+def close_action_item(ctx: CommandContext, number: int) -> Reply:
+    """/sla actions done <id>, and the App Home's Done button."""
+    with ctx.runtime.db.session() as session:
+        item = runs.close_action(session, number, ctx.user_id, ctx.now())
+    return render.action_closed(item, locale=ctx.locale)
+
+
 def actions(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     words = [w.lower() for w in args.words]
     if words[:1] == ["done"]:
         if len(words) != 2:
             raise UserError("Give the action item's number, like: /sla actions done 7")
-        number = parse_id(args.words[1], "action item", "/sla actions")
-        with ctx.runtime.db.session() as session:
-            item = runs.close_action(session, number, ctx.user_id, ctx.now())
-        return render.action_closed(item, locale=ctx.locale)
+        return close_action_item(ctx, parse_id(args.words[1], "action item", "/sla actions"))
     only_open = "open" in words
     names = [w for w in args.words if w.lower() != "open"]
     if len(names) > 1 or words.count("open") > 1:

@@ -32,6 +32,11 @@ def budget(ctx: CommandContext, text: str) -> Reply:
     if len(args.words) != 1:
         raise UserError("Give the objective as service/name, like: /sla budget checkout/availability")
     service_name, name = parse_objective_ref(args.words[0])
+    return objective_budget(ctx, service_name, name, public)
+
+
+def objective_budget(ctx: CommandContext, service_name: str, name: str, public: bool = False) -> Reply:
+    """/sla budget service/name, and the App Home's Budget button."""
     now, zone = ctx.now(), ctx.runtime.settings.timezone
     with ctx.runtime.db.snapshot() as session:
         objective, service = objectives.get_objective(session, service_name, name)

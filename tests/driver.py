@@ -56,7 +56,7 @@ def command_body(slack: LocalSlack, command: str, text: str, user: str = USER, c
             "text": text,
             "api_app_id": "A0TEST",
             "response_url": slack.new_response_url(),
-            "trigger_id": "1.2.trigger",
+            "trigger_id": slack.new_trigger_id(user),
         }
     )
 
@@ -68,11 +68,6 @@ def interactivity_body(payload: dict[str, Any]) -> str:
 
 def _user(slack: LocalSlack, user: str) -> dict[str, str]:
     return {"id": user, "username": user.lower(), "name": user.lower(), "team_id": slack.team_id}
-
-
-def _trigger_id() -> str:
-    """Unique per interaction, shaped like Slack's ("1234.5678.hex")."""
-    return f"{time.time_ns() // 1000}.{uuid.uuid4().int % 10**9}.{uuid.uuid4().hex}"
 
 
 def _find_button(message: dict[str, Any], action_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -115,7 +110,7 @@ def block_actions_payload(
         "api_app_id": "A0TEST",
         "token": "legacy",
         "container": container,
-        "trigger_id": _trigger_id(),
+        "trigger_id": slack.new_trigger_id(user),
         "team": {"id": slack.team_id, "domain": "local"},
         "enterprise": None,
         "is_enterprise_install": False,
@@ -177,12 +172,58 @@ def view_submission_payload(
         "user": _user(slack, user),
         "api_app_id": "A0TEST",
         "token": "legacy",
-        "trigger_id": _trigger_id(),
+        "trigger_id": slack.new_trigger_id(user),
         "view": submitted,
         "response_urls": [],
         "enterprise": None,
         "is_enterprise_install": False,
     }
+
+
+def event_callback_body(event: dict[str, Any], event_id: str | None = None) -> str:
+    """An Events API request body as Slack sends it (JSON), around `event`."""
+    envelope = {"token": "t", "team_id": "T0LOCAL", "api_app_id": "A0TEST", "type": "event_callback"}
+    envelope.update(event_id=event_id or f"Ev{uuid.uuid4().hex[:10].upper()}", event_time=int(time.time()))
+    return json.dumps({**envelope, "event": event})
+
+
+def published_view(call: RecordedCall) -> dict[str, Any]:
+    """The view a views.publish / views.open call sent (a JSON string or an object, as the client encoded it)."""
+    view = call.args["view"]
+    return json.loads(view) if isinstance(view, str) else copy.deepcopy(view)
+
+
+def view_block_actions_payload(
+    slack: LocalSlack, view: dict[str, Any], action_id: str, *, value: str | None = None, user: str = USER
+) -> dict[str, Any]:
+    """What Slack posts when `user` clicks the button `action_id` (the one holding `value`, when given) in a
+    view they see (a Home tab or a modal): no channel, no response_url, the view with its private_metadata."""
+    seen: list[str] = []
+    for block in view.get("blocks") or []:
+        elements = list(block.get("elements") or []) + ([block["accessory"]] if block.get("accessory") else [])
+        for element in elements:
+            if isinstance(element, dict) and element.get("type") == "button":
+                seen.append(f"{element.get('action_id')}={element.get('value')}")
+                if element.get("action_id") == action_id and (value is None or element.get("value") == value):
+                    action = {"action_id": action_id, "block_id": block.get("block_id") or "b0", "type": "button"}
+                    action.update(text=element.get("text"), action_ts=f"{time.time():.6f}")
+                    if "value" in element:
+                        action["value"] = element["value"]
+                    shown = {"id": "V0HOME", "team_id": slack.team_id, "private_metadata": "", **copy.deepcopy(view)}
+                    return {
+                        "type": "block_actions",
+                        "user": _user(slack, user),
+                        "api_app_id": "A0TEST",
+                        "token": "legacy",
+                        "container": {"type": "view", "view_id": shown["id"]},
+                        "trigger_id": slack.new_trigger_id(user),
+                        "team": {"id": slack.team_id, "domain": "local"},
+                        "enterprise": None,
+                        "is_enterprise_install": False,
+                        "view": shown,
+                        "actions": [action],
+                    }
+    raise AssertionError(f"no button {action_id!r} (value {value!r}) in the view; its buttons: {', '.join(seen)}")
 
 
 @dataclass(frozen=True)
@@ -276,8 +317,40 @@ class SlackDriver:
         self, view: dict[str, Any] | str, values: dict[str, dict[str, dict[str, Any]]], *, user: str = USER
     ) -> BoltResponse:
         """Submit the modal `view` with the inputs `values`; a validation failure comes back in the body as
-        {"response_action": "errors", "errors": {block_id: message}}."""
-        return self.interact(view_submission_payload(self.slack, view, values, user=user))
+        {"response_action": "errors", "errors": {block_id: message}}. A modal the local Slack has open is
+        then closed, updated or pushed onto as the answer says, as Slack would."""
+        payload = view_submission_payload(self.slack, view, values, user=user)
+        view_id = payload["view"]["id"]
+        shown = {v["id"]: v["hash"] for v in self.slack.open_views(user)}
+        ack = self.interact(payload)
+        # a view the app updated after its ack (views.update) was answered first: the answer is spent already
+        if ack.status == 200 and any(v["id"] == view_id and shown.get(view_id) == v["hash"]
+                                     for v in self.slack.open_views(user)):  # fmt: skip
+            self.slack.views.answer(view_id, json.loads(ack.body) if ack.body else {})
+        return ack
+
+    def open_home(self, user: str = USER, *, shown: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Open the Home tab as `user` (a signed app_home_opened event, with the Home `shown` before, if any);
+        returns the view the bot published for them."""
+        event: dict[str, Any] = {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home"}
+        event.update(event_ts=f"{time.time():.6f}", **({"view": shown} if shown is not None else {}))
+        before = len(self.slack.calls_to("views.publish"))
+        body = event_callback_body(event)
+        ack = self.dispatch(body, signed_headers(self.secret, body, content_type="application/json"))
+        assert ack.status == 200, ack.body
+        return self.last_home(user, after=before)
+
+    def last_home(self, user: str = USER, *, after: int = 0) -> dict[str, Any]:
+        """The view last published for `user` by a views.publish call after the first `after` calls."""
+        calls = [c for c in self.slack.calls_to("views.publish")[after:] if c.args.get("user_id") == user]
+        assert calls, f"no Home was published for {user}"
+        return published_view(calls[-1])
+
+    def click_view(
+        self, view: dict[str, Any], action_id: str, *, value: str | None = None, user: str = USER
+    ) -> BoltResponse:
+        """Click a button in a view `user` sees (their Home or a modal); the listener has run when this returns."""
+        return self.interact(view_block_actions_payload(self.slack, view, action_id, value=value, user=user))
 
     def wait_delivered(self, seconds: float = 5.0, *, passes: bool = False) -> None:
         """Wait until the outbox holds nothing pending or being sent: what a request delivers after its response

@@ -8,7 +8,7 @@ from datetime import timedelta
 from slabot.notify.delivery import Deliverer
 from slabot.notify.notifier import Notifier
 from slabot.notify.outcomes import create_delivery_client
-from slabot.runtime.evaluation_pass import evaluate_and_deliver
+from slabot.runtime.evaluation_pass import PassReport, evaluate_and_deliver
 from slabot.slo.ingest import Point, event_objective, ingest
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
@@ -37,9 +37,9 @@ class Loop:
                 objective = event_objective(session, service, name)
                 ingest(session, objective, points[start : start + 10_000], runtime.now())
 
-    def tick(self) -> None:
-        """One scheduled run: the evaluation pass, then the outbox delivered."""
-        evaluate_and_deliver(self.driver.runtime, self.notifier)
+    def tick(self) -> PassReport:
+        """One scheduled run: the evaluation pass, then the outbox delivered; returns the pass's report."""
+        return evaluate_and_deliver(self.driver.runtime, self.notifier)[0]
 
     def run(self, minutes: int, traffic: dict[str, tuple[int, int]] | None = None, *, every: int = 1) -> None:
         """Let `minutes` pass `every` minutes at a time (SLABOT_EVAL_INTERVAL): the traffic of those minutes

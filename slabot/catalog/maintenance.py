@@ -27,12 +27,13 @@ class NewMaintenance:
 
 def add(session: Session, new: NewMaintenance, actor: str) -> tuple[MaintenanceWindow, Service, Objective | None]:
     if new.ends_at <= new.starts_at:
-        raise UserError("end= must be after start=, like start=2026-11-22T02:00 end=2026-11-22T04:00")
+        raise UserError("end= must be after start=, like start=2026-11-22T02:00 end=2026-11-22T04:00", field="end")
     if new.ends_at - new.starts_at > LONGEST:
-        raise UserError("a maintenance window can last at most 31 days; add several for longer work")
+        raise UserError("a maintenance window can last at most 31 days; add several for longer work", field="end")
     if new.reason is not None and len(new.reason) > MAINTENANCE_REASON_MAX:
         raise UserError(
-            f"reason= can be up to {MAINTENANCE_REASON_MAX} characters (got {len(new.reason)}): say it shorter"
+            f"reason= can be up to {MAINTENANCE_REASON_MAX} characters (got {len(new.reason)}): say it shorter",
+            field="reason",
         )
     objective: Objective | None = None
     if new.objective_name is None:

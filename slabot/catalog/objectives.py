@@ -25,7 +25,7 @@ def get_objective(session: Session, service_name: str, name: str) -> tuple[Objec
     if objective is None:
         names = [o.name for o, _ in queries.objectives_with_services(session, service.id)]
         hint = did_you_mean(name, names) or f" See /sla list {service.name}."
-        raise UserError(f"{service.name} has no objective '{name}'.{hint}")
+        raise UserError(f"{service.name} has no objective '{name}'.{hint}", field="objective")
     return objective, service
 
 
@@ -55,23 +55,39 @@ def check_spec(spec: ObjectiveSpec) -> None:
     column."""
     if spec.description is not None and len(spec.description) > DESCRIPTION_MAX:
         raise UserError(
-            f"description= can be up to {DESCRIPTION_MAX} characters (got {len(spec.description)}): say it shorter"
+            f"description= can be up to {DESCRIPTION_MAX} characters (got {len(spec.description)}): say it shorter",
+            field="description",
         )
     if spec.source == ObjectiveSource.INCIDENTS and spec.budgeting != Budgeting.OCCURRENCES:
-        raise UserError("budgeting=timeslices needs source=events: incident-based objectives count time already")
+        raise UserError(
+            "budgeting=timeslices needs source=events: incident-based objectives count time already", field="budgeting"
+        )
     if spec.slice_target_percent is not None and spec.budgeting != Budgeting.TIMESLICES:
-        raise UserError("slice= is the target of each one-minute slice: use it with budgeting=timeslices")
+        raise UserError(
+            "slice= is the target of each one-minute slice: use it with budgeting=timeslices", field="slice"
+        )
+
+
+def _duplicate(service: Service, name: str) -> str:
+    return (
+        f"{service.name} already has an objective named {name}: "
+        f"remove it first with /sla delete {service.name}/{name}, or pick another name."
+    )
+
+
+def check_new_objective(session: Session, service_name: str, spec: ObjectiveSpec) -> Service:
+    """The rules a definition must pass before anything is stored: the spec's own, a known service, a free
+    name. Returns the service."""
+    check_spec(spec)
+    service = get_service(session, service_name)
+    if queries.objective_by_name(session, service.id, spec.name) is not None:
+        raise UserError(_duplicate(service, spec.name), field="name")
+    return service
 
 
 def define_objective(session: Session, service_name: str, spec: ObjectiveSpec, actor: str) -> tuple[Objective, Service]:
-    check_spec(spec)
-    service = get_service(session, service_name)
-    duplicate = (
-        f"{service.name} already has an objective named {spec.name}: "
-        f"remove it first with /sla delete {service.name}/{spec.name}, or pick another name."
-    )
-    if queries.objective_by_name(session, service.id, spec.name) is not None:
-        raise UserError(duplicate)
+    service = check_new_objective(session, service_name, spec)
+    duplicate = _duplicate(service, spec.name)
     objective = Objective(
         service_id=service.id,
         name=spec.name,

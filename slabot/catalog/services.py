@@ -39,24 +39,24 @@ def get_service(session: Session, name: str) -> Service:
     if service is None:
         names = [known.name for known in queries.all_services(session)]
         hint = did_you_mean(name, names) or " See /sla service list."
-        raise UserError(f"There is no service '{name}'.{hint}")
+        raise UserError(f"There is no service '{name}'.{hint}", field="service")
     return service
 
 
-def flush_unique(session: Session, duplicate_message: str) -> None:
+def flush_unique(session: Session, duplicate_message: str, field: str = "name") -> None:
     """Flush, turning a unique-constraint race (another replica, another click) into a clear reply."""
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise UserError(duplicate_message) from None
+        raise UserError(duplicate_message, field=field) from None
 
 
 def add_service(session: Session, name: str, fields: ServiceFields, actor: str) -> Service:
     check_fields(fields)
     duplicate = f"A service named {name} already exists: change it with /sla service edit {name} key=value."
     if queries.service_by_name(session, name) is not None:
-        raise UserError(duplicate)
+        raise UserError(duplicate, field="name")
     service = Service(name=name, created_by=actor)
     _apply(service, fields)
     session.add(service)
@@ -70,7 +70,7 @@ def edit_service(session: Session, name: str, fields: ServiceFields) -> Service:
     if fields.name is not UNSET and fields.name != service.name:
         new_name = str(fields.name)
         if queries.service_by_name(session, new_name) is not None:
-            raise UserError(f"A service named {new_name} already exists; pick another name.")
+            raise UserError(f"A service named {new_name} already exists; pick another name.", field="name")
     _apply(service, fields)
     session.add(service)
     flush_unique(session, f"A service named {service.name} already exists; pick another name.")
@@ -80,9 +80,11 @@ def edit_service(session: Session, name: str, fields: ServiceFields) -> Service:
 def check_fields(fields: ServiceFields) -> None:
     """A name cannot be cleared; an owner fits its column."""
     if fields.name is None:
-        raise UserError("A service's name cannot be cleared: give a new name, like name=checkout-api")
+        raise UserError("A service's name cannot be cleared: give a new name, like name=checkout-api", field="name")
     if isinstance(fields.owner, str) and len(fields.owner) > OWNER_MAX:
-        raise UserError(f"owner= can be up to {OWNER_MAX} characters (got {len(fields.owner)}): say it shorter")
+        raise UserError(
+            f"owner= can be up to {OWNER_MAX} characters (got {len(fields.owner)}): say it shorter", field="owner"
+        )
 
 
 def _apply(service: Service, fields: ServiceFields) -> None:

@@ -47,7 +47,9 @@ def _check_target(target: Fraction) -> Fraction:
 
 def exact_seconds(delta: timedelta) -> Fraction:
     """A timedelta as exact seconds (microseconds included)."""
-    return Fraction(delta.days * 86400 + delta.seconds) + Fraction(delta.microseconds, 1_000_000)
+    if not delta.microseconds:
+        return Fraction(delta.days * 86400 + delta.seconds)
+    return Fraction((delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds, 1_000_000)
 
 
 def _check_aware(name: str, value: datetime) -> None:
@@ -97,14 +99,13 @@ def bad_seconds(intervals: Iterable[BadInterval], start: datetime, end: datetime
     """
     _check_aware("start", start)
     _check_aware("end", end)
+    parts = [(part, interval.impact) for interval in intervals if (part := interval.clipped(start, end)) is not None]
+    if len(parts) <= 1:  # nothing overlaps (the usual case of a short lookback), or one interval (impact <= 1)
+        return sum((exact_seconds(hi - lo) * impact for (lo, hi), impact in parts), Fraction(0))
     changes: dict[datetime, Fraction] = {}
-    for interval in intervals:
-        part = interval.clipped(start, end)
-        if part is None:
-            continue
-        lo, hi = part
-        changes[lo] = changes.get(lo, Fraction(0)) + interval.impact
-        changes[hi] = changes.get(hi, Fraction(0)) - interval.impact
+    for (lo, hi), impact in parts:
+        changes[lo] = changes.get(lo, Fraction(0)) + impact
+        changes[hi] = changes.get(hi, Fraction(0)) - impact
     total = Fraction(0)
     rate = Fraction(0)
     previous: datetime | None = None

@@ -1,6 +1,7 @@
 """`python bot.py console`: slabot with no Slack. Lines typed are slash commands from one user in one channel;
-`> text` replies in the thread the bot last wrote in (a 5-Why's answers), `click <button>` clicks the newest
-button with that label.
+`> text` replies in the thread the bot last wrote in (a 5-Why's answers), `click <button>` clicks the button
+with that label (in the open modal, else the newest on screen), `home` opens the Home tab, `submit key=value …`
+fills and submits the open modal and `cancel` closes it.
 
 The same App and handlers run against LocalSlack, the local stand-in for Slack's Web API; whatever the bot
 posts is printed, files it uploads are saved under ./slabot-out/. After each command, the work the bot's
@@ -9,160 +10,46 @@ scheduler would do next is done at once: a digest asked for with /sla report is 
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import secrets
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO, TextIO
-from urllib.parse import urlencode
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from slabot.config.runtime import Runtime
-from slabot.devtools.localslack import LocalSlack, RecordedCall
+from slabot.devtools import console_requests as requests
+from slabot.devtools.console_output import OUT_DIR, ConsoleOutput, Source
+from slabot.devtools.console_requests import CONSOLE_CHANNEL, CONSOLE_USER
+from slabot.devtools.console_text import blocks_to_text, text_of
+from slabot.devtools.console_views import fill, parse_assignments, submitted_state
+from slabot.devtools.localslack import LocalSlack, SlackError
 from slabot.runtime.digest_worker import DigestWorker
 from slabot.runtime.wiring import connect
 from slabot.slack.app import InlineExecutor
 
-CONSOLE_USER = "U0CONSOLE"
-CONSOLE_CHANNEL = "C0CONSOLE"
-OUT_DIR = Path("slabot-out")
+__all__ = ["CONSOLE_CHANNEL", "CONSOLE_USER", "OUT_DIR", "Console", "blocks_to_text", "read_lines", "run_console"]
 PROMPT = "slabot> "
-EMOJI = {
-    ":warning:": "⚠️",
-    ":white_check_mark:": "✅",
-    ":rotating_light:": "🚨",
-    ":eyes:": "👀",
-    ":red_circle:": "🔴",
-    ":large_yellow_circle:": "🟡",
-    ":large_green_circle:": "🟢",
-    ":white_circle:": "⚪",
-    ":wastebasket:": "🗑️",
-    ":calendar:": "📅",
-    ":hourglass_flowing_sand:": "⏳",
-    ":tada:": "🎉",
-    ":construction:": "🚧",
-    ":mag:": "🔍",
-    ":dart:": "🎯",
-    ":memo:": "📝",
-    ":no_entry_sign:": "🚫",
-    ":leftwards_arrow_with_hook:": "↩️",
-    ":bar_chart:": "📊",
-    ":pray:": "🙏",
-}
-_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
-_EMOJI = re.compile(r":[a-z0-9_+-]+:")
+HELP = (
+    "Type a slash command like /sla help, `> text` to reply in a thread, `click <button>`, `home`, "
+    "`submit key=value …` or `cancel` in a modal, or quit."
+)
+Button = tuple[str, dict[str, Any]]  # (block_id, button)
 
 
-def _plain(text: str) -> str:
-    """Slack mrkdwn as a terminal shows it: mentions and links spelled out, entities decoded."""
-
-    def link(match: re.Match[str]) -> str:
-        target, label = match.group(1), match.group(2)
-        if target.startswith("@"):
-            return f"@{label or target[1:]}"
-        if target.startswith("#"):
-            return f"#{label or target[1:]}"
-        if target.startswith("!subteam^"):
-            return f"@{label or target.removeprefix('!subteam^')}"
-        if target.startswith("!"):
-            return f"@{target[1:]}"
-        return f"{label} ({target})" if label else target
-
-    return html.unescape(_emoji(_LINK.sub(link, text)))
-
-
-def _emoji(text: str) -> str:
-    return _EMOJI.sub(lambda m: EMOJI.get(m.group(0), m.group(0)), text)
-
-
-def _text_of(element: dict[str, Any] | None) -> str:
-    """A text object as Slack shows it: mrkdwn spelled out, plain_text as written but for its emoji codes
-    (Slack parses neither mentions nor entities in it)."""
-    if not element:
-        return ""
-    text = str(element.get("text", ""))
-    return _emoji(text) if element.get("type") == "plain_text" else _plain(text)
-
-
-def blocks_to_text(blocks: Iterable[dict[str, Any]]) -> str:
-    """Block Kit to readable lines: headers underlined, fields as lines, buttons in brackets."""
-    lines: list[str] = []
+def _buttons(blocks: list[dict[str, Any]], label: str) -> Iterator[Button]:
+    """The buttons labelled `label` (in lower case) in actions blocks and section accessories."""
     for block in blocks:
-        kind = block.get("type")
-        if kind == "header":
-            title = _text_of(block.get("text"))
-            lines += [title, "─" * min(len(title), 60)]
-        elif kind == "section":
-            if block.get("text"):
-                lines.append(_text_of(block["text"]))
-            lines += [_text_of(field).replace("\n", ": ", 1) for field in block.get("fields") or []]
-        elif kind == "context":
-            lines.append("  " + " · ".join(_text_of(e) for e in block.get("elements", []) if "text" in e))
-        elif kind == "divider":
-            lines.append("─" * 40)
-        elif kind == "actions":
-            lines.append("  " + " ".join(f"[{_text_of(e.get('text'))}]" for e in block.get("elements", [])))
-        elif kind == "image":
-            lines.append(f"[image: {block.get('alt_text', '')}]")
-    return "\n".join(lines)
-
-
-class ConsoleOutput:
-    """Prints what the bot did through the Web API, newest calls only, in the order they happened."""
-
-    def __init__(self, out: TextIO, slack: LocalSlack, out_dir: Path = OUT_DIR) -> None:
-        self.out = out
-        self.slack = slack
-        self.out_dir = out_dir
-        self.seen = 0
-        self.filenames: dict[str, str] = {}
-
-    def flush(self) -> None:
-        calls = self.slack.calls
-        for call in calls[self.seen :]:
-            self.show(call)
-        self.seen = len(calls)
-        self.out.flush()
-
-    def _message(self, where: str, args: dict[str, Any]) -> None:
-        body = blocks_to_text(args.get("blocks") or []) or _plain(str(args.get("text", "")))
-        self.out.write(f"[{where}]\n{body}\n\n")
-
-    def show(self, call: RecordedCall) -> None:
-        args = call.args
-        if call.method == "response_url":
-            public = args.get("response_type") == "in_channel"
-            self._message(f"#{CONSOLE_CHANNEL} · slabot" if public else "only you can see this", args)
-        elif call.method == "chat.postMessage" and call.response.get("ok"):
-            thread = f" · thread of {args['thread_ts']}" if args.get("thread_ts") else ""
-            self._message(f"#{args.get('channel')}{thread} · slabot · ts {call.response.get('ts')}", args)
-        elif call.method == "chat.update" and call.response.get("ok"):
-            self._message(f"#{args.get('channel')} · slabot edited message {args.get('ts')}", args)
-        elif call.method == "chat.postEphemeral" and call.response.get("ok"):
-            self._message(f"#{args.get('channel')} · only @{args.get('user')} can see this", args)
-        elif call.method == "files.getUploadURLExternal" and call.response.get("ok"):
-            self.filenames[str(call.response["file_id"])] = str(args.get("filename", "file"))
-        elif call.method == "files.completeUploadExternal" and call.response.get("ok"):
-            for item in args.get("files") or []:
-                self._save(str(item.get("id")), args)
-
-    def _save(self, file_id: str, args: dict[str, Any]) -> None:
-        data = self.slack.uploads.get(file_id)
-        if data is None:
-            return
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        path = self.out_dir / Path(self.filenames.get(file_id, file_id)).name
-        path.write_bytes(data)
-        self.out.write(f"[#{args.get('channel_id')} · slabot uploaded a file, saved as {path}]\n\n")
+        elements = [*(block.get("elements") or []), *([block["accessory"]] if block.get("accessory") else [])]
+        for element in elements:
+            if element.get("type") == "button" and text_of(element.get("text")).lower() == label:
+                yield str(block.get("block_id", "")), element
 
 
 class Console:
-    """Signs each typed line as a slash command and dispatches it through the real Bolt app."""
+    """Signs what the console's user does as Slack's requests and dispatches them through the real Bolt app."""
 
     def __init__(self, runtime: Runtime, slack: LocalSlack, out: TextIO) -> None:
         self.secret = secrets.token_hex(16)
@@ -179,27 +66,15 @@ class Console:
         self.output.seen = len(slack.calls)  # start-up's auth.test is not news
         self.out = out
         self.digests = DigestWorker.for_runtime(runtime, wired.notifier)
+        self.at_home = False  # the Home tab is what the user looked at last
 
     def handle(self, line: str) -> None:
         """A slash command, typed in the console's channel."""
         command, _, text = line.strip().partition(" ")
-        body = urlencode(
-            {
-                "token": "console",
-                "team_id": self.slack.team_id,
-                "team_domain": "local",
-                "channel_id": CONSOLE_CHANNEL,
-                "channel_name": "console",
-                "user_id": CONSOLE_USER,
-                "user_name": "you",
-                "command": command,
-                "text": text.strip(),
-                "api_app_id": "A0CONSOLE",
-                "response_url": self.slack.new_response_url(),
-                "trigger_id": f"console.{secrets.token_hex(6)}",
-            }
-        )
-        status = self._dispatch(body, "application/x-www-form-urlencoded")
+        self.at_home = False
+        url = self.slack.new_response_url()
+        self.output.sources[url] = Source(CONSOLE_CHANNEL)
+        status = self._dispatch(requests.slash_command(self.slack, command, text.strip(), url), form=True).status
         if status == 404:
             self.out.write(f"slabot has no {command} command. Try /sla help or /incident help.\n\n")
 
@@ -211,96 +86,136 @@ class Console:
             return
         channel, thread_ts = str(post.args["channel"]), str(post.args["thread_ts"])
         ts = self.slack.add_message(channel, text, user=CONSOLE_USER, thread_ts=thread_ts)
-        event = {"type": "message", "channel": channel, "user": CONSOLE_USER, "text": text, "ts": ts}
-        envelope = {
-            "token": "console",
-            "team_id": self.slack.team_id,
-            "api_app_id": "A0CONSOLE",
-            "type": "event_callback",
-            "event_id": f"Ev{secrets.token_hex(5).upper()}",
-            "event_time": int(time.time()),
-            "event": {**event, "thread_ts": thread_ts, "event_ts": ts, "channel_type": "channel"},
-        }
         self.out.write(f"[#{channel} · thread of {thread_ts} · you]\n{text}\n\n")
-        self._dispatch(json.dumps(envelope), "application/json")
+        self._dispatch(requests.thread_reply(self.slack, channel, text, ts, thread_ts), form=False)
+
+    def home(self) -> None:
+        """`home`: open the Home tab; the app publishes it on app_home_opened, and it is printed."""
+        self.at_home = True
+        before = self.slack.home_of(CONSOLE_USER)
+        self._dispatch(requests.home_opened(self.slack, before), form=False)
+        after = self.slack.home_of(CONSOLE_USER)
+        if after is None:
+            self.out.write("slabot has no Home tab to show.\n\n")
+        elif before is not None and after["hash"] == before["hash"]:  # not published again: shown as it was
+            self.output.home(after)
 
     def click(self, label: str) -> None:
-        """`click <label>`: the newest button with that label, in a message or in what only you can see."""
-        found = self._button(label.strip().lower())
-        if found is None:
-            self.out.write(f"No button labelled {label.strip()!r} in the recent messages.\n\n")
+        """`click <label>`: the button with that label in the open modal, else the newest on screen (the
+        Home first when it was looked at last)."""
+        wanted = label.strip().lower()
+        modal = self._modal()
+        if modal is not None and self._click_in_view(modal, wanted):
             return
-        message, channel, block_id, button, ephemeral = found
-        payload = {
-            "type": "block_actions",
-            "user": {"id": CONSOLE_USER, "username": "you", "name": "you", "team_id": self.slack.team_id},
-            "api_app_id": "A0CONSOLE",
-            "token": "console",
-            "container": {
-                "type": "message",
-                "message_ts": message.get("ts"),
-                "channel_id": channel,
-                "is_ephemeral": ephemeral,
-            },
-            "trigger_id": f"console.{secrets.token_hex(6)}",
-            "team": {"id": self.slack.team_id, "domain": "local"},
-            "channel": {"id": channel, "name": self.slack.channel_name(channel)},
-            "message": message,
-            "response_url": self.slack.new_response_url(),
-            "actions": [
-                {
-                    "action_id": button["action_id"],
-                    "block_id": block_id,
-                    "value": button.get("value"),
-                    "text": button.get("text"),
-                    "type": "button",
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
-        }
-        self.out.write(f"[you clicked {_text_of(button.get('text'))}]\n\n")
-        self._dispatch(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+        home = self.slack.home_of(CONSOLE_USER)
+        if self.at_home and home is not None and self._click_in_view(home, wanted):
+            return
+        for shown in self.output.on_screen():
+            for block_id, button in _buttons(shown.message.get("blocks") or [], wanted):
+                self._clicked(button)
+                url = self.slack.new_response_url()
+                ts = str(shown.message.get("ts"))
+                self.output.sources[url] = Source(shown.channel, ts, shown.ephemeral)
+                body = requests.message_click(
+                    self.slack,
+                    shown.message,
+                    shown.channel,
+                    block_id,
+                    button,
+                    ephemeral=shown.ephemeral,
+                    response_url=url,
+                )
+                self._dispatch(body, form=True)
+                return
+        if not self.at_home and home is not None and self._click_in_view(home, wanted):
+            return
+        self.out.write(f"No button labelled {label.strip()!r} in the recent messages.\n\n")
 
-    def _button(self, label: str) -> tuple[dict[str, Any], str, str, dict[str, Any], bool] | None:
-        shown = [(m, str(m["channel"]), False) for m in self.slack.messages()]
-        shown += [
-            (
-                {"ts": c.response.get("message_ts"), "text": c.args.get("text"), "blocks": _blocks(c.args)},
-                str(c.args.get("channel")),
-                True,
-            )
-            for c in self.slack.calls_to("chat.postEphemeral")
-            if c.response.get("ok")
-        ]
-        shown.sort(key=lambda item: float(item[0].get("ts") or 0))
-        for message, channel, ephemeral in reversed(shown):
-            for block in message.get("blocks") or []:
-                for element in block.get("elements") or []:
-                    if element.get("type") == "button" and _text_of(element.get("text")).lower() == label:
-                        return message, channel, str(block.get("block_id", "")), element, ephemeral
-        return None
+    def _click_in_view(self, view: dict[str, Any], label: str) -> bool:
+        for block_id, button in _buttons(view.get("blocks") or [], label):
+            self._clicked(button)
+            self._dispatch(requests.view_click(self.slack, view, block_id, button), form=True)
+            return True
+        if view.get("type") == "modal" and label == text_of(view.get("submit")).lower() and view.get("submit"):
+            self.submit("")
+            return True
+        if view.get("type") == "modal" and label in (text_of(view.get("close")).lower() or "close", "close"):
+            self.cancel()
+            return True
+        return False
 
-    def _dispatch(self, body: str, content_type: str) -> int:
+    def _clicked(self, button: dict[str, Any]) -> None:
+        self.out.write(f"[you clicked {text_of(button.get('text'))}]\n\n")
+
+    def _modal(self) -> dict[str, Any] | None:
+        stack = self.slack.open_views(CONSOLE_USER)
+        return stack[-1] if stack else None
+
+    def submit(self, assignments: str) -> None:
+        """`submit key=value …`: type the values into the open modal and submit it."""
+        modal = self._modal()
+        if modal is None:
+            self.out.write("No form is open: a button or command opens one.\n\n")
+            return
+        try:
+            typed = fill(modal, parse_assignments(assignments))
+            modal = self.slack.views.type_into(modal["id"], typed)
+        except ValueError as error:
+            self.out.write(f"⚠️ {error}\n\n")
+            return
+        sent = {**modal, "state": {"values": submitted_state(modal)}}
+        response = self._dispatch(requests.view_submission(self.slack, sent), form=True, flush=False)
+        try:
+            answer = json.loads(response.body) if response.status == 200 and response.body else {}
+            now = self._modal()
+            if now is not None and now["id"] == modal["id"] and now["hash"] != modal["hash"]:
+                self.output.flush()  # the app updated the form after its ack (it ran inline): its answer came first
+                return
+            errors = self.slack.views.answer(modal["id"], answer if isinstance(answer, dict) else {})
+        except (ValueError, SlackError) as error:
+            self.out.write(f"(Slack refused the form's answer: {error})\n\n")
+            return
+        action = answer.get("response_action") if isinstance(answer, dict) else None
+        now = self._modal()
+        if errors:
+            self.output.modal(self.slack.view(modal["id"]), "not submitted", errors)
+        elif action in ("update", "push") and now is not None:
+            self.output.modal(now, "updated" if action == "update" else "opened")
+        elif response.status == 200:
+            self.out.write(f"[{text_of(modal.get('title'))} submitted and closed]\n\n")
+        self.output.flush()
+
+    def cancel(self) -> None:
+        """`cancel`: close the open modal, telling the app when it asked (notify_on_close)."""
+        modal = self._modal()
+        if modal is None:
+            self.out.write("No form is open.\n\n")
+            return
+        cleared = bool(modal.get("clear_on_close"))
+        self.slack.views.close(modal["id"], all_views=cleared)
+        self.out.write(f"[{text_of(modal.get('title'))} closed]\n\n")
+        if modal.get("notify_on_close"):
+            self._dispatch(requests.view_closed(self.slack, modal, cleared=cleared), form=True)
+        below = self._modal()
+        if below is not None:
+            self.output.modal(below, "back to")
+
+    def _dispatch(self, body: str, *, form: bool, flush: bool = True) -> BoltResponse:
         timestamp = str(int(time.time()))
         signature = SignatureVerifier(self.secret).generate_signature(timestamp=timestamp, body=body) or ""
         headers: dict[str, str | Sequence[str]] = {
-            "content-type": content_type,
+            "content-type": "application/x-www-form-urlencoded" if form else "application/json",
             "x-slack-request-timestamp": timestamp,
             "x-slack-signature": signature,
         }
         response = self.app.dispatch(BoltRequest(body=body, headers=headers))
-        self.output.flush()
+        if flush:
+            self.output.flush()
         if self.digests.render_due():  # what the scheduler's digest job does a few seconds later (and posts)
             self.output.flush()
         if response.status not in (200, 404):
             self.out.write(f"(Slack would have shown an error: HTTP {response.status})\n\n")
-        return response.status
-
-
-def _blocks(args: dict[str, Any]) -> list[dict[str, Any]]:
-    blocks = args.get("blocks") or []
-    loaded = json.loads(blocks) if isinstance(blocks, str) else blocks
-    return loaded if isinstance(loaded, list) else []
+        return response
 
 
 def read_lines(lines: TextIO | BinaryIO, out: TextIO) -> Iterator[str]:
@@ -326,7 +241,8 @@ def run_console(runtime: Runtime, lines: TextIO | BinaryIO, out: TextIO, *, inte
         console = Console(runtime, slack, out)
         out.write(
             "slabot console: type slash commands like /sla help or /incident help; `> text` replies in the bot's "
-            "latest thread, `click <label>` clicks a button; quit to leave.\n\n"
+            "latest thread, `click <label>` clicks a button, `home` shows your Home tab, `submit key=value …` "
+            "fills and submits the open form and `cancel` closes it; quit to leave.\n\n"
         )
         reading = read_lines(lines, out)
         while True:
@@ -347,8 +263,14 @@ def run_console(runtime: Runtime, lines: TextIO | BinaryIO, out: TextIO, *, inte
                 console.reply(line[1:].strip())
             elif line.lower().startswith("click "):
                 console.click(line[6:])
+            elif line.lower() == "home":
+                console.home()
+            elif line.lower() == "submit" or line.lower().startswith("submit "):
+                console.submit(line[6:])
+            elif line.lower() == "cancel":
+                console.cancel()
             elif line.startswith("/"):
                 console.handle(line)
             else:
-                out.write("Type a slash command like /sla help, `> text` to reply in a thread, or quit.\n\n")
+                out.write(HELP + "\n\n")
     return 0

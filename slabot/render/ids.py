@@ -19,11 +19,30 @@ class ActionId(StrEnum):
     # one button per rating: "csat_rate:<1..5>"
     CSAT_RATE = "csat_rate"
     CSAT_COMMENT = "csat_comment"
+    # the App Home: a button per objective, incident and action item (value: its id or service/objective)
+    HOME_BUDGET = "home_budget"
+    HOME_ACKNOWLEDGE = "home_acknowledge"
+    HOME_RESOLVE = "home_resolve"
+    HOME_ACTION_DONE = "home_action_done"
+    HOME_SCOPE = "home_scope"  # value: the scope to show, "mine" or "all"
+    HOME_DECLARE_INCIDENT = "home_declare_incident"
+    HOME_NEW_SERVICE = "home_new_service"
+    HOME_NEW_OBJECTIVE = "home_new_objective"
+    HOME_MAINTENANCE = "home_maintenance"
+    # the definition forms' selects that change which fields the form shows (dispatch_action → views.update)
+    FORM_SOURCE = "form_source"
+    FORM_BUDGETING = "form_budgeting"
+    FORM_WINDOW = "form_window"
 
 
 class CallbackId(StrEnum):
     OPEN_INCIDENT = "open_incident_modal"
     CSAT_COMMENT = "csat_comment_modal"
+    HOME_BUDGET = "home_budget_modal"
+    HOME_HINT = "home_hint_modal"
+    SERVICE_FORM = "service_form_modal"
+    OBJECTIVE_FORM = "objective_form_modal"
+    MAINTENANCE_FORM = "maintenance_form_modal"
 
 
 class BlockId(StrEnum):
@@ -35,6 +54,9 @@ class BlockId(StrEnum):
     RCA_CATEGORIES = "rca_categories"
     CSAT_RATINGS = "csat_ratings"
     CSAT_COMMENT = "csat_comment"
+    HOME_TOOLS = "home_tools"
+    # one per incident on the Home: "home_incident:<id>"
+    HOME_INCIDENT = "home_incident"
 
 
 class InputId(StrEnum):
@@ -44,3 +66,33 @@ class InputId(StrEnum):
     SEVERITY = "severity"
     IMPACT = "impact"
     COMMENT = "comment"
+    FORM_VALUE = "value"  # every input of the definition forms but the selects that change the form
+
+
+class FormField(StrEnum):
+    """block_id of each input of the definition forms (service, objective, maintenance window): the key of the
+    slash command's option it stands for, so an error about an option is shown beside its input."""
+
+    SERVICE = "service"
+    NAME = "name"
+    CHANNEL = "channel"
+    ONCALL = "oncall"  # a person (users_select)
+    ONCALL_GROUP = "oncall_group"  # or a user group, typed
+    OWNER = "owner"
+    TIER = "tier"
+    KIND = "kind"
+    TARGET = "target"
+    WINDOW = "window"
+    TZ = "tz"
+    SOURCE = "source"
+    COUNTS = "counts"  # whether the counted query counts good or bad events
+    COUNTED = "counted"  # the good= or bad= query
+    TOTAL = "total"
+    DATASOURCE = "datasource"
+    BUDGETING = "budgeting"
+    SLICE = "slice"
+    DESCRIPTION = "description"
+    OBJECTIVE = "objective"
+    START = "start"
+    END = "end"
+    REASON = "reason"

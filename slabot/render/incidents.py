@@ -182,6 +182,14 @@ def post_delayed(channel_id: str, error: str | None) -> str:
     )
 
 
+def incident_line(incident: Incident, service: Service, now: datetime, zone: ZoneInfo) -> str:
+    """An incident as /incident list shows it (and the App Home): title, service, state, start."""
+    return (
+        f"{STATUS_ICON[IncidentStatus(incident.status)]} *{_title(incident)}* · {service.name}\n"
+        f"{_status_text(incident, now)} · started {format_when(incident.started_at, zone)}"
+    )
+
+
 def incident_list(
     rows: Sequence[tuple[Incident, Service]],
     now: datetime,
@@ -194,13 +202,7 @@ def incident_list(
     if not rows:
         text = "No unresolved incidents. :tada:" if only_unresolved else "No incidents recorded yet."
         return Reply(text=text, blocks=[section(text)])
-    lines = [
-        section(
-            f"{STATUS_ICON[IncidentStatus(incident.status)]} *{_title(incident)}* · {service.name}\n"
-            f"{_status_text(incident, now)} · started {format_when(incident.started_at, zone)}"
-        )
-        for incident, service in rows
-    ]
+    lines = [section(incident_line(incident, service, now, zone)) for incident, service in rows]
     blocks = with_more([header(f"{title} ({len(rows)})")], lines, "incidents", reserve=1)
     if only_unresolved:
         blocks.append(context("Resolved ones too: /incident list all"))

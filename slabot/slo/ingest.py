@@ -78,14 +78,23 @@ def is_good_slice(good: int, total: int, target: Fraction) -> bool:
 
 def ingest(session: Session, objective: Objective, points: Sequence[Point], now: datetime) -> int:
     """Store the points (the last one wins for a minute sent twice); returns how many minutes were stored."""
-    check_points(points, now)
-    target = slice_target(objective)
-    latest = {epoch_minute(point.ts): point for point in points}
-    minutes = [
-        sli.MinuteCounts(minute, p.good, p.total, int(is_good_slice(p.good, p.total, target)))
-        for minute, p in sorted(latest.items())
-    ]
-    if minutes:
-        sli.lock_objective(session, objective.id)
-        sli.write_minutes(session, objective.id, minutes)
-    return len(minutes)
+    return ingest_many(session, [(objective, points)], now)[objective.id]
+
+
+def ingest_many(
+    session: Session, batches: Sequence[tuple[Objective, Sequence[Point]]], now: datetime
+) -> dict[int, int]:
+    """Points of several objectives (each at most once), checked first, stored in one set of statements; returns
+    how many minutes each objective got. A UserError for any batch stores nothing."""
+    written: dict[int, list[sli.MinuteCounts]] = {}
+    for objective, points in batches:
+        check_points(points, now)
+        target = slice_target(objective)
+        latest = {epoch_minute(point.ts): point for point in points}
+        written[objective.id] = [
+            sli.MinuteCounts(minute, p.good, p.total, int(is_good_slice(p.good, p.total, target)))
+            for minute, p in sorted(latest.items())
+        ]
+    sli.lock_objectives(session, [objective_id for objective_id, minutes in written.items() if minutes])
+    sli.write_minutes_of(session, written)
+    return {objective_id: len(minutes) for objective_id, minutes in written.items()}

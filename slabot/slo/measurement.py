@@ -7,7 +7,7 @@ count seconds. Maintenance windows are removed from both bad and valid. Pure: th
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
@@ -48,6 +48,16 @@ class Consumer:
     bad_seconds: Fraction
 
 
+@dataclass
+class Shared:
+    """What objectives measured on the same incidents and maintenance until the same now have in common (a
+    service's objectives): their lookbacks' counts by start, whatever their windows, and the incidents as
+    bad intervals by id."""
+
+    counts: dict[datetime, Counts] = field(default_factory=dict)
+    intervals: dict[int, BadInterval] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Measurement:
     window: Counts  # the elapsed part of the window
@@ -75,8 +85,13 @@ def _seconds(spans: Iterable[Span]) -> int:
     return sum(int((b - a).total_seconds()) for a, b in spans)
 
 
-def lookback_starts(bounds: WindowBounds, extra: Iterable[int] = ()) -> dict[int, datetime]:
-    """Each lookback's start (the standard ones and any `extra` a custom policy uses), and 0 for the window."""
+def lookback_starts(
+    bounds: WindowBounds, extra: Iterable[int] = (), *, window_only: bool = False
+) -> dict[int, datetime]:
+    """Each lookback's start (the standard ones and any `extra` a custom policy uses), and 0 for the window;
+    window_only: the window alone (enough for the state and the budget left, not for burn rates)."""
+    if window_only:
+        return {0: bounds.start}
     seconds = sorted({*LOOKBACKS, *extra})
     return {0: bounds.start, **{s: bounds.now - timedelta(seconds=s) for s in seconds}}
 
@@ -97,18 +112,37 @@ def time_counts(intervals: Sequence[BadInterval], start: datetime, end: datetime
 
 
 def measure_incidents(
-    incidents: Sequence[Incident], bounds: WindowBounds, maintenance: Sequence[Span], extra: Iterable[int] = ()
+    incidents: Sequence[Incident],
+    bounds: WindowBounds,
+    maintenance: Sequence[Span],
+    extra: Iterable[int] = (),
+    shared: Shared | None = None,
+    *,
+    window_only: bool = False,
 ) -> Measurement:
-    intervals = [incident_interval(i) for i in incidents]
+    """shared: what this call works out is kept there for the next objective measured on the same incidents
+    and maintenance until the same now. window_only: the window alone, with no lookbacks and no consumers."""
+    starts = lookback_starts(bounds, extra, window_only=window_only)
+    earliest = min(starts.values())
+    # Only incidents that overlap some lookback or the window can count: the rest are skipped unconverted.
+    incidents = [
+        i for i in incidents if i.started_at < bounds.now and (i.resolved_at is None or i.resolved_at > earliest)
+    ]
+    memo = shared if shared is not None else Shared()
+    for incident in incidents:
+        if incident.id not in memo.intervals:
+            memo.intervals[incident.id] = incident_interval(incident)
+    intervals = [memo.intervals[incident.id] for incident in incidents]
     excluded = merge_spans(maintenance)
-    counts = {
-        key: time_counts(intervals, start, bounds.now, excluded)
-        for key, start in lookback_starts(bounds, extra).items()
-    }
+    counts = {}
+    for key, start in starts.items():
+        if start not in memo.counts:
+            memo.counts[start] = time_counts(intervals, start, bounds.now, excluded)
+        counts[key] = memo.counts[start]
     window = counts.pop(0)
     full_valid = bounds.length_seconds - _seconds(_clip(excluded, bounds.start, bounds.end))
     consumers = []
-    for incident, interval in zip(incidents, intervals, strict=True):
+    for incident, interval in zip(incidents, intervals, strict=True) if not window_only else ():
         own = interval_bad_seconds(interval, bounds.start, bounds.now)
         own -= sum(
             (interval_bad_seconds(interval, a, b) for a, b in _clip(excluded, bounds.start, bounds.now)), Fraction(0)
@@ -131,12 +165,14 @@ def minute_ranges(spans: Sequence[Span]) -> list[MinuteRange]:
     return merge_spans(ranges)
 
 
-def event_ranges(bounds: WindowBounds, maintenance: Sequence[Span], extra: Iterable[int] = ()) -> list[MinuteRange]:
+def event_ranges(
+    bounds: WindowBounds, maintenance: Sequence[Span], extra: Iterable[int] = (), *, window_only: bool = False
+) -> list[MinuteRange]:
     """Every minute range whose sums measure_events needs: the lookbacks and their excluded parts."""
     end = epoch_minute(bounds.now)
     excluded = minute_ranges(maintenance)
     ranges = []
-    for start in lookback_starts(bounds, extra).values():
+    for start in lookback_starts(bounds, extra, window_only=window_only).values():
         lo = epoch_minute(start)
         ranges.append((lo, end))
         ranges += [(max(a, lo), min(b, end)) for a, b in excluded if min(b, end) > max(a, lo)]
@@ -155,12 +191,14 @@ def measure_events(
     maintenance: Sequence[Span],
     budgeting: str,
     extra: Iterable[int] = (),
+    *,
+    window_only: bool = False,
 ) -> Measurement:
     """Counts from the sums of event_ranges' ranges (for this objective), exclusions subtracted."""
     end = epoch_minute(bounds.now)
     excluded = minute_ranges(maintenance)
     counts: dict[int, Counts] = {}
-    for key, start in lookback_starts(bounds, extra).items():
+    for key, start in lookback_starts(bounds, extra, window_only=window_only).items():
         lo = epoch_minute(start)
         total = sums.get((lo, end), Sums())
         for a, b in excluded:

@@ -19,9 +19,18 @@ from sqlmodel import Session
 from slabot.core.budget import BudgetReport, event_budget_report, target_from_percent, time_budget_report
 from slabot.core.burn import Forecast, forecast, trend
 from slabot.core.windows import WindowBounds, WindowSpec, window_bounds
-from slabot.slo.measurement import Consumer, Measurement, Span, event_ranges, measure_events, measure_incidents
+from slabot.slo.measurement import (
+    Consumer,
+    Measurement,
+    Shared,
+    Span,
+    event_ranges,
+    measure_events,
+    measure_incidents,
+)
 from slabot.slo.source_problems import SourceProblem, problem_of
 from storage.models.catalog import MaintenanceWindow, Objective, ObjectiveSource, Service
+from storage.models.incidents import Incident
 from storage.queries import catalog as queries
 from storage.queries import incidents as incident_queries
 from storage.queries import prometheus as prometheus_queries
@@ -101,9 +110,14 @@ def _status(
     bounds: WindowBounds,
     measured: Measurement,
     maintenance: Sequence[MaintenanceWindow],
+    *,
+    window_only: bool = False,
 ) -> ObjectiveStatus:
     target = target_from_percent(objective.target_percent)
     report = _report(objective, target, measured)
+    if window_only:  # no lookbacks measured: no burn rates, so nothing to forecast
+        unknown = Forecast(burn_rates={}, exhaust_at_1h=None, exhaust_at_6h=None, projected_left_fraction=None)
+        return ObjectiveStatus(objective, service, target, bounds, measured, report, unknown, tuple(maintenance))
     outlook = forecast(
         measured.lookbacks,
         measured.window,
@@ -124,11 +138,14 @@ def statuses(
     extra_lookbacks: Mapping[int, Iterable[int]] | None = None,
     *,
     span: WindowBounds | None = None,
+    window_only: bool = False,
 ) -> list[ObjectiveStatus]:
     """Status of each (objective, service) pair, in the order given.
 
     extra_lookbacks: per objective id, lookbacks (seconds) beyond the standard ones, for custom alert rules.
     span: measure every objective over these bounds instead of its own window (a digest's week).
+    window_only: measure each window alone (no lookbacks, so no burn rates, trend or consumers): the same
+    state and budget left for a fraction of the work, to rank a large catalogue before measuring a few fully.
     """
     if not pairs:
         return []
@@ -150,24 +167,33 @@ def statuses(
         incidents = incident_queries.incidents_overlapping(
             session, sorted({pairs[i][0].service_id for i in incident_rows}), earliest, now
         )
+        by_service: dict[int, list[Incident]] = defaultdict(list)
+        for incident in incidents:  # grouped once: objectives x incidents comparisons add up in a large catalogue
+            by_service[incident.service_id].append(incident)
+        # Objectives of one service with the same maintenance measure the same lookbacks: counted once.
+        shared: dict[tuple[int, tuple[Span, ...], datetime], Shared] = defaultdict(Shared)
         for i in incident_rows:
-            mine = [incident for incident in incidents if incident.service_id == pairs[i][0].service_id]
-            measured[i] = measure_incidents(mine, bounds[i], spans[i], extra[i])
+            service_id = pairs[i][0].service_id
+            memo = shared[(service_id, tuple(spans[i]), bounds[i].now)]
+            measured[i] = measure_incidents(
+                by_service[service_id], bounds[i], spans[i], extra[i], memo, window_only=window_only
+            )
     # Objectives needing the same minute ranges share one pass over the counts.
     groups: dict[tuple[tuple[int, int], ...], list[int]] = defaultdict(list)
     for i, (objective, _) in enumerate(pairs):
         if objective.source == ObjectiveSource.EVENTS:
-            groups[tuple(event_ranges(bounds[i], spans[i], extra[i]))].append(i)
+            groups[tuple(event_ranges(bounds[i], spans[i], extra[i], window_only=window_only))].append(i)
     for ranges, rows in groups.items():
         sums = range_sums(session, [pairs[i][0].id for i in rows], ranges)
         for i in rows:
             objective_id = pairs[i][0].id
             own = {span_range: per[objective_id] for span_range, per in sums.items() if objective_id in per}
-            measured[i] = measure_events(own, bounds[i], spans[i], pairs[i][0].budgeting, extra[i])
+            budgeting = pairs[i][0].budgeting
+            measured[i] = measure_events(own, bounds[i], spans[i], budgeting, extra[i], window_only=window_only)
     pulled = prometheus_queries.sources_of(session, [o.id for o, _ in pairs if o.source == ObjectiveSource.EVENTS])
     return [
         replace(
-            _status(objective, service, bounds[i], measured[i], maintenance[i]),
+            _status(objective, service, bounds[i], measured[i], maintenance[i], window_only=window_only),
             source_problem=problem_of(pulled.get(objective.id)),
         )
         for i, (objective, service) in enumerate(pairs)

@@ -40,16 +40,19 @@ class Queries:
 def read_queries(good: str | None, bad: str | None, total: str | None, datasource: str | None = None) -> Queries:
     """The shapes slabot can count exactly, or a UserError saying what is accepted."""
     if total is None or (good is None) == (bad is None):
-        raise UserError('source=prometheus needs total="<PromQL>" and one of good="<PromQL>" or bad="<PromQL>"')
+        raise UserError(
+            'source=prometheus needs total="<PromQL>" and one of good="<PromQL>" or bad="<PromQL>"',
+            field="total" if total is None else "counted",
+        )
     for key, query in (("good", good), ("bad", bad), ("total", total)):
         if query is None:
             continue
         if len(query) > QUERY_MAX:
-            raise UserError(f"{key}= can be up to {QUERY_MAX} characters (got {len(query)})")
+            raise UserError(f"{key}= can be up to {QUERY_MAX} characters (got {len(query)})", field=key)
         try:
             counter_selector(query)
         except QueryShapeError as error:
-            raise UserError(f"{key}=: {error}") from None
+            raise UserError(f"{key}=: {error}", field=key) from None
     return Queries(total=total, good=good, bad=bad, datasource=datasource)
 
 
@@ -65,9 +68,11 @@ def check_against_server(client: PrometheusClient, queries_: Queries, now: datet
         except PrometheusError as error:
             if error.unavailable:
                 raise UserError(f"Prometheus did not answer, so nothing was defined: {error.message}") from None
-            raise UserError(f"{key}= was refused by Prometheus: {error.message}") from None
+            raise UserError(f"{key}= was refused by Prometheus: {error.message}", field=key) from None
         if found == 0:
-            raise UserError(f"{key}=: Prometheus has no series for {selector} in the last day: check the metric name")
+            raise UserError(
+                f"{key}=: Prometheus has no series for {selector} in the last day: check the metric name", field=key
+            )
 
 
 def source_queries(source: PrometheusSource) -> Queries:

@@ -23,10 +23,11 @@ from sqlmodel import Session
 
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec, window_bounds
-from slabot.slo.ingest import MAX_POINTS, Point, epoch_minute, ingest, minute_start
+from slabot.slo.ingest import MAX_POINTS, Point, check_points, epoch_minute, ingest, ingest_many, minute_start
 from slabot.sources.prometheus_client import PrometheusClient, PrometheusError, Series, counter_selector
 from slabot.sources.prometheus_counts import MAX_GAP_MS, MINUTE_MS, MinuteCount, combine, sum_series
 from slabot.sources.prometheus_objectives import Queries, source_queries
+from slabot.sources.prometheus_selectors import narrowing
 from slabot.sources.prometheus_servers import Servers
 from storage.db import Database
 from storage.models.catalog import Objective
@@ -98,8 +99,13 @@ def fetch_minutes(reader: SampleReader, queries_: Queries, start: datetime, end:
     lo, hi = epoch_minute(start) * MINUTE_MS, epoch_minute(end) * MINUTE_MS
     if hi <= lo:
         return Fetched([], True)
-    counted = reader.samples(counter_selector(queries_.counted), lo - MAX_GAP_MS, hi)
-    total = reader.samples(counter_selector(queries_.total), lo - MAX_GAP_MS, hi)
+    counted_selector, total_selector = counter_selector(queries_.counted), counter_selector(queries_.total)
+    total = reader.samples(total_selector, lo - MAX_GAP_MS, hi)
+    picks = narrowing(counted_selector, total_selector)
+    if picks is not None:  # the counted series are some of the total's: read from the same answer
+        counted = [series for series in total if picks(series.labels)]
+    else:
+        counted = reader.samples(counted_selector, lo - MAX_GAP_MS, hi)
     seen = any(sample.t_ms >= lo for series in total for sample in series.samples)
     minutes = combine(
         sum_series((s.samples for s in counted), lo, hi),
@@ -174,13 +180,13 @@ def pull_objective(
             if objective is None:
                 return PullResult(objective_id, stored)
             stored += store_minutes(session, objective, fetched.minutes, now)
-            queries.mark_pulled(session, objective_id, stage_end)
+            queries.mark_pulled(session, [objective_id], stage_end)
         seen = fetched.total_seen
         stage_start = stage_end
         if progress is not None:
             progress(Progress(objective_id, stored, _ms(stage_end - start), _ms(end - start)))
     with db.session() as session:
-        queries.mark_missing(session, objective_id, None if seen else queries_.total, now)
+        queries.mark_missing(session, [objective_id] if seen else [], [] if seen else [objective_id], now)
         marked = queries.source_of(session, objective_id)
         missing = marked.missing_since if marked is not None else None
     return PullResult(objective_id, stored, missing_since=missing)
@@ -259,7 +265,8 @@ def pull_all(
 
 
 def _catch_up(db: Database, reader: SampleReader, due: list[_Due], end: datetime, now: datetime) -> list[PullResult]:
-    """The pass's own pulls: fetched CONCURRENCY at a time, then stored in one transaction (a savepoint each)."""
+    """The pass's own pulls: fetched CONCURRENCY at a time, then stored together in one transaction (one read,
+    one upsert of minutes, one of rollups, one update of the marks, whatever the number of objectives)."""
     if not due:
         return []
 
@@ -271,25 +278,36 @@ def _catch_up(db: Database, reader: SampleReader, due: list[_Due], end: datetime
 
     with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
         fetched = list(pool.map(fetch, due))
-    results = []
+    batches: list[tuple[Objective, list[Point]]] = []
+    seen: list[int] = []
+    missing: list[int] = []
+    down: list[int] = []
+    for item, got in zip(due, fetched, strict=True):
+        objective_id = item.objective.id
+        if isinstance(got, PrometheusError):
+            if got.unavailable:
+                down.append(objective_id)
+            else:
+                log.error("Prometheus refused objective %s's queries: %s", objective_id, got.message)
+            continue
+        points = [Point(minute_start(m.minute), m.good, m.total) for m in got.minutes]
+        try:
+            check_points(points, now)
+        except UserError as error:
+            log.error("objective %s: Prometheus gave counts slabot cannot store: %s", objective_id, error.message)
+            continue
+        batches.append((item.objective, points))
+        (seen if got.total_seen else missing).append(objective_id)
     with db.session() as session:
-        for item, got in zip(due, fetched, strict=True):
-            objective_id = item.objective.id
-            try:
-                with session.begin_nested():
-                    if isinstance(got, PrometheusError):
-                        if not got.unavailable:
-                            raise got
-                        queries.mark_unavailable(session, objective_id, now)
-                        results.append(PullResult(objective_id, 0, unavailable_since=now))
-                        continue
-                    stored = store_minutes(session, item.objective, got.minutes, now)
-                    queries.mark_pulled(session, objective_id, end)
-                    queries.mark_missing(session, objective_id, None if got.total_seen else item.queries.total, now)
-                    results.append(PullResult(objective_id, stored))
-            except Exception:
-                log.exception("pulling objective %s from Prometheus failed", objective_id)
-    return results
+        stored = ingest_many(session, batches, now)
+        queries.mark_pulled(session, [objective.id for objective, _ in batches], end)
+        queries.mark_missing(session, seen, missing, now)
+        for objective_id in down:
+            queries.mark_unavailable(session, objective_id, now)
+    return [
+        *(PullResult(objective.id, stored[objective.id]) for objective, _ in batches),
+        *(PullResult(objective_id, 0, unavailable_since=now) for objective_id in down),
+    ]
 
 
 def _ms(delta: timedelta) -> int:

@@ -51,7 +51,8 @@ class Servers:
             if self.default_url is None:
                 raise UserError(
                     "source=prometheus needs the server: set SLABOT_PROMETHEUS_URL (like http://prometheus:9090), "
-                    "or name an imported DataSource with datasource=<name>"
+                    "or name an imported DataSource with datasource=<name>",
+                    field="datasource",
                 )
             return Server(None, self.default_url, self.default_token)
         url = queries.datasource_url(session, name)
@@ -60,7 +61,8 @@ class Servers:
             listed = f" (known: {', '.join(known)})" if known else ""
             raise UserError(
                 f"There is no Prometheus DataSource named {shown(name, DATASOURCE_MAX)}{listed}: import its OpenSLO "
-                "DataSource with python bot.py openslo import <file>"
+                "DataSource with python bot.py openslo import <file>",
+                field="datasource",
             )
         return Server(name, url, self.tokens.get(name))
 
@@ -69,7 +71,8 @@ def parse_datasource_name(value: str, what: str = "datasource") -> str:
     if not DATASOURCE_NAME.match(value):
         raise UserError(
             f"{what}= must be a DataSource name: lower-case letters, digits and -, up to {DATASOURCE_MAX} "
-            f"(got '{shown(value, 40)}')"
+            f"(got '{shown(value, 40)}')",
+            field=what,
         )
     return value
 

@@ -58,6 +58,19 @@ def objectives_with_services(session: Session, service_id: int | None = None) ->
     return [(objective, service) for objective, service in rows]
 
 
+def objectives_of_services(session: Session, service_ids: Sequence[int]) -> list[tuple[Objective, Service]]:
+    """The objectives of these services with their service, by service and objective name."""
+    if not service_ids:
+        return []
+    query = (
+        select(Objective, Service)
+        .join(Service, col(Service.id) == Objective.service_id)
+        .where(col(Objective.service_id).in_(list(service_ids)))
+    )
+    rows = session.exec(query.order_by(col(Service.name), col(Objective.name))).all()
+    return [(objective, service) for objective, service in rows]
+
+
 def count_objectives(session: Session, service_id: int) -> int:
     query = select(func.count()).select_from(Objective).where(Objective.service_id == service_id)
     return session.exec(query).one()

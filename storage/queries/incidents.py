@@ -51,6 +51,17 @@ def incidents_with_services(session: Session, *, only_unresolved: bool, limit: i
     return [(incident, service) for incident, service in rows]
 
 
+def unresolved_by_urgency(session: Session) -> list[tuple[Incident, Service]]:
+    """Every unresolved incident with its service: the most severe first, then the longest running."""
+    query = (
+        select(Incident, Service)
+        .join(Service, col(Service.id) == Incident.service_id)
+        .where(col(Incident.status) != IncidentStatus.RESOLVED.value)
+        .order_by(col(Incident.severity), col(Incident.started_at), col(Incident.id))
+    )
+    return [(incident, service) for incident, service in session.exec(query).all()]
+
+
 def incident_timeline(session: Session, incident_id: int) -> Sequence[IncidentEvent]:
     query = (
         select(IncidentEvent)

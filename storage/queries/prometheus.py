@@ -35,30 +35,36 @@ def sources_of(session: Session, objective_ids: Sequence[int]) -> dict[int, Prom
     return {row.objective_id: row for row in rows}
 
 
-def mark_pulled(session: Session, objective_id: int, until: datetime) -> None:
-    """The pull reached `until` and the server answered: any outage is over."""
+def mark_pulled(session: Session, objective_ids: Sequence[int], until: datetime) -> None:
+    """The pull of these objectives reached `until` and the server answered: any outage is over."""
+    if not objective_ids:
+        return
     session.execute(
         update(PrometheusSource)
-        .where(col(PrometheusSource.objective_id) == objective_id)
+        .where(col(PrometheusSource.objective_id).in_(sorted(objective_ids)))
         .values(pulled_until=until, unavailable_since=None)
         .execution_options(synchronize_session=False)
     )
 
 
-def mark_missing(session: Session, objective_id: int, query: str | None, since: datetime) -> None:
-    """`query` had no series in the last pull while the server answered (None: every query had); a metric
-    already missing keeps the start of its absence."""
-    base = update(PrometheusSource).where(col(PrometheusSource.objective_id) == objective_id)
-    if query is None:
+def mark_missing(session: Session, seen: Sequence[int], missing: Sequence[int], since: datetime) -> None:
+    """After a pull: `seen` had series for their total query (any missing mark cleared); `missing` had none
+    while the server answered (marked with their total query; a metric already missing keeps its start)."""
+    column = col(PrometheusSource.objective_id)
+    if seen:
         session.execute(
-            base.values(missing_since=None, missing_query=None).execution_options(synchronize_session=False)
+            update(PrometheusSource)
+            .where(column.in_(sorted(seen)), col(PrometheusSource.missing_since).is_not(None))
+            .values(missing_since=None, missing_query=None)
+            .execution_options(synchronize_session=False)
         )
-        return
-    session.execute(
-        base.where(col(PrometheusSource.missing_since).is_(None))
-        .values(missing_since=since, missing_query=query)
-        .execution_options(synchronize_session=False)
-    )
+    if missing:
+        session.execute(
+            update(PrometheusSource)
+            .where(column.in_(sorted(missing)), col(PrometheusSource.missing_since).is_(None))
+            .values(missing_since=since, missing_query=col(PrometheusSource.total_query))
+            .execution_options(synchronize_session=False)
+        )
 
 
 def mark_unavailable(session: Session, objective_id: int, since: datetime) -> None:

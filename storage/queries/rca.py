@@ -111,3 +111,28 @@ def action_items_listed(
     is_done = case((col(ActionItem.status) == ActionItemStatus.DONE.value, 1), else_=0)
     query = query.order_by(is_done, col(ActionItem.due), col(ActionItem.id)).limit(limit)
     return [(item, incident, service) for item, incident, service in session.exec(query).all()]
+
+
+def open_action_items_owned(session: Session, owner_id: str) -> list[tuple[ActionItem, Incident, Service]]:
+    """One person's open action items with their incident and service, soonest due first."""
+    query = (
+        select(ActionItem, Incident, Service)
+        .join(Incident, col(Incident.id) == col(ActionItem.incident_id))
+        .join(Service, col(Service.id) == col(Incident.service_id))
+        .where(col(ActionItem.owner_id) == owner_id)
+        .where(col(ActionItem.status) == ActionItemStatus.OPEN.value)
+        .order_by(col(ActionItem.due), col(ActionItem.id))
+    )
+    return [(item, incident, service) for item, incident, service in session.exec(query).all()]
+
+
+def running_rcas(session: Session) -> list[tuple[Rca, Incident, Service]]:
+    """Every 5-Why still running, with its incident and service, the longest running first."""
+    query = (
+        select(Rca, Incident, Service)
+        .join(Incident, col(Incident.id) == col(Rca.incident_id))
+        .join(Service, col(Service.id) == col(Incident.service_id))
+        .where(col(Rca.running_incident_id).is_not(None))
+        .order_by(col(Rca.started_at), col(Rca.id))
+    )
+    return [(rca, incident, service) for rca, incident, service in session.exec(query).all()]

@@ -61,11 +61,13 @@ class Sums:
         )
 
 
-def lock_objective(session: Session, objective_id: int) -> None:
-    """Serialise writers of one objective's counts (a row lock on Postgres, the write lock on SQLite)."""
-    session.execute(
-        update(Objective).where(col(Objective.id) == objective_id).values(min_events=col(Objective.min_events))
-    )
+def lock_objectives(session: Session, objective_ids: Sequence[int]) -> None:
+    """Serialise writers of these objectives' counts (row locks on Postgres, the write lock on SQLite)."""
+    ids = sorted(set(objective_ids))
+    if not ids:
+        return
+    condition = col(Objective.id) == ids[0] if len(ids) == 1 else _in_ids(col(Objective.id), ids, session)
+    session.execute(update(Objective).where(condition).values(min_events=col(Objective.min_events)))
 
 
 def _in_ids(column: Any, values: Sequence[int], session: Session) -> Any:
@@ -78,29 +80,35 @@ def _in_ids(column: Any, values: Sequence[int], session: Session) -> Any:
 Quad = tuple[int, int, int, int]  # good, total, good slices, slices with data
 
 
-def _stored(session: Session, objective_id: int, keys: Sequence[int]) -> dict[int, Quad]:
-    """What is stored now for these minutes: one range read when they are close together (the usual batch)."""
+def _stored(session: Session, wanted: Mapping[int, Sequence[int]]) -> dict[tuple[int, int], Quad]:
+    """What is stored now for these minutes of these objectives ({objective: minutes}), by (objective, minute):
+    one range read for all when the minutes are close together (a pass's pull, a push's batch)."""
     m = SliMinute.__table__.c  # type: ignore[attr-defined]
-    columns = (m.epoch_minute, m.good, m.total, m.good_slice)
-    wanted = set(keys)
-    if not wanted:
+    columns = (m.objective_id, m.epoch_minute, m.good, m.total, m.good_slice)
+    keys = {(objective_id, minute) for objective_id, minutes in wanted.items() for minute in minutes}
+    if not keys:
         return {}
-    lo, hi = min(wanted), max(wanted)
-    if hi - lo < 4 * len(wanted):
-        queries = [select(*columns).where(m.objective_id == objective_id, m.epoch_minute >= lo, m.epoch_minute <= hi)]
+    lo, hi = min(minute for _, minute in keys), max(minute for _, minute in keys)
+    longest = max(len(minutes) for minutes in wanted.values())
+    ids = sorted(wanted)
+    if hi - lo < 4 * longest:
+        owner = m.objective_id == ids[0] if len(ids) == 1 else _in_ids(m.objective_id, ids, session)
+        queries = [select(*columns).where(owner, m.epoch_minute >= lo, m.epoch_minute <= hi)]
     else:
-        ordered = sorted(wanted)
-        queries = [
-            select(*columns).where(
-                m.objective_id == objective_id, _in_ids(m.epoch_minute, ordered[i : i + _CHUNK], session)
-            )
-            for i in range(0, len(ordered), _CHUNK)
-        ]
-    stored: dict[int, Quad] = {}
+        queries = []
+        for objective_id in ids:
+            ordered = sorted(set(wanted[objective_id]))
+            queries += [
+                select(*columns).where(
+                    m.objective_id == objective_id, _in_ids(m.epoch_minute, ordered[i : i + _CHUNK], session)
+                )
+                for i in range(0, len(ordered), _CHUNK)
+            ]
+    stored: dict[tuple[int, int], Quad] = {}
     for query in queries:
-        for minute, good, total, good_slice in session.execute(query).all():
-            if minute in wanted:
-                stored[minute] = (good, total, good_slice, 1 if total > 0 else 0)
+        for objective_id, minute, good, total, good_slice in session.execute(query).all():
+            if (objective_id, minute) in keys:
+                stored[(objective_id, minute)] = (good, total, good_slice, 1 if total > 0 else 0)
     return stored
 
 
@@ -147,11 +155,13 @@ def _upsert(
     session.execute(statement, rows)
 
 
-def _rollup_deltas(minutes: Sequence[MinuteCounts], old: Mapping[int, Quad]) -> dict[tuple[int, int], list[int]]:
+def _rollup_deltas(
+    objective_id: int, minutes: Sequence[MinuteCounts], old: Mapping[tuple[int, int], Quad]
+) -> dict[tuple[int, int], list[int]]:
     """The change of every rollup these minutes fall in: summed into quarters, quarters into hours, hours into days."""
     deltas: dict[tuple[int, int], list[int]] = {}
     for m in minutes:
-        before = old.get(m.epoch_minute, (0, 0, 0, 0))
+        before = old.get((objective_id, m.epoch_minute), (0, 0, 0, 0))
         change = (m.good - before[0], m.total - before[1], m.good_slice - before[2], (m.total > 0) - before[3])
         key = (QUARTER, m.epoch_minute - m.epoch_minute % QUARTER)
         acc = deltas.setdefault(key, [0, 0, 0, 0])
@@ -168,36 +178,47 @@ def _rollup_deltas(minutes: Sequence[MinuteCounts], old: Mapping[int, Quad]) -> 
 
 def write_minutes(session: Session, objective_id: int, minutes: Sequence[MinuteCounts]) -> None:
     """Set each minute's counts (replacing what was there) and move the rollups by the difference."""
-    old = _stored(session, objective_id, [m.epoch_minute for m in minutes])
+    write_minutes_of(session, {objective_id: minutes})
+
+
+def write_minutes_of(session: Session, batches: Mapping[int, Sequence[MinuteCounts]]) -> None:
+    """write_minutes for several objectives at once ({objective: minutes, each minute once}): the same rows, in
+    one read, one upsert of minutes and one of rollups, whatever the number of objectives."""
+    batches = {objective_id: minutes for objective_id, minutes in batches.items() if minutes}
+    if not batches:
+        return
+    old = _stored(session, {objective_id: [m.epoch_minute for m in ms] for objective_id, ms in batches.items()})
+    rows = [(objective_id, m) for objective_id, ms in sorted(batches.items()) for m in ms]
     _upsert(
         session,
         SliMinute.__table__,  # type: ignore[attr-defined]
         {
-            "objective_id": objective_id,
-            "epoch_minute": [m.epoch_minute for m in minutes],
-            "good": [m.good for m in minutes],
-            "total": [m.total for m in minutes],
-            "good_slice": [m.good_slice for m in minutes],
+            "objective_id": [objective_id for objective_id, _ in rows],
+            "epoch_minute": [m.epoch_minute for _, m in rows],
+            "good": [m.good for _, m in rows],
+            "total": [m.total for _, m in rows],
+            "good_slice": [m.good_slice for _, m in rows],
         },
         ["objective_id", "epoch_minute"],
         lambda new, old: {name: new[name] for name in ("good", "total", "good_slice")},
     )
-    _add_to_rollups(session, objective_id, _rollup_deltas(minutes, old))
-
-
-def _add_to_rollups(session: Session, objective_id: int, deltas: Mapping[tuple[int, int], list[int]]) -> None:
-    changed = sorted((key, sums) for key, sums in deltas.items() if any(sums))
+    changed = [
+        (objective_id, key, sums)
+        for objective_id, ms in sorted(batches.items())
+        for key, sums in sorted(_rollup_deltas(objective_id, ms, old).items())
+        if any(sums)
+    ]
     _upsert(
         session,
         SliRollup.__table__,  # type: ignore[attr-defined]
         {
-            "objective_id": objective_id,
-            "span_minutes": [span for (span, _), _ in changed],
-            "start_minute": [start for (_, start), _ in changed],
-            "good": [sums[0] for _, sums in changed],
-            "total": [sums[1] for _, sums in changed],
-            "good_slices": [sums[2] for _, sums in changed],
-            "slices": [sums[3] for _, sums in changed],
+            "objective_id": [objective_id for objective_id, _, _ in changed],
+            "span_minutes": [span for _, (span, _), _ in changed],
+            "start_minute": [start for _, (_, start), _ in changed],
+            "good": [sums[0] for _, _, sums in changed],
+            "total": [sums[1] for _, _, sums in changed],
+            "good_slices": [sums[2] for _, _, sums in changed],
+            "slices": [sums[3] for _, _, sums in changed],
         },
         ["objective_id", "span_minutes", "start_minute"],
         lambda new, old: {name: old[name] + new[name] for name in ("good", "total", "good_slices", "slices")},

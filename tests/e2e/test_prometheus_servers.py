@@ -18,17 +18,17 @@ from sqlmodel import select
 from slabot.config.runtime import Runtime
 from slabot.config.settings import Settings
 from slabot.devtools.localslack import LocalSlack
-from slabot.notify.delivery import Deliverer
-from slabot.notify.notifier import Notifier
-from slabot.notify.outcomes import create_delivery_client
-from slabot.runtime.evaluation_pass import PassReport, evaluate_and_deliver
+from slabot.runtime.evaluation_pass import PassReport
 from slabot.runtime.openslo_cli import export_text, run_import
+from slabot.slo.ingest import epoch_minute
 from slabot.sources import prometheus_pull as pull
 from storage.db import Database
 from storage.models.catalog import Objective
 from storage.models.prometheus import PrometheusSource
+from storage.models.slo import SliMinute
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
+from tests.loop import Loop
 from tests.promserver import Prometheus, openmetrics, prometheus
 
 STEP = 15
@@ -73,9 +73,10 @@ TOTAL = 'total="sum(orders_total{job="shop"})"'
 
 
 def tick(driver: SlackDriver) -> PassReport:
-    client = create_delivery_client("xoxb-test", driver.slack.base_url)
-    notifier = Notifier(Deliverer(driver.runtime.db, client, driver.runtime.clock), driver.runtime.settings.timezone)
-    return evaluate_and_deliver(driver.runtime, notifier)[0]
+    """One scheduled pass and delivery, at the driver's clock."""
+    clock = driver.runtime.clock
+    assert isinstance(clock, FakeClock)
+    return Loop(driver, clock).tick()
 
 
 def missing_notices(driver: SlackDriver) -> list[Any]:
@@ -157,7 +158,7 @@ def test_datasource_names_an_imported_server_the_objective_is_pulled_from(
     with database.session() as session:
         assert session.exec(select(PrometheusSource.datasource)).one() == "shop-prometheus"
     clock.advance(minutes=3)
-    assert tick(driver).prometheus_queries == 2  # pulled from the named server, though no default is set
+    assert tick(driver).prometheus_queries == 1  # from the named server, though no default is set; good= from total=
     exported = export_text(runtime, None)
     document = "kind: DataSource\nmetadata:\n  name: shop-prometheus\nspec:\n  connectionDetails:\n    url: "
     assert document + server.url in exported
@@ -179,13 +180,20 @@ def test_an_objective_whose_server_is_not_configured_shows_unavailable(
 def test_a_pass_asks_a_query_shared_by_objectives_once(driver: SlackDriver, clock: FakeClock) -> None:
     driver.command("/sla service add shop")
     driver.command(f"/sla define shop orders target=99 window=7d source=prometheus {GOOD} {TOTAL}")
-    driver.command(f"/sla define shop failures target=99.5 window=7d source=prometheus {BAD} {TOTAL}")
+    errors = 'bad="orders_total{job="shop",code=~"5.."}"'  # a regex: asked on its own
+    driver.command(f"/sla define shop failures target=99.5 window=7d source=prometheus {errors} {TOTAL}")
     clock.advance(minutes=2)
-    assert tick(driver).prometheus_queries == 3  # the two good/bad queries and the one total
+    # the total once for both; orders' good= only narrows it (read from its answer); failures' bad= asked itself
+    assert tick(driver).prometheus_queries == 2
     with driver.runtime.db.session() as session:
         names = {o.id: o.name for o in session.exec(select(Objective))}
         pulled = {names[s.objective_id]: s.pulled_until for s in session.exec(select(PrometheusSource))}
+        minutes = {
+            names[m.objective_id]: (m.good, m.total)
+            for m in session.exec(select(SliMinute).where(SliMinute.epoch_minute == epoch_minute(T0)))
+        }
     assert pulled == {"orders": clock.now, "failures": clock.now}
+    assert minutes == {"orders": (40, 44), "failures": (40, 44)}  # 4 samples a minute: 10 good and 1 bad each
 
 
 def test_a_long_backfill_is_pulled_a_day_at_a_time_with_progress(driver: SlackDriver, clock: FakeClock) -> None:
@@ -208,4 +216,4 @@ def test_a_long_backfill_is_pulled_a_day_at_a_time_with_progress(driver: SlackDr
     # a 7-day window: seven stages of a day, each reported as it is stored (history holds only the last day)
     assert [p.done_ms // 86_400_000 for p in seen] == [1, 2, 3, 4, 5, 6, 7]
     assert seen[-1].done_ms == seen[-1].span_ms and seen[-1].minutes == 1440
-    assert client.queries_sent == 7 * 2 * 4  # a day and its read-back in four requests, for good and total
+    assert client.queries_sent == 7 * 4  # a day and its read-back in four requests (good= read from total=)

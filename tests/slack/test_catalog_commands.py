@@ -111,7 +111,7 @@ def test_define_list_and_delete_objectives(driver: SlackDriver) -> None:
 BAD_INPUTS = [
     ("/sla frobnicate", "'frobnicate' is not a /sla command", "/sla help"),
     ("/sla service frob", "'frob' is not a /sla service command", "/sla service help"),
-    ("/sla service add", "Give one service name", "/sla service add <name>"),
+    ("/sla service add check out", "Give one service name", "/sla service add <name>"),  # no options: a form
     ("/sla service add checkout tier=7", "tier must be 1, 2, 3 or 4", "/sla service add"),
     ("/sla service add checkout colour=red", "unknown option colour=", "/sla service add"),
     ("/sla service add checkout channel=checkout", "is not a channel", "/sla service add"),
@@ -119,7 +119,8 @@ BAD_INPUTS = [
     ("/sla service add che/ckout", "is not a valid service name", "/sla service add"),
     ("/sla service add checkout", "already exists", "/sla service add"),  # duplicate
     ("/sla service edit nosuch tier=1", "There is no service 'nosuch'", "/sla service edit"),
-    ("/sla service edit checkout", "at least one key=value", "/sla service edit"),
+    ("/sla service edit", "at least one key=value", "/sla service edit"),  # a name alone opens its form
+    ("/sla service edit nosuch", "There is no service 'nosuch'", "/sla service edit"),
     ("/sla service remove nosuch", "There is no service 'nosuch'", "/sla service remove"),
     ("/sla define checkout avail", "target= is required", "/sla define"),
     ("/sla define checkout avail target=100", "above 0 and below 100", "/sla define"),

@@ -41,8 +41,18 @@ MODAL: dict[str, Any] = {
     "title": {"type": "plain_text", "text": "Silence"},
     "submit": {"type": "plain_text", "text": "Save"},
     "blocks": [
-        {"type": "input", "block_id": "why", "element": {"type": "plain_text_input", "action_id": "reason"}},
-        {"type": "input", "block_id": "how_long", "element": {"type": "static_select", "action_id": "hours"}},
+        {
+            "type": "input",
+            "block_id": "why",
+            "label": {"type": "plain_text", "text": "Why"},
+            "element": {"type": "plain_text_input", "action_id": "reason"},
+        },
+        {
+            "type": "input",
+            "block_id": "how_long",
+            "label": {"type": "plain_text", "text": "How long"},
+            "element": {"type": "static_select", "action_id": "hours", "options": []},
+        },
     ],
 }
 

@@ -228,6 +228,51 @@ def test_rollup_sums_equal_brute_force(
     assert got == sli.Sums(*(int(v) for v in row))
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 3), st.integers(0, 9000), st.integers(0, 9), st.integers(0, 9)), max_size=12),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_writing_several_objectives_at_once_stores_what_writing_each_alone_does(
+    database: Database, rounds: list[list[tuple[int, int, int, int]]]
+) -> None:
+    """Rounds of writes to four objectives, each round in one write_minutes_of (minutes close together or days
+    apart, rewrites included), leave the same minutes and rollups as the same writes one objective at a time."""
+    base = epoch_minute(datetime(2026, 11, 1, tzinfo=UTC))
+    spec = objectives.ObjectiveSpec(
+        name="o", target_percent=Decimal(99), window=WindowSpec.parse("7d"), source=ObjectiveSource.EVENTS
+    )
+    with database.session() as session:
+        ids = []
+        for _ in range(8):
+            service = catalog.add_service(session, f"s{uuid.uuid4().hex[:12]}", catalog.ServiceFields(), "U1")
+            ids.append(objectives.define_objective(session, service.name, spec, "U1")[0].id)
+    together, alone = ids[:4], ids[4:]
+    for writes in rounds:
+        batches: dict[int, dict[int, sli.MinuteCounts]] = {}
+        for which, minute, good, bad in writes:
+            counts = sli.MinuteCounts(base + minute, good, good + bad, int(bad == 0))
+            batches.setdefault(which, {})[base + minute] = counts
+        with database.session() as session:
+            sli.write_minutes_of(session, {together[w]: list(ms.values()) for w, ms in batches.items()})
+        for which, minutes in batches.items():
+            with database.session() as session:
+                sli.write_minutes(session, alone[which], list(minutes.values()))
+
+    def stored(table: str, objective_id: int) -> list[tuple[int, ...]]:
+        columns = "epoch_minute, good, total, good_slice" if table == "sli_minute" else "*"
+        with database.session() as session:
+            rows = session.execute(text(f"SELECT {columns} FROM {table} WHERE objective_id = :o"), {"o": objective_id})
+            return sorted(tuple(v for k, v in row._mapping.items() if k != "objective_id") for row in rows)
+
+    for mine, twin in zip(together, alone, strict=True):
+        assert stored("sli_minute", mine) == stored("sli_minute", twin)
+        assert stored("sli_rollup", mine) == stored("sli_rollup", twin)
+
+
 def test_custom_rules_with_their_own_lookbacks_are_evaluated(checkout: SlackDriver, clock: FakeClock) -> None:
     checkout.command("/sla define checkout api target=99.9 window=30d source=events")
     assert "`page:3%:4h/20m`" in checkout.command("/sla policy checkout/api page:3%:4h/20m").all_text

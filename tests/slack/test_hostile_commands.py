@@ -8,10 +8,11 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from slack_bolt import BoltResponse
 
 from commands import GROUPS
 from commands.router import CommandGroup
-from tests.driver import SlackDriver
+from tests.driver import USER, Answer, SlackDriver, command_body, signed_headers
 
 GENERIC = "Something went wrong on slabot's side"
 SETUP = (
@@ -49,7 +50,19 @@ def _setup(driver: SlackDriver) -> None:
 
 
 def _answer(driver: SlackDriver, line: str) -> str:
-    answer = driver.command(line)
+    """The reply to `line`; "" when it opened a form (a form command typed with no options)."""
+    for view in driver.slack.open_views(USER):
+        driver.slack.views.close(view["id"])
+    command, _, text = line.partition(" ")
+    body = command_body(driver.slack, command, text)
+    replies = len(driver.slack.calls_to("response_url"))
+    assert driver.dispatch(body, signed_headers(driver.secret, body)).status == 200
+    answered = driver.slack.calls_to("response_url")[replies:]
+    if not answered:
+        assert driver.slack.open_views(USER), f"{line!r} got no reply and opened no form"
+        return ""
+    assert len(answered) == 1, f"{line!r} got {len(answered)} replies"
+    answer = Answer(BoltResponse(status=200), answered[0].args)
     assert GENERIC not in answer.all_text, f"{line!r} got the generic failure"
     return answer.text
 

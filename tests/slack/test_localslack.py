@@ -226,7 +226,7 @@ def test_other_paths_are_404(slack: LocalSlack) -> None:
 
 def test_views_users_and_conversations(slack: LocalSlack, client: WebClient) -> None:
     view = {"type": "modal", "title": {"type": "plain_text", "text": "New SLO"}, "blocks": []}
-    opened = client.views_open(trigger_id="123.456", view=view)["view"]
+    opened = client.views_open(trigger_id=slack.new_trigger_id("U0BOB"), view=view)["view"]
     assert opened["id"].startswith("V")
     assert opened["title"]["text"] == "New SLO"
     updated = client.views_update(view_id=opened["id"], view={**view, "blocks": BLOCKS})["view"]

@@ -31,6 +31,7 @@ from slabot.catalog.services import Removal
 from slabot.core.burn import DEFAULT_RULES, Counts
 from slabot.core.mentions import oncall_mention, user_mention
 from slabot.core.windows import WindowSpec, window_bounds
+from slabot.home.dashboard import Dashboard, Listed, OpenIncident, RunningWhy, Scope
 from slabot.incidents.alert_groups import AlertsJoined, AlertUnrouted, JoinedAlert
 from slabot.incidents.breaches import TimerMarkReached
 from slabot.incidents.calendars import CalendarInfo
@@ -74,6 +75,7 @@ from slabot.render import (
     digest,
     digest_commands,
     follow_up,
+    home,
     incidents,
     itsm,
     maintenance,
@@ -85,6 +87,7 @@ from slabot.render import (
     reply,
     status,
 )
+from slabot.render.ids import ActionId
 from slabot.render.reply import Reply
 from slabot.reports.chart_data import CauseMinutes
 from slabot.reports.digests import DigestInfo
@@ -95,7 +98,7 @@ from slabot.reports.schedule import Week
 from slabot.reports.weekly import DigestReport, ObjectiveLine
 from slabot.slo.measurement import Measure, measure_incidents
 from slabot.slo.source_problems import SourceProblem
-from slabot.slo.status import ObjectiveStatus, _status
+from slabot.slo.status import ObjectiveStatus, State, _status
 from slabot.sources.prometheus_outages import SourceProblemDue
 from slabot.sources.prometheus_pull import Progress
 from storage.models.alerting import Alert, AlertSeverity
@@ -580,7 +583,35 @@ RENDERERS: dict[str, Render] = {
         objective(t), service(t), SourceProblem(NOW, f'x_total{{job="{t}"}}'), UTC_ZONE, locale=EN
     ),
     "openslo.export_queued": lambda t: openslo.export_queued("checkout", "C0OPS", locale=EN),
+    # the App Home
+    "home.home_view": lambda t: _home(t),
+    "home.home_view(empty)": lambda t: Reply(text="-", blocks=home.home_view(None, UTC_ZONE, locale=EN).blocks),
+    "home.budget_modal": lambda t: Reply(
+        text="-", blocks=home.budget_modal(budget.budget_reply(status_of(t), UTC_ZONE, False, locale=EN)).blocks
+    ),
+    "home.tool_hint": lambda t: Reply(text="-", blocks=home.tool_hint(ActionId.HOME_NEW_SERVICE, locale=EN).blocks),
 }
+
+
+def _home(t: Texts) -> Reply:
+    """A Home with every part: an objective, an open incident with its timers, an action item, a 5-Why."""
+    item = (action_item(t), incident(t), service(t))
+    open_one = OpenIncident(incident(t, resolved=False), service(t), (timer_state(t, breached=True),))
+    board = Dashboard(
+        user_id=OWNER_ID,
+        scope=Scope.MINE,
+        has_mine=True,
+        counts={State.AT_RISK: 1},
+        objectives=Listed((status_of(t),), 20),
+        incidents=Listed((open_one,), 12),
+        actions=Listed((item,), 11),
+        whys=Listed((RunningWhy(rca_row(finished=False), incident(t), service(t)),), 6),
+        now=NOW,
+    )
+    view = home.home_view(
+        board, UTC_ZONE, [incidents.confirmation(incident(t), service(t), "Acknowledged", locale=EN)], locale=EN
+    )
+    return Reply(text="-", blocks=view.blocks)
 
 
 def _digest_info() -> DigestInfo:

@@ -9,6 +9,7 @@ import copy
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -95,8 +96,10 @@ class LocalSlack(Workspace):
         bot_id: str = "B0SLABOT",
         on_call: Callable[[RecordedCall], None] | None = None,
         channels: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(team_id=team_id, bot_user_id=bot_user_id, bot_id=bot_id, channels=channels)
+        """`clock` (seconds, monotonic) times trigger ids; a test may pass its own to expire one."""
+        super().__init__(team_id=team_id, bot_user_id=bot_user_id, bot_id=bot_id, channels=channels, clock=clock)
         self._on_call = on_call
         self._calls: list[RecordedCall] = []
         self._faults: dict[str, list[_Fault]] = {}  # per method, oldest first
@@ -151,6 +154,11 @@ class LocalSlack(Workspace):
     def new_response_url(self) -> str:
         with self._cond:
             return f"{self.url}/respond/{self._next_seq()}"
+
+    def new_trigger_id(self, user: str) -> str:
+        """A trigger_id for an interaction of `user` (a slash command, a click, a submission): views.open and
+        views.push take it once, within 3 seconds."""
+        return self.views.new_trigger_id(user)
 
     # ---- inspection and scripting ------------------------------------------------------------
 
@@ -264,7 +272,10 @@ class LocalSlack(Workspace):
                 try:
                     reply = compute()
                 except SlackError as exc:
-                    reply = _Reply(200, {"ok": False, "error": exc.error})
+                    refused: dict[str, Any] = {"ok": False, "error": exc.error}
+                    if exc.messages:
+                        refused["response_metadata"] = {"messages": exc.messages}
+                    reply = _Reply(200, refused)
                 except Exception:  # a bug here, or a request shape nobody expected: answer like Slack would
                     logger.exception("LocalSlack: %s failed", method)
                     reply = _Reply(500, {"ok": False, "error": "internal_error"})

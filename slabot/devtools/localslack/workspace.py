@@ -17,19 +17,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from slabot.devtools.localslack.errors import SlackError
+from slabot.devtools.localslack.views import Views
+
 SLACK_URL = "https://local.slack.invalid/"
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")
 _HISTORY_LIMIT, _HISTORY_MAX = 100, 1000
 
 Args = dict[str, Any]
-
-
-class SlackError(Exception):
-    """A Web API method failed; Slack answers HTTP 200 with {"ok": false, "error": error}."""
-
-    def __init__(self, error: str) -> None:
-        super().__init__(error)
-        self.error = error
 
 
 def _require(args: Args, key: str, error: str = "invalid_arguments") -> str:
@@ -130,6 +125,7 @@ class Workspace:
         bot_user_id: str = "U0SLABOT",
         bot_id: str = "B0SLABOT",
         channels: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.team_id, self.bot_user_id, self.bot_id = team_id, bot_user_id, bot_id
         self._channel_names: dict[str, str] = dict(channels if channels is not None else {"C0GENERAL": "general"})
@@ -137,7 +133,7 @@ class Workspace:
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._files: dict[str, dict[str, Any]] = {}
         self._uploads: dict[str, bytes] = {}
-        self._view_ids: dict[str, str] = {}  # external_id -> view id
+        self.views = Views(team_id=team_id, bot_id=bot_id, lock=self._cond, clock=clock, new_id=self._new_id)
         self._seq = 0
         self._last_ts = 0
 
@@ -167,6 +163,18 @@ class Workspace:
         """Put a message from a person into `channel` (e.g. a thread reply); returns its ts."""
         with self._cond:
             return self._store(channel, {"text": text, "thread_ts": thread_ts}, user=user)["ts"]
+
+    def home_of(self, user: str) -> dict[str, Any] | None:
+        """The Home tab last published for `user` (views.publish), as Slack shows it; None if none was."""
+        return self.views.home_of(user)
+
+    def open_views(self, user: str) -> list[dict[str, Any]]:
+        """The modals open for `user`, the first opened first (views.push puts one above it)."""
+        return self.views.open_views(user)
+
+    def view(self, view_id: str) -> dict[str, Any]:
+        """A view now shown (a modal still open, or a Home), with its id, hash and state.values."""
+        return self.views.view(view_id)
 
     def channel_name(self, channel_id: str) -> str:
         """The name of a channel (its ID in lower case unless the workspace was given one)."""
@@ -309,31 +317,16 @@ class Workspace:
         return {"files": files}
 
     def _api_views_open(self, args: Args) -> Args:
-        _require(args, "trigger_id")
-        return self._save_view(args, None)
+        return self.views.open(args)
 
-    _api_views_push = _api_views_open
+    def _api_views_push(self, args: Args) -> Args:
+        return self.views.push(args)
 
     def _api_views_update(self, args: Args) -> Args:
-        external_id = str(args.get("external_id") or "")
-        if not args.get("view_id") and not external_id:
-            raise SlackError("not_found")
-        return self._save_view(args, args.get("view_id") or self._view_ids.get(external_id))
+        return self.views.update(args)
 
     def _api_views_publish(self, args: Args) -> Args:
-        _require(args, "user_id")
-        return self._save_view(args, None)
-
-    def _save_view(self, args: Args, view_id: str | None) -> Args:
-        view = args.get("view")
-        if not isinstance(view, dict):
-            raise SlackError("invalid_arguments")
-        view_id = view_id or self._new_id("V")
-        if view.get("external_id"):
-            self._view_ids[str(view["external_id"])] = view_id
-        saved = {**view, "id": view_id, "root_view_id": view_id, "team_id": self.team_id}
-        saved.update(bot_id=self.bot_id, app_id="A0LOCAL", state={"values": {}}, hash=f"{self._next_seq()}.local")
-        return {"view": saved}
+        return self.views.publish(args)
 
     def _api_users_info(self, args: Args) -> Args:
         user_id = _require(args, "user", "user_not_found")

@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from slabot.config.runtime import Runtime
 from slabot.notify.notifier import Notifier
-from slabot.slack.listeners import alerts, commands, mentions, rca, satisfaction
+from slabot.slack.listeners import alerts, commands, forms, home, mentions, rca, satisfaction
 
 
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
@@ -15,3 +15,5 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     alerts.register(app, runtime, notifier)
     rca.register(app, runtime, notifier)
     satisfaction.register(app, runtime)
+    home.register(app, runtime, notifier)
+    forms.register(app, runtime, notifier)

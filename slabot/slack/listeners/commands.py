@@ -1,5 +1,6 @@
 """The slash commands /sla and /incident: ack at once, then run the command (once per invocation: a replayed
-signed request runs nothing) and reply through response_url."""
+signed request runs nothing) and reply through response_url, or open the form a command typed with no options
+answers with (views.open with the command's trigger, right away)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from commands import GROUPS
 from commands.context import CommandContext
+from commands.forms import OpenForm
 from commands.router import CommandGroup
 from slabot.config.runtime import Runtime
 from slabot.notify.notifier import Notifier
 from slabot.render.reply import Reply
 from slabot.slack.errors import guarded
+from slabot.slack.listeners.forms import open_form
+from slabot.slack.modals.form_inputs import FormOrigin
 from storage.queries.slack_requests import first_run_of_command
 
 log = logging.getLogger(__name__)
@@ -32,7 +38,7 @@ def first_run(runtime: Runtime, command: dict[str, Any]) -> bool:
 
 
 def command_listener(group: CommandGroup, runtime: Runtime, notifier: Notifier) -> Callable[..., None]:
-    def listener(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def listener(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()  # within Slack's 3 seconds; the work and the reply follow through response_url
         if not first_run(runtime, command):
             log.warning("%s replayed (trigger_id %s): ran it once already", group.prefix, command.get("trigger_id"))
@@ -45,6 +51,13 @@ def command_listener(group: CommandGroup, runtime: Runtime, notifier: Notifier) 
 
         ctx = CommandContext(runtime, notifier, command["user_id"], command["channel_id"], progress)
         reply = group.dispatch(ctx, command.get("text") or "")
+        if isinstance(reply, OpenForm):
+            origin = FormOrigin(command["channel_id"], str(command.get("response_url") or ""))
+            try:
+                open_form(client, str(command.get("trigger_id") or ""), reply, origin, runtime)
+                return
+            except SlackApiError as error:  # an expired trigger: say what to type instead
+                log.warning("%s: the form did not open (%s)", group.prefix, error.response.get("error"))
         respond(**reply.for_respond(), replace_original=True if shown else None)
 
     return listener

@@ -1,0 +1,186 @@
+"""The definition forms (New and Edit service, New objective, Maintenance window): opened by the commands typed
+with no options (and by the App Home's buttons, through open_form), the objective form laid out again when a
+select changes which fields it needs, and each submission checked and stored by the command's own functions.
+Nothing is stored until everything is valid; errors come back beside their inputs; the command's reply goes,
+only to the person, where the command was typed (the form closes), or into the form when it has no channel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+from slack_sdk.webhook import WebhookClient
+
+from commands.catalog import add_service, check_definition, define_checked, edit_service
+from commands.context import CommandContext
+from commands.forms import Form, OpenForm, picking_service_form, service_form
+from commands.maintenance import add_window
+from slabot.config.runtime import Runtime
+from slabot.core.errors import UserError
+from slabot.notify.notifier import Notifier
+from slabot.render.ids import ActionId, CallbackId, FormField
+from slabot.render.reply import Reply
+from slabot.slack.errors import guarded, reply_for
+from slabot.slack.modals.form_inputs import FormOrigin, beside, notice_view
+from slabot.slack.modals.maintenance_form import MaintenanceModal
+from slabot.slack.modals.objective_form import ALIASES, ObjectiveModal
+from slabot.slack.modals.service_form import ServiceModal
+
+log = logging.getLogger(__name__)
+WORKING = "Working… checking the queries against Prometheus; then the window is pulled and the objective defined."
+
+
+def form_view(form: OpenForm, origin: FormOrigin, runtime: Runtime) -> View:
+    """The modal a command's OpenForm names, starting as it says."""
+    if form.form in (Form.NEW_SERVICE, Form.EDIT_SERVICE):
+        return ServiceModal(origin, form.service).view()
+    if form.form == Form.NEW_OBJECTIVE:
+        return ObjectiveModal(origin, form.services, {FormField.SERVICE: form.chosen or ""}).view()
+    return MaintenanceModal(origin, form.services, runtime.now(), form.chosen).view()
+
+
+def open_form(client: WebClient, trigger_id: str, form: OpenForm, origin: FormOrigin, runtime: Runtime) -> None:
+    """views.open with the trigger of the command or click (it works once, within 3 seconds: nothing slow runs
+    before this)."""
+    client.views_open(trigger_id=trigger_id, view=form_view(form, origin, runtime))
+
+
+def home_form(ctx: CommandContext, action: ActionId) -> OpenForm:
+    """The form an App Home button opens (New service, New objective, Maintenance window), for admins."""
+    if action == ActionId.HOME_NEW_SERVICE:
+        return service_form(ctx, "/sla service add")
+    form = Form.NEW_OBJECTIVE if action == ActionId.HOME_NEW_OBJECTIVE else Form.MAINTENANCE
+    return picking_service_form(
+        ctx, form, None, "/sla define" if form == Form.NEW_OBJECTIVE else "/sla maintenance add"
+    )
+
+
+def tell(client: WebClient, origin: FormOrigin, user: str, reply: Reply) -> bool:
+    """The command's reply, seen only by `user`, where the command was typed: through its response_url, else as
+    an ephemeral message in its channel. False when the form came from nowhere it can be told (the App Home)."""
+    if origin.response_url:
+        try:
+            if WebhookClient(origin.response_url).send(**reply.for_respond()).status_code == 200:
+                return True
+        except Exception:
+            log.warning("the response_url of the form's command did not take its reply", exc_info=True)
+    if origin.channel:
+        try:
+            client.chat_postEphemeral(channel=origin.channel, user=user, **reply.for_message())
+            return True
+        except SlackApiError as error:
+            log.warning("could not tell %s in %s: %s", user, origin.channel, error.response.get("error"))
+    return False
+
+
+def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
+    def context(body: dict[str, Any], origin: FormOrigin, **kwargs: Any) -> CommandContext:
+        return CommandContext(runtime, notifier, body["user"]["id"], origin.channel, **kwargs)
+
+    def refused(ack: Ack, error: Exception, blocks: Sequence[Block], what: str) -> None:
+        """A submission refused: a UserError beside its field, anything else (logged) beside the first one."""
+        if isinstance(error, UserError):
+            ack(response_action="errors", errors=beside({error.field or "": error.message}, blocks, ALIASES))
+        else:
+            ack(response_action="errors", errors=beside({"": reply_for(error, what).text}, blocks))
+
+    def finish(
+        ack: Ack, client: WebClient, body: dict[str, Any], origin: FormOrigin, blocks: Sequence[Block], title: str,
+        work: Callable[[], Reply],
+    ) -> None:  # fmt: skip
+        """Store (the command's function, its rules and admin check included) before the ack, so a refusal is
+        shown beside its field; then close the form and tell the person as the command would."""
+        try:
+            reply = work()
+        except Exception as error:
+            refused(ack, error, blocks, f"the {title} form")
+            return
+        if origin.channel or origin.response_url:
+            ack()
+            tell(client, origin, body["user"]["id"], reply)
+        else:
+            ack(response_action="update", view=notice_view(title, reply))
+
+    @app.view(CallbackId.SERVICE_FORM)
+    def submit_service(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        origin, submission, errors = ServiceModal.read(body["view"])
+        if submission is None:
+            ack(response_action="errors", errors=errors)
+            return
+        ctx = context(body, origin)
+        store = edit_service if submission.editing else add_service
+        title = "Edit service" if submission.editing else "New service"
+        finish(ack, client, body, origin, ServiceModal(origin).blocks(), title,
+               lambda: store(ctx, submission.name, submission.fields))  # fmt: skip
+
+    @app.view(CallbackId.MAINTENANCE_FORM)
+    def submit_maintenance(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        now = runtime.now()
+        origin, new, errors = MaintenanceModal.read(body["view"], now, runtime.settings.timezone)
+        if new is None:
+            ack(response_action="errors", errors=errors)
+            return
+        ctx = context(body, origin)
+        blocks = MaintenanceModal(origin, (), now).blocks()
+        finish(ack, client, body, origin, blocks, "Maintenance window", lambda: add_window(ctx, new))
+
+    @app.view(CallbackId.OBJECTIVE_FORM)
+    def submit_objective(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        view = body["view"]
+        origin, definition, errors = ObjectiveModal.read(view)
+        modal = ObjectiveModal.of(view)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        if definition is None:  # a choice changed with no field for it shown yet: show them, keep what was typed
+            ack(response_action="update", view=modal.view())
+            return
+        ctx = context(body, origin)
+        if not definition.pulled:
+            finish(ack, client, body, origin, modal.inputs(), "New objective", lambda: define_checked(ctx, definition))
+            return
+        try:  # everything but the server's answer is checked while the form can still show errors
+            check_definition(ctx, definition)
+        except Exception as error:
+            refused(ack, error, modal.inputs(), "the New objective form")
+            return
+        ack(response_action="update", view=notice_view("New objective", WORKING))  # within the 3 seconds
+        view_id = str(view["id"])
+
+        def show(shown: View) -> None:
+            try:
+                client.views_update(view_id=view_id, view=shown)
+            except SlackApiError as error:
+                log.warning("could not update the New objective form: %s", error.response.get("error"))
+
+        slow = context(body, origin, progress=lambda reply: show(notice_view("New objective", reply)))
+        try:
+            reply = define_checked(slow, definition)
+        except UserError as error:  # Prometheus refused a query: the form again, as typed, the problem beside it
+            field = ALIASES.get(error.field or "", error.field or FormField.TOTAL)
+            show(ObjectiveModal.of(view, problem=(field, error.message)).view())
+            return
+        except Exception as error:
+            show(notice_view("New objective", reply_for(error, "the New objective form")))
+            return
+        show(notice_view("New objective", reply))
+        tell(client, origin, body["user"]["id"], reply)
+
+    def relayout(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """A select that changes the objective form's fields: the form again, laid out for the choice (inputs
+        keep their block_id and action_id, so what was typed stays)."""
+        ack()
+        view = body["view"]
+        try:
+            client.views_update(view_id=view["id"], hash=view.get("hash"), view=ObjectiveModal.of(view).view())
+        except SlackApiError as error:  # hash_conflict: a newer layout is shown already
+            log.info("the objective form was not laid out again: %s", error.response.get("error"))
+
+    for action in (ActionId.FORM_SOURCE, ActionId.FORM_BUDGETING, ActionId.FORM_WINDOW):
+        app.action(action)(guarded(relayout))
