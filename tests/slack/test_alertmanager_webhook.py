@@ -162,6 +162,7 @@ def test_alerts_joining_in_one_notification_are_noted_together_once(
     assert "(t1)" in notes[1] and "(t2)" in notes[1] and "(s00)" not in notes[1] and "more" not in notes[1]
 
 
+@pytest.mark.slow  # waits on a local Slack that takes 3 s to answer
 def test_the_webhook_is_answered_before_its_messages_are_delivered(
     api: Api, driver: SlackDriver, slack: LocalSlack
 ) -> None:
