@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ from storage.db import Database
 from storage.models.catalog import Objective, Service
 from storage.models.incidents import Incident, IncidentStatus
 from storage.models.rca import ActionItem, Rca, RcaTrigger
+from tests.bench.timing import fresh_database, percentiles
 from tests.driver import Server, published_view, signed_headers
 
 SECRET = "bench-secret"
@@ -153,16 +153,6 @@ def home_opened_body(user: str, scope: str | None, n: int) -> str:
     )
 
 
-def percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-
-    def pick(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
-
-    mean = statistics.mean(ordered) * 1000
-    return f"p50 {pick(0.50):6.1f} ms   p95 {pick(0.95):6.1f} ms   p99 {pick(0.99):6.1f} ms   mean {mean:6.1f} ms"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
@@ -171,10 +161,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(args.database_url or f"sqlite:///{tmp}/bench.db")
-        if db.is_postgres:
-            db.downgrade("base")
-        db.upgrade()
+        db = fresh_database(args.database_url, tmp)
         now = datetime.now(UTC)
         seed(db, args.services, args.open, now)
         runtime = Runtime(Settings(bot_token="xoxb-bench", signing_secret=SECRET), db)

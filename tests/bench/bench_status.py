@@ -10,7 +10,6 @@ HTTP response returns after the reply was posted). Prints p50/p95/p99 per comman
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ from slabot.slack.app import InlineExecutor
 from storage.db import Database
 from storage.models.catalog import Objective, Service
 from storage.models.incidents import Incident
+from tests.bench.timing import fresh_database, percentiles
 from tests.driver import Server, command_body, signed_headers
 
 SECRET = "bench-secret"
@@ -70,16 +70,6 @@ def seed(db: Database, services: int, incidents_per_service: int, now: datetime)
                 )
 
 
-def percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-
-    def pick(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
-
-    mean = statistics.mean(ordered) * 1000
-    return f"p50 {pick(0.50):6.1f} ms   p95 {pick(0.95):6.1f} ms   p99 {pick(0.99):6.1f} ms   mean {mean:6.1f} ms"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
@@ -88,10 +78,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(args.database_url or f"sqlite:///{tmp}/bench.db")
-        if db.is_postgres:
-            db.downgrade("base")
-        db.upgrade()
+        db = fresh_database(args.database_url, tmp)
         now = datetime.now(UTC)
         seed(db, args.services, args.incidents, now)
         runtime = Runtime(Settings(bot_token="xoxb-bench", signing_secret=SECRET), db)
