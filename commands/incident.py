@@ -27,6 +27,7 @@ from slabot.render.follow_up import FollowUp
 from slabot.render.reply import Reply
 from storage.models.incidents import EVENT_DETAIL_MAX as REASON_MAX
 from storage.models.incidents import TITLE_MAX, IncidentEventKind
+from storage.queries import catalog as service_queries
 from storage.queries import incidents as incident_queries
 from storage.queries import rca as rca_queries
 
@@ -54,18 +55,40 @@ def delivery_problem(report: DeliveryReport, key: str, channel: str | None) -> s
     return render.post_failure(channel, error or "unknown_error") if final else render.post_delayed(channel, error)
 
 
+def record_incident(
+    runtime: Runtime, notifier: Notifier, new: NewIncident, actor: str, where: str | None
+) -> tuple[IncidentChange, Queued]:
+    """Record the incident and queue its announcement in one transaction (delivered by the caller)."""
+    now = runtime.now()
+    with runtime.db.session() as session:
+        change = lifecycle.open_incident(session, new, actor, now, where)
+        queued = notifier.queue(session, [change], now)
+    return change, queued
+
+
+def announced(notifier: Notifier, change: IncidentChange, queued: Queued) -> str | None:
+    """Deliver what record_incident queued; a problem to tell the person when the announcement did not go out."""
+    report = notifier.deliver(queued)
+    return delivery_problem(report, keys.announcement(change.incident.id), change.incident.channel_id)
+
+
 def open_and_announce(
     runtime: Runtime, notifier: Notifier, new: NewIncident, actor: str, where: str | None
 ) -> tuple[IncidentChange, str | None]:
     """Record the incident and queue its announcement in one transaction, then deliver it; the change, and
     a problem to tell the person when the announcement did not go out at once. Shared by /incident open
     and the alert's Open incident modal."""
-    now = runtime.now()
+    change, queued = record_incident(runtime, notifier, new, actor, where)
+    return change, announced(notifier, change, queued)
+
+
+def declarable_services(runtime: Runtime) -> tuple[str, ...]:
+    """The services an incident can be declared on (the declare form's choices), by name."""
     with runtime.db.session() as session:
-        change = lifecycle.open_incident(session, new, actor, now, where)
-        queued = notifier.queue(session, [change], now)
-    report = notifier.deliver(queued)
-    return change, delivery_problem(report, keys.announcement(change.incident.id), change.incident.channel_id)
+        names = tuple(service.name for service in service_queries.all_services(session))
+    if not names:
+        raise UserError("There are no services yet: add one first with /sla service add.")
+    return names
 
 
 @INCIDENT.route(

@@ -30,6 +30,7 @@ class NewIncident:
     title: str
     started_at: datetime
     impact_percent: Decimal
+    source: tuple[str, str] | None = None  # the Slack message (channel, ts) it is opened from
 
 
 def get_incident(session: Session, incident_id: int) -> tuple[Incident, Service]:
@@ -61,12 +62,14 @@ def open_incident(
     """Record a new incident, to be announced in its service's channel (else `where`, the channel the
     person typed in; nowhere when neither is known)."""
     if new.started_at > now + CLOCK_SKEW:
-        raise UserError("started= is in the future: give a past time like started=30m or started=2026-11-21T09:30")
+        raise UserError(
+            "started= is in the future: give a past time like started=30m or started=2026-11-21T09:30", field="started"
+        )
     title = " ".join(new.title.split())
     if not title:
-        raise UserError("An incident needs a title after the severity, like: Checkout returns 500s")
+        raise UserError("An incident needs a title after the severity, like: Checkout returns 500s", field="title")
     if len(title) > TITLE_MAX:
-        raise UserError(f"The title is {len(title)} characters; keep it to {TITLE_MAX} at most.")
+        raise UserError(f"The title is {len(title)} characters; keep it to {TITLE_MAX} at most.", field="title")
     service = get_service(session, new.service_name)
     incident = Incident(
         service_id=service.id,
@@ -76,6 +79,8 @@ def open_incident(
         started_at=min(new.started_at, now),
         opened_by=actor,
         channel_id=service.channel_id or where,
+        source_channel_id=new.source[0] if new.source else None,
+        source_ts=new.source[1] if new.source else None,
     )
     session.add(incident)
     session.flush()

@@ -6,13 +6,16 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from slabot.incidents.events import IncidentChange, SurveyRequested
+from slabot.incidents.lifecycle import get_incident
 from slabot.notify import keys, outbox
 from slabot.notify.outbox import RowContext, Writer, Written
+from slabot.rca.analysis import latest_analysis
 from slabot.render import csat as render_csat
 from slabot.render import incidents as render
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply
-from storage.models.incidents import IncidentEventKind
+from storage.models.catalog import Service
+from storage.models.incidents import Incident, IncidentEventKind, IncidentStatus
 
 
 def _note(change: IncidentChange, locale: Locale) -> Reply:
@@ -35,7 +38,7 @@ def write_change(session: Session, change: IncidentChange, at: RowContext) -> Wr
     if channel is None:  # neither the service nor the person who opened it gave a channel
         return []
     announcement = keys.announcement(incident.id)
-    shown = render.announcement(incident, change.service, at.now, at.zone, locale=at.locale)
+    shown = _announcement(session, incident, change.service, at)
     if change.kind == IncidentEventKind.OPENED:
         outbox.post(session, announcement, channel, shown, at.now)
         return [(announcement, channel)]
@@ -44,6 +47,23 @@ def write_change(session: Session, change: IncidentChange, at: RowContext) -> Wr
     edit = keys.announcement_edit(incident.id, change.timeline_id)
     outbox.edit(session, edit, announcement, channel, shown, at.now)
     return [(note, channel), (edit, channel)]
+
+
+def _announcement(session: Session, incident: Incident, service: Service, at: RowContext) -> Reply:
+    """The announcement as the incident is now; Start 5-Why only while no 5-Why of it runs or has finished."""
+    analysed = incident.status == IncidentStatus.RESOLVED and latest_analysis(session, incident.id) is not None
+    return render.announcement(incident, service, at.now, at.zone, analysed=analysed, locale=at.locale)
+
+
+def refresh_announcement(session: Session, incident_id: int, key: str, at: RowContext) -> Written:
+    """The announcement edited under `key` after a change that is not the incident's own (a 5-Why started or
+    cancelled changes its buttons); nothing when it was never announced."""
+    incident, service = get_incident(session, incident_id)
+    if incident.channel_id is None:
+        return []
+    outbox.edit(session, key, keys.announcement(incident_id), incident.channel_id,
+                _announcement(session, incident, service, at), at.now)  # fmt: skip
+    return [(key, incident.channel_id)]
 
 
 def write_survey(session: Session, event: SurveyRequested, at: RowContext) -> Written:

@@ -29,6 +29,11 @@ def announcement_edit(incident_id: int, timeline_id: int) -> str:
     return f"incident:{incident_id}:edit:{timeline_id}"
 
 
+def announcement_rca_edit(incident_id: int, rca_id: int, what: str) -> str:
+    """The announcement edited when one of its 5-Whys starts or is cancelled (`what`; its buttons change)."""
+    return f"incident:{incident_id}:edit:rca:{rca_id}:{what}"
+
+
 def alerts_joined(incident_id: int, fingerprints: Iterable[str]) -> str:
     """The thread note of the alerts one Alertmanager notification added to the incident's group, named by a
     hash of their sorted fingerprints: the same alerts joining again (a retry) name the same note."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from slabot.notify import outbox
+from slabot.notify import keys, outbox
+from slabot.notify.incidents import refresh_announcement
 from slabot.notify.outbox import RowContext, Writer, Written
 from slabot.rca.events import (
     ActionRecorded,
@@ -54,8 +55,15 @@ def _edit_wrap_up(
     return [(key, where.channel_id)]
 
 
+def _refresh(session: Session, where: InThread, what: str, at: RowContext) -> Written:
+    """The incident's announcement, whose Start 5-Why button shows only while no 5-Why runs or has finished."""
+    key = keys.announcement_rca_edit(where.incident_id, where.rca_id, what)
+    return refresh_announcement(session, where.incident_id, key, at)
+
+
 def write_started(session: Session, event: WhyStarted, at: RowContext) -> Written:
-    return _post(session, event.where, "ask1", render.started(event, locale=at.locale), at)
+    written = _post(session, event.where, "ask1", render.started(event, locale=at.locale), at)
+    return written + _refresh(session, event.where, "started", at)
 
 
 def write_question(session: Session, event: QuestionAsked, at: RowContext) -> Written:
@@ -99,7 +107,8 @@ def write_summary(session: Session, event: WhyFinished, at: RowContext) -> Writt
 
 
 def write_cancelled(session: Session, event: WhyCancelled, at: RowContext) -> Written:
-    return _post(session, event.where, "cancelled", render.cancelled(event, locale=at.locale), at)
+    written = _post(session, event.where, "cancelled", render.cancelled(event, locale=at.locale), at)
+    return written + _refresh(session, event.where, "cancelled", at)
 
 
 WRITERS: dict[type, Writer] = {

@@ -27,7 +27,7 @@ from storage.models.incidents import IncidentStatus
 MAX_VIEW_BLOCKS = 100
 MAX_MODAL_TITLE = 24
 MAX_NOTICE_BLOCKS = 4
-# The buttons that start something, and what to type until their forms exist.
+# The buttons that start something, and the command each stands for.
 TOOLS = {
     ActionId.HOME_DECLARE_INCIDENT: (
         "Declare incident",
@@ -180,10 +180,3 @@ def tool_refused(action: ActionId, reply: Reply, *, locale: Locale) -> View:
     """Why a Home button's form could not open (not an admin, no service yet), over the Home."""
     label, _ = TOOLS[action]
     return _modal(CallbackId.HOME_HINT, label, reply.block_dicts())
-
-
-def tool_hint(action: ActionId, *, locale: Locale) -> View:
-    """What a Home button that starts something shows until its form exists: the command to type."""
-    label, usage = TOOLS[action]
-    text = f"Type this in any channel:\n`{escape(usage)}`\nEvery command has `help`, like `/sla help`."
-    return _modal(CallbackId.HOME_HINT, label, [section(text)])

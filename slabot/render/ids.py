@@ -13,7 +13,12 @@ class ActionId(StrEnum):
     ALERT_OPEN_INCIDENT = "alert_open_incident"
     ALERT_SILENCE_1H = "alert_silence_1h"
     ALERT_SILENCE_4H = "alert_silence_4h"
+    # the incident announcement's buttons (value: the incident's id); its Start 5-Why is RCA_START
+    INCIDENT_ACKNOWLEDGE = "incident_acknowledge"
+    INCIDENT_RESOLVE = "incident_resolve"
     RCA_START = "rca_start"
+    # a /sla status reply: a button per objective (value: service/objective)
+    STATUS_BUDGET = "status_budget"
     # one button per fishbone category: "rca_category:<category>" (action_ids are unique within a message)
     RCA_CATEGORY = "rca_category"
     # one button per rating: "csat_rate:<1..5>"
@@ -37,6 +42,10 @@ class ActionId(StrEnum):
 
 class CallbackId(StrEnum):
     OPEN_INCIDENT = "open_incident_modal"
+    DECLARE_INCIDENT = "declare_incident_modal"  # the same form with the service to pick (no alert)
+    # shortcuts (manifest.yml features.shortcuts): global, and on a message
+    SHORTCUT_DECLARE_INCIDENT = "declare_incident"
+    SHORTCUT_INCIDENT_FROM_MESSAGE = "incident_from_message"
     CSAT_COMMENT = "csat_comment_modal"
     HOME_BUDGET = "home_budget_modal"
     HOME_HINT = "home_hint_modal"
@@ -47,10 +56,18 @@ class CallbackId(StrEnum):
 
 class BlockId(StrEnum):
     ALERT_ACTIONS = "alert_actions"
+    INCIDENT_ACTIONS = "incident_actions"  # the announcement's buttons
+    INCIDENT_SERVICE = "incident_service"
     INCIDENT_TITLE = "incident_title"
     INCIDENT_SEVERITY = "incident_severity"
     INCIDENT_IMPACT = "incident_impact"
+    INCIDENT_STARTED = "incident_started"
+    # the incident announcement's buttons (value: the incident's id); its Start 5-Why is RCA_START
+    INCIDENT_ACKNOWLEDGE = "incident_acknowledge"
+    INCIDENT_RESOLVE = "incident_resolve"
     RCA_START = "rca_start"
+    # a /sla status reply: a button per objective (value: service/objective)
+    STATUS_BUDGET = "status_budget"
     RCA_CATEGORIES = "rca_categories"
     CSAT_RATINGS = "csat_ratings"
     CSAT_COMMENT = "csat_comment"
@@ -62,9 +79,11 @@ class BlockId(StrEnum):
 class InputId(StrEnum):
     """action_id of the single input inside each modal input block."""
 
+    SERVICE = "service"
     TITLE = "title"
     SEVERITY = "severity"
     IMPACT = "impact"
+    STARTED = "started"
     COMMENT = "comment"
     FORM_VALUE = "value"  # every input of the definition forms but the selects that change the form
 

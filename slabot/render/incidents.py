@@ -49,8 +49,31 @@ def _status_text(incident: Incident, now: datetime) -> str:
     return f"open for {_elapsed(incident.started_at, now)}, not acknowledged"
 
 
-def announcement(incident: Incident, service: Service, now: datetime, zone: ZoneInfo, *, locale: Locale) -> Reply:
-    """The message in the service channel; kept up to date as the incident moves on."""
+def message_link(channel_id: str, ts: str) -> str:
+    """A link to a Slack message by its channel and ts (Slack's permalink form, which it resolves to the
+    workspace of whoever opens it)."""
+    return f"https://slack.com/archives/{channel_id}/p{ts.replace('.', '')}"
+
+
+def announcement_buttons(incident: Incident, analysed: bool) -> ActionsBlock | None:
+    """What can be done next, as on the commands: Acknowledge while open, Resolve until resolved, then Start
+    5-Why unless one is running or finished (`analysed`)."""
+    value = str(incident.id)
+    buttons: list[ButtonElement] = []
+    if incident.status == IncidentStatus.OPEN:
+        buttons.append(ButtonElement(text="Acknowledge", action_id=ActionId.INCIDENT_ACKNOWLEDGE, value=value))
+    if incident.status != IncidentStatus.RESOLVED:
+        buttons.append(ButtonElement(text="Resolve", action_id=ActionId.INCIDENT_RESOLVE, value=value))
+    elif not analysed:
+        buttons.append(ButtonElement(text="Start 5-Why", action_id=ActionId.RCA_START, value=value, style="primary"))
+    return ActionsBlock(block_id=BlockId.INCIDENT_ACTIONS, elements=buttons) if buttons else None
+
+
+def announcement(
+    incident: Incident, service: Service, now: datetime, zone: ZoneInfo, *, analysed: bool = False, locale: Locale
+) -> Reply:
+    """The message in the service channel; kept up to date as the incident moves on, with the buttons its
+    state allows (`analysed`: a 5-Why of it is running or finished)."""
     icon = STATUS_ICON[IncidentStatus(incident.status)]
     oncall = oncall_mention(service.oncall_id) if service.oncall_id else "nobody set (/sla service edit)"
     details = (
@@ -60,6 +83,12 @@ def announcement(incident: Incident, service: Service, now: datetime, zone: Zone
         f"*On-call:* {oncall} · opened by {user_mention(incident.opened_by)}"
     )
     blocks: list[Block] = [header(f"{icon} Incident {_header_title(incident)}"), section(details)]
+    if incident.source_channel_id and incident.source_ts:
+        link = message_link(incident.source_channel_id, incident.source_ts)
+        blocks.append(context(f"Opened from <{link}|a message> in {channel_mention(incident.source_channel_id)}"))
+    buttons = announcement_buttons(incident, analysed)
+    if buttons is not None:
+        blocks.append(buttons)
     if incident.status != IncidentStatus.RESOLVED:
         blocks.append(
             context(f"/incident ack {incident.id} · /incident resolve {incident.id} · updates follow in this thread")

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
+    BlockElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -63,9 +64,11 @@ def header(text: str) -> HeaderBlock:
     return HeaderBlock(text=PlainTextObject(text=clip(text, MAX_HEADER_TEXT), emoji=True))
 
 
-def section(text: str, fields: Sequence[str] = ()) -> SectionBlock:
+def section(text: str, fields: Sequence[str] = (), accessory: BlockElement | None = None) -> SectionBlock:
     field_objects = [MarkdownTextObject(text=clip(f, MAX_FIELD_TEXT)) for f in fields[:MAX_FIELDS]]
-    return SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_SECTION_TEXT)), fields=field_objects or None)
+    return SectionBlock(
+        text=MarkdownTextObject(text=clip(text, MAX_SECTION_TEXT)), fields=field_objects or None, accessory=accessory
+    )
 
 
 def fields_only(fields: Sequence[str]) -> SectionBlock:

@@ -8,9 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import Block, ButtonElement
 
 from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
+from slabot.render.ids import ActionId
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, header, section, with_more
 from slabot.slo.measurement import Measure
@@ -112,6 +113,11 @@ def _state_counts(items: Sequence[ObjectiveStatus]) -> str:
     return " · ".join(f"{counts[state]} {state.value}" for state in STATE_ORDER if counts[state])
 
 
+def budget_button(status: ObjectiveStatus) -> ButtonElement:
+    """Beside an objective in /sla status: its /sla budget, shown to whoever clicks."""
+    return ButtonElement(text="Budget", action_id=ActionId.STATUS_BUDGET, value=objective_name(status))
+
+
 def status_reply(
     items: Sequence[ObjectiveStatus],
     now: datetime,
@@ -128,7 +134,7 @@ def status_reply(
         return Reply(text=text, blocks=[section(escape(text))], public=public)
     ordered = sorted(items, key=lambda s: (STATE_ORDER.index(s.state), objective_name(s)))
     summary = f"{_state_counts(ordered)} · as of {format_when(now, zone)}"
-    rows: list[Block] = [section(status_line(item, zone)) for item in ordered]
+    rows: list[Block] = [section(status_line(item, zone), accessory=budget_button(item)) for item in ordered]
     blocks = with_more([header(title), context(summary)], rows, "objectives")
     text_lines = [f"{title} ({summary})"]
     text_lines += [

@@ -62,6 +62,9 @@ class Incident(SQLModel, table=True):
     resolved_by: str | None = Field(default=None, max_length=32)
     channel_id: str | None = Field(default=None, max_length=32)
     thread_ts: str | None = Field(default=None, max_length=32)
+    # the Slack message it was opened from (the message shortcut), by channel and ts
+    source_channel_id: str | None = Field(default=None, max_length=32)
+    source_ts: str | None = Field(default=None, max_length=32)
     # set while the incident waits on someone outside the team (its SLA timers do not run)
     paused_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

@@ -189,5 +189,7 @@ def test_the_buttons_that_start_something_open_their_forms(catalogue: SlackDrive
     assert objective["title"]["text"] == "New objective"
     assert catalogue.slack.open_views(CAROL)  # the local Slack took the forms as Slack would
     catalogue.click_view(home, ActionId.HOME_DECLARE_INCIDENT, user=CAROL)
-    hint = valid(published_view(catalogue.slack.calls_to("views.open")[-1]))  # its form is still to come
-    assert hint["title"]["text"] == "Declare incident" and "/incident open" in texts(hint)[0]
+    declare = valid(published_view(catalogue.slack.calls_to("views.open")[-1]))  # the shortcut's form
+    assert declare["title"]["text"] == "Declare incident" and declare["callback_id"] == "declare_incident_modal"
+    service = next(b for b in declare["blocks"] if b.get("block_id") == "incident_service")
+    assert [o["value"] for o in service["element"]["options"]] == ["checkout", "search"]

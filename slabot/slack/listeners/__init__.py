@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from slabot.config.runtime import Runtime
 from slabot.notify.notifier import Notifier
-from slabot.slack.listeners import alerts, commands, forms, home, mentions, rca, satisfaction
+from slabot.slack.listeners import alerts, commands, forms, home, incidents, mentions, rca, satisfaction, status
 
 
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
@@ -17,3 +17,5 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     satisfaction.register(app, runtime)
     home.register(app, runtime, notifier)
     forms.register(app, runtime, notifier)
+    incidents.register(app, runtime, notifier)
+    status.register(app, runtime, notifier)

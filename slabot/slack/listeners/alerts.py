@@ -80,7 +80,8 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
 
     @app.view(CallbackId.OPEN_INCIDENT)
     def submit_incident(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        alert_id, new, errors = OpenIncidentModal.read(body["view"])
+        origin, new, errors = OpenIncidentModal.read(body["view"], runtime.now(), zone)
+        alert_id = origin.alert_id
         if new is None:
             ack(response_action="errors", errors=errors)
             return

@@ -27,6 +27,7 @@ from slabot.render.reply import Reply
 from slabot.slack.clicks import clicked, clicked_id
 from slabot.slack.errors import guarded, reply_for
 from slabot.slack.listeners.forms import home_form, open_form
+from slabot.slack.listeners.incidents import declare_view
 from slabot.slack.modals.form_inputs import FormOrigin
 
 Work = Callable[[CommandContext, dict[str, Any]], Reply]
@@ -46,10 +47,10 @@ def shown_scope(body: dict[str, Any]) -> Scope | None:
 
 def answer_tool(client: WebClient, body: dict[str, Any], action: ActionId, ctx: CommandContext) -> None:
     """New service, New objective, Maintenance window: their forms, as the commands open them (for admins,
-    and a service to pick); Declare incident: for now a modal naming the command to type."""
+    and a service to pick); Declare incident: the form the global shortcut opens."""
     trigger = body["trigger_id"]
     if action == ActionId.HOME_DECLARE_INCIDENT:
-        client.views_open(trigger_id=trigger, view=render.tool_hint(action, locale=DEFAULT_LOCALE))
+        client.views_open(trigger_id=trigger, view=declare_view(ctx.runtime))
         return
     try:
         form = home_form(ctx, action)
