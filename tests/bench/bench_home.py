@@ -23,22 +23,16 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from slabot.config.runtime import Runtime
 from slabot.config.settings import Settings
-from slabot.devtools.localslack import LocalSlack
-from slabot.runtime.http import create_http_app
-from slabot.runtime.wiring import connect
-from slabot.slack.app import InlineExecutor
 from storage.db import Database
 from storage.models.catalog import Objective, Service
 from storage.models.incidents import Incident, IncidentStatus
 from storage.models.rca import ActionItem, Rca, RcaTrigger
-from tests.bench.timing import fresh_database, percentiles
-from tests.driver import Server, published_view, signed_headers
+from tests.bench.timing import fresh_database, percentiles, served
+from tests.driver import published_view, signed_headers
 
 SECRET = "bench-secret"
 WINDOWS = ["30d", "7d", "month", "quarter"]
@@ -165,37 +159,33 @@ def main() -> None:
         now = datetime.now(UTC)
         seed(db, args.services, args.open, now)
         runtime = Runtime(Settings(bot_token="xoxb-bench", signing_secret=SECRET), db)
-        with LocalSlack() as slack:
-            app = connect(
-                runtime, api_url=slack.base_url, signing_secret=SECRET, listener_executor=InlineExecutor()
-            ).app
-            with Server(create_http_app(runtime, app)) as server, httpx.Client() as http:
-                objectives = args.services * len(WINDOWS)
-                print(
-                    f"{db.url.get_backend_name()}: {args.services} services, {objectives} objectives, "
-                    f"{args.open} open incidents, {args.services * HISTORY} resolved; {args.requests} requests each; "
-                    f"load average {os.getloadavg()[0]:.2f}"
-                )
-                for label, user, scope in (
-                    ("my services", ME, "mine"),
-                    ("all services", ME, "all"),
-                    ("no services of theirs (all)", "U0NOBODY", None),
-                ):
-                    samples = []
-                    for n in range(args.requests):
-                        body = home_opened_body(user, scope, n)
-                        headers = signed_headers(SECRET, body, content_type="application/json")
-                        before = len(slack.calls_to("views.publish"))
-                        started = time.perf_counter()
-                        response = http.post(f"{server.url}/slack/events", content=body, headers=headers)
-                        samples.append(time.perf_counter() - started)
-                        assert response.status_code == 200, response.text
-                        assert len(slack.calls_to("views.publish")) == before + 1, "the Home was not published"
-                    (last,) = slack.calls_to("views.publish")[-1:]
-                    blocks = len(published_view(last)["blocks"])
-                    slack.clear()
-                    print(f"  {label:30s} {percentiles(samples)}   ({blocks} blocks)")
-                print(f"  load average after: {os.getloadavg()[0]:.2f}")
+        with served(runtime, SECRET) as (slack, server, http):
+            objectives = args.services * len(WINDOWS)
+            print(
+                f"{db.url.get_backend_name()}: {args.services} services, {objectives} objectives, "
+                f"{args.open} open incidents, {args.services * HISTORY} resolved; {args.requests} requests each; "
+                f"load average {os.getloadavg()[0]:.2f}"
+            )
+            for label, user, scope in (
+                ("my services", ME, "mine"),
+                ("all services", ME, "all"),
+                ("no services of theirs (all)", "U0NOBODY", None),
+            ):
+                samples = []
+                for n in range(args.requests):
+                    body = home_opened_body(user, scope, n)
+                    headers = signed_headers(SECRET, body, content_type="application/json")
+                    before = len(slack.calls_to("views.publish"))
+                    started = time.perf_counter()
+                    response = http.post(f"{server.url}/slack/events", content=body, headers=headers)
+                    samples.append(time.perf_counter() - started)
+                    assert response.status_code == 200, response.text
+                    assert len(slack.calls_to("views.publish")) == before + 1, "the Home was not published"
+                (last,) = slack.calls_to("views.publish")[-1:]
+                blocks = len(published_view(last)["blocks"])
+                slack.clear()
+                print(f"  {label:30s} {percentiles(samples)}   ({blocks} blocks)")
+            print(f"  load average after: {os.getloadavg()[0]:.2f}")
         if db.is_postgres:
             db.downgrade("base")
         db.dispose()

@@ -17,21 +17,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from slabot.config.runtime import Runtime
 from slabot.config.settings import Settings
-from slabot.devtools.localslack import LocalSlack
-from slabot.runtime.http import create_http_app
-from slabot.runtime.wiring import connect
-from slabot.slack.app import InlineExecutor
 from storage.db import Database
 from storage.models.catalog import Objective, Service
 from storage.models.incidents import Incident
-from tests.bench.timing import fresh_database, percentiles
-from tests.driver import Server, command_body, signed_headers
+from tests.bench.timing import fresh_database, percentiles, served
+from tests.driver import command_body, signed_headers
 
 SECRET = "bench-secret"
 WINDOWS = ["30d", "7d", "month", "quarter"]
@@ -82,29 +76,25 @@ def main() -> None:
         now = datetime.now(UTC)
         seed(db, args.services, args.incidents, now)
         runtime = Runtime(Settings(bot_token="xoxb-bench", signing_secret=SECRET), db)
-        with LocalSlack() as slack:
-            app = connect(
-                runtime, api_url=slack.base_url, signing_secret=SECRET, listener_executor=InlineExecutor()
-            ).app
-            with Server(create_http_app(runtime, app)) as server, httpx.Client() as http:
-                objectives = args.services * len(WINDOWS)
-                print(
-                    f"{db.url.get_backend_name()}: {args.services} services, {objectives} objectives, "
-                    f"{args.services * args.incidents} incidents; {args.requests} requests each"
-                )
-                for line in ("/sla status svc-007", "/sla budget svc-007/avail-30d", "/sla status"):
-                    samples = []
-                    for _ in range(args.requests):
-                        command, _, text = line.partition(" ")
-                        body = command_body(slack, command, text)
-                        started = time.perf_counter()
-                        response = http.post(
-                            f"{server.url}/slack/events", content=body, headers=signed_headers(SECRET, body)
-                        )
-                        samples.append(time.perf_counter() - started)
-                        assert response.status_code == 200
-                    slack.clear()
-                    print(f"  {line:32s} {percentiles(samples)}")
+        with served(runtime, SECRET) as (slack, server, http):
+            objectives = args.services * len(WINDOWS)
+            print(
+                f"{db.url.get_backend_name()}: {args.services} services, {objectives} objectives, "
+                f"{args.services * args.incidents} incidents; {args.requests} requests each"
+            )
+            for line in ("/sla status svc-007", "/sla budget svc-007/avail-30d", "/sla status"):
+                samples = []
+                for _ in range(args.requests):
+                    command, _, text = line.partition(" ")
+                    body = command_body(slack, command, text)
+                    started = time.perf_counter()
+                    response = http.post(
+                        f"{server.url}/slack/events", content=body, headers=signed_headers(SECRET, body)
+                    )
+                    samples.append(time.perf_counter() - started)
+                    assert response.status_code == 200
+                slack.clear()
+                print(f"  {line:32s} {percentiles(samples)}")
         if db.is_postgres:
             db.downgrade("base")
         db.dispose()

@@ -100,14 +100,15 @@ class ObjectiveModal:
                     "Good or bad events query",
                     initial=self._get(FormField.COUNTED),
                     max_length=QUERY_MAX,
-                    placeholder='sum(rate(http_requests_total{code!~"5.."}[5m]))',
+                    placeholder='sum(http_requests_total{code!~"5.."})',
+                    hint="A counter (or sum of one): slabot counts its increments itself; no rate().",
                 ),
                 text_input(
                     FormField.TOTAL,
                     "Total events query",
                     initial=self._get(FormField.TOTAL),
                     max_length=QUERY_MAX,
-                    placeholder="sum(rate(http_requests_total[5m]))",
+                    placeholder="sum(http_requests_total)",
                 ),
                 text_input(
                     FormField.DATASOURCE,
