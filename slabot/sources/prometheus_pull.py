@@ -19,11 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from slabot.core.errors import UserError
 from slabot.core.windows import WindowSpec, window_bounds
-from slabot.slo.ingest import MAX_POINTS, Point, check_points, epoch_minute, ingest, ingest_many, minute_start
+from slabot.slo.ingest import Point, check_points, epoch_minute, ingest, ingest_many, minute_start
 from slabot.sources.prometheus_client import PrometheusClient, PrometheusError, Series, counter_selector
 from slabot.sources.prometheus_counts import MAX_GAP_MS, MINUTE_MS, MinuteCount, combine, sum_series
 from slabot.sources.prometheus_objectives import Queries, source_queries
@@ -31,6 +29,7 @@ from slabot.sources.prometheus_selectors import narrowing
 from slabot.sources.prometheus_servers import Servers
 from storage.db import Database
 from storage.models.catalog import Objective
+from storage.models.prometheus import PrometheusSource
 from storage.queries import prometheus as queries
 
 log = logging.getLogger(__name__)
@@ -94,6 +93,13 @@ def backfill_start(window: WindowSpec, now: datetime, zone: ZoneInfo) -> datetim
     return min(bounds.start, bounds.now - LONGEST_LOOKBACK)
 
 
+def pull_start(source: PrometheusSource, objective: Objective, now: datetime) -> datetime:
+    """Where the objective's next pull starts: the last pull less REREAD, or (never pulled) its backfill start."""
+    if source.pulled_until is not None:
+        return source.pulled_until - REREAD
+    return backfill_start(WindowSpec.parse(objective.window), now, ZoneInfo(objective.timezone or "UTC"))
+
+
 def fetch_minutes(reader: SampleReader, queries_: Queries, start: datetime, end: datetime) -> Fetched:
     """Exact good and total per minute in [start, end) (whole minutes), each series read back MAX_GAP_MS."""
     lo, hi = epoch_minute(start) * MINUTE_MS, epoch_minute(end) * MINUTE_MS
@@ -115,34 +121,25 @@ def fetch_minutes(reader: SampleReader, queries_: Queries, start: datetime, end:
     return Fetched(minutes, seen)
 
 
-def store_minutes(session: Session, objective: Objective, minutes: list[MinuteCount], now: datetime) -> int:
-    """Through slabot.slo.ingest's checks, in batches it accepts; returns how many minutes were stored."""
-    stored = 0
-    for first in range(0, len(minutes), MAX_POINTS):
-        batch = minutes[first : first + MAX_POINTS]
-        stored += ingest(session, objective, [Point(minute_start(m.minute), m.good, m.total) for m in batch], now)
-    return stored
+def as_points(minutes: list[MinuteCount]) -> list[Point]:
+    """Pulled minutes as the points slabot.slo.ingest checks and stores (a stage's day is within MAX_POINTS)."""
+    return [Point(minute_start(m.minute), m.good, m.total) for m in minutes]
 
 
 @dataclass(frozen=True)
 class PullResult:
     objective_id: int
     minutes: int  # minutes stored (0 when the server did not answer)
-    unavailable_since: datetime | None = None  # set while the server does not answer
-    missing_since: datetime | None = None  # set while the total query has no series
 
 
 def _span(db: Database, objective_id: int, now: datetime) -> tuple[Queries, datetime] | None:
-    """The objective's queries and where its pull starts: the last pull (less REREAD) or the backfill start."""
+    """The objective's queries and where its pull starts."""
     with db.session() as session:
         source = queries.source_of(session, objective_id)
         objective = session.get(Objective, objective_id)
         if source is None or objective is None:
             return None
-        if source.pulled_until is not None:
-            return source_queries(source), source.pulled_until - REREAD
-        zone = ZoneInfo(objective.timezone or "UTC")
-        return source_queries(source), backfill_start(WindowSpec.parse(objective.window), now, zone)
+        return source_queries(source), pull_start(source, objective, now)
 
 
 def pull_objective(
@@ -156,9 +153,9 @@ def pull_objective(
 ) -> PullResult:
     """Pull [from, now) for one objective in stages of at most STAGE, each stored and marked as pulled in its
     own transaction (a backfill cut short, or stopped at `deadline`, a time.monotonic(), resumes where it
-    stopped). A server that does not answer marks the
-    outage (kept from its first failure); a total query with no series while it answers marks the metric
-    missing (kept from when it was first missed), and its return clears the mark."""
+    stopped). A server that does not answer marks the outage (kept from its first failure); a total query with
+    no series while it answers marks the metric missing (kept from when it was first missed), and its return
+    clears the mark."""
     span = _span(db, objective_id, now)
     if span is None:
         return PullResult(objective_id, 0)
@@ -174,12 +171,13 @@ def pull_objective(
         except PrometheusError as error:
             if not error.unavailable:
                 raise
-            return PullResult(objective_id, stored, unavailable_since=mark_unavailable(db, objective_id, now))
+            mark_unavailable(db, [objective_id], now)
+            return PullResult(objective_id, stored)
         with db.session() as session:
             objective = session.get(Objective, objective_id)
             if objective is None:
                 return PullResult(objective_id, stored)
-            stored += store_minutes(session, objective, fetched.minutes, now)
+            stored += ingest(session, objective, as_points(fetched.minutes), now)
             queries.mark_pulled(session, [objective_id], stage_end)
         seen = fetched.total_seen
         stage_start = stage_end
@@ -187,17 +185,14 @@ def pull_objective(
             progress(Progress(objective_id, stored, _ms(stage_end - start), _ms(end - start)))
     with db.session() as session:
         queries.mark_missing(session, [objective_id] if seen else [], [] if seen else [objective_id], now)
-        marked = queries.source_of(session, objective_id)
-        missing = marked.missing_since if marked is not None else None
-    return PullResult(objective_id, stored, missing_since=missing)
+    return PullResult(objective_id, stored)
 
 
-def mark_unavailable(db: Database, objective_id: int, now: datetime) -> datetime:
-    """Record that the objective's server did not answer; returns when the outage began."""
+def mark_unavailable(db: Database, objective_ids: list[int], now: datetime) -> None:
+    """Record that these objectives' server did not answer (an outage under way keeps its start)."""
     with db.session() as session:
-        queries.mark_unavailable(session, objective_id, now)
-        marked = queries.source_of(session, objective_id)
-        return (marked.unavailable_since or now) if marked is not None else now
+        for objective_id in objective_ids:
+            queries.mark_unavailable(session, objective_id, now)
 
 
 @dataclass(frozen=True)
@@ -234,21 +229,21 @@ def pull_all(
     with db.session() as session:
         by_server: dict[str | None, list[_Due]] = defaultdict(list)
         for source, objective in queries.pulled_objectives(session):
-            start = source.pulled_until - REREAD if source.pulled_until is not None else None
-            if start is None:
-                start = backfill_start(WindowSpec.parse(objective.window), now, ZoneInfo(objective.timezone or "UTC"))
-            by_server[source.datasource].append(_Due(objective, source_queries(source), start))
+            by_server[source.datasource].append(
+                _Due(objective, source_queries(source), pull_start(source, objective, now))
+            )
         resolved = {}
-        for name, due in by_server.items():
+        for name, waiting in by_server.items():
             try:
                 resolved[name] = servers.resolve(session, name)
             except UserError as error:
-                log.warning("cannot pull %d objectives: %s", len(due), error.message)
+                log.warning("cannot pull %d objectives: %s", len(waiting), error.message)
     results: list[PullResult] = []
     sent = 0
     for name, due in sorted(by_server.items(), key=lambda item: item[0] or ""):
         if name not in resolved:
-            results += [PullResult(d.objective.id, 0, mark_unavailable(db, d.objective.id, now)) for d in due]
+            mark_unavailable(db, [d.objective.id for d in due], now)
+            results += [PullResult(d.objective.id, 0) for d in due]
             continue
         with resolved[name].client() as client:
             reader = SampleReader(client)
@@ -290,7 +285,7 @@ def _catch_up(db: Database, reader: SampleReader, due: list[_Due], end: datetime
             else:
                 log.error("Prometheus refused objective %s's queries: %s", objective_id, got.message)
             continue
-        points = [Point(minute_start(m.minute), m.good, m.total) for m in got.minutes]
+        points = as_points(got.minutes)
         try:
             check_points(points, now)
         except UserError as error:
@@ -306,7 +301,7 @@ def _catch_up(db: Database, reader: SampleReader, due: list[_Due], end: datetime
             queries.mark_unavailable(session, objective_id, now)
     return [
         *(PullResult(objective.id, stored[objective.id]) for objective, _ in batches),
-        *(PullResult(objective_id, 0, unavailable_since=now) for objective_id in down),
+        *(PullResult(objective_id, 0) for objective_id in down),
     ]
 
 
