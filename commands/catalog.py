@@ -26,7 +26,9 @@ from slabot.catalog import services as catalog
 from slabot.catalog.names import parse_name, parse_zone
 from slabot.catalog.objectives import ObjectiveSpec, check_new_objective
 from slabot.catalog.services import ServiceFields
-from slabot.core.errors import UserError
+from slabot.core.credits import parse_credits
+from slabot.core.errors import UserError, said_by, shown
+from slabot.core.i18n import DEFAULT_LOCALE, Locale, t, tr
 from slabot.core.windows import WindowSpec
 from slabot.render import catalog as render
 from slabot.render.reply import Reply
@@ -36,7 +38,7 @@ from storage.queries import prometheus as prometheus_queries
 
 BUDGETING = (Budgeting.OCCURRENCES.value, Budgeting.TIMESLICES.value)
 
-SERVICE = CommandGroup("/sla service", "Services")
+SERVICE = CommandGroup("/sla service", t("Services"))
 SERVICE_KEYS = frozenset({"channel", "oncall", "owner", "tier"})
 CLEAR = "none"
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+)(\|[^>]*)?>$")
@@ -50,7 +52,7 @@ def parse_owner(value: str) -> str:
 
 def parse_tier(value: str) -> int:
     if value not in ("1", "2", "3", "4"):
-        raise UserError(f"tier must be 1, 2, 3 or 4 (got '{value}')")
+        raise UserError(t("tier must be 1, 2, 3 or 4 (got '{text}')", text=shown(value)))
     return int(value)
 
 
@@ -64,17 +66,20 @@ SERVICE_PARSERS = {
 _ATTRIBUTE = {"channel": "channel_id", "oncall": "oncall_id"}
 
 
-def read_service_fields(options: dict[str, str], *, editing: bool) -> tuple[ServiceFields, dict[str, str]]:
-    """The fields key=value options give (in an edit, none clears one), and the error of each refused, by key."""
+def read_service_fields(
+    options: dict[str, str], *, editing: bool, locale: Locale = DEFAULT_LOCALE
+) -> tuple[ServiceFields, dict[str, str]]:
+    """The fields key=value options give (in an edit, none clears one), and the error of each refused (in the
+    reader's language), by key."""
     cleared = {key for key, raw in options.items() if editing and raw.lower() == CLEAR}
-    values, errors = parse_each({k: v for k, v in options.items() if k not in cleared}, SERVICE_PARSERS)
+    values, errors = parse_each({k: v for k, v in options.items() if k not in cleared}, SERVICE_PARSERS, locale)
     # a name cannot be cleared: the catalogue says so
     fields = {_ATTRIBUTE.get(key, key): None for key in cleared} | {_ATTRIBUTE.get(k, k): v for k, v in values.items()}
     return ServiceFields(**fields), errors
 
 
-def _service_fields(options: dict[str, str], *, editing: bool) -> ServiceFields:
-    fields, errors = read_service_fields(options, editing=editing)
+def _service_fields(options: dict[str, str], *, editing: bool, locale: Locale) -> ServiceFields:
+    fields, errors = read_service_fields(options, editing=editing, locale=locale)
     first_error(errors)
     return fields
 
@@ -97,25 +102,29 @@ def edit_service(ctx: CommandContext, name: str, fields: ServiceFields) -> Reply
 
 @SERVICE.route(
     "add",
-    f"/sla service add <name> [channel=#channel] [oncall=@user|@group] [owner=…] [tier=1..4]"
-    f" (name up to {NAME_MAX} characters, owner up to {OWNER_MAX} characters)",
-    "register a service",
+    t(
+        "/sla service add <name> [channel=#channel] [oncall=@user|@group] [owner=…] [tier=1..4] (name up to "
+        "{name_max} characters, owner up to {owner_max} characters)",
+        name_max=NAME_MAX,
+        owner_max=OWNER_MAX,
+    ),
+    t("register a service"),
 )
 def service_add(ctx: CommandContext, text: str) -> Reply:
     if not text.strip():
         return service_form(ctx, SERVICE.routes["add"].usage)
     args = parse_args(text, SERVICE_KEYS)
     if len(args.words) != 1:
-        raise UserError("Give one service name, like: /sla service add checkout channel=#checkout")
+        raise UserError(t("Give one service name, like: /sla service add checkout channel=#checkout"))
     name = parse_name(args.words[0], "service")
-    fields = _service_fields(args.options, editing=False)
+    fields = _service_fields(args.options, editing=False, locale=ctx.locale)
     return add_service(ctx, name, fields)
 
 
-@SERVICE.route("list", "/sla service list", "list services")
+@SERVICE.route("list", "/sla service list", t("list services"))
 def service_list(ctx: CommandContext, text: str) -> Reply:
     if text:
-        raise UserError("/sla service list takes nothing after it.")
+        raise UserError(t("/sla service list takes nothing after it."))
     with ctx.runtime.db.session() as session:
         services = queries.all_services(session)
     return render.service_list(services, locale=ctx.locale)
@@ -123,26 +132,26 @@ def service_list(ctx: CommandContext, text: str) -> Reply:
 
 @SERVICE.route(
     "edit",
-    "/sla service edit <name> key=value… (name, channel, oncall, owner, tier; none clears all but the name)",
-    "change a service",
+    t("/sla service edit <name> key=value… (name, channel, oncall, owner, tier; none clears all but the name)"),
+    t("change a service"),
 )
 def service_edit(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, SERVICE_KEYS | {"name"})
     if len(args.words) == 1 and not args.options:
         return edit_service_form(ctx, parse_name(args.words[0], "service"), SERVICE.routes["edit"].usage)
     if len(args.words) != 1 or not args.options:
-        raise UserError("Give the service name and at least one key=value, like: /sla service edit checkout tier=1")
+        raise UserError(t("Give the service name and at least one key=value, like: /sla service edit checkout tier=1"))
     name = parse_name(args.words[0], "service")
-    fields = _service_fields(args.options, editing=True)
+    fields = _service_fields(args.options, editing=True, locale=ctx.locale)
     return edit_service(ctx, name, fields)
 
 
-@SERVICE.route("remove", "/sla service remove <name> [confirm]", "remove a service")
+@SERVICE.route("remove", "/sla service remove <name> [confirm]", t("remove a service"))
 def service_remove(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     confirmed = args.take_flag("confirm")
     if len(args.words) != 1:
-        raise UserError("Give one service name, like: /sla service remove checkout")
+        raise UserError(t("Give one service name, like: /sla service remove checkout"))
     name = parse_name(args.words[0], "service")
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
@@ -150,9 +159,9 @@ def service_remove(ctx: CommandContext, text: str) -> Reply:
     return render.removal(result, locale=ctx.locale)
 
 
-OBJECTIVE_KEYS = frozenset({"target", "window", "kind", "source", "description", "tz", "budgeting", "slice"})
+OBJECTIVE_KEYS = frozenset({"target", "window", "kind", "source", "description", "tz", "budgeting", "slice", "credits"})
 SOURCES = ("incidents", "events", "prometheus")
-DEFINE_USAGE = "/sla define <service> <name> target=<percent> … (see /sla help)"
+DEFINE_USAGE = t("/sla define <service> <name> target=<percent> … (see /sla help)")
 
 
 def parse_timezone(value: str) -> str:
@@ -163,7 +172,7 @@ def parse_window(value: str) -> WindowSpec:
     try:
         return WindowSpec.parse(value)
     except ValueError as error:
-        raise UserError(str(error)) from None
+        raise UserError(said_by(error)) from None
 
 
 OBJECTIVE_PARSERS = {  # in the order a command reports them
@@ -176,6 +185,7 @@ OBJECTIVE_PARSERS = {  # in the order a command reports them
     "tz": parse_timezone,
     "budgeting": lambda value: Budgeting(parse_choice(value, "budgeting", BUDGETING)),
     "slice": lambda value: parse_percent(value, "slice", allow_hundred=True),
+    "credits": parse_credits,
     "service": lambda value: parse_name(value, "service"),
 }
 
@@ -192,21 +202,22 @@ class Definition:
 
 
 def read_definition(
-    service: str, name: str, options: dict[str, str], promql: dict[str, str]
+    service: str, name: str, options: dict[str, str], promql: dict[str, str], locale: Locale = DEFAULT_LOCALE
 ) -> tuple[Definition | None, dict[str, str]]:
     """The definition that `options` (the keys of /sla define, as typed) and the queries give, or the error of each
-    option refused, by key (target is required; good=, bad=, total= and datasource= need source=prometheus)."""
+    option refused (in the reader's language), by key (target is required; good=, bad=, total= and datasource= need
+    source=prometheus)."""
     ordered = {"name": name, **{key: options[key] for key in OBJECTIVE_PARSERS if key in options}, "service": service}
-    values, refused = parse_each(ordered, OBJECTIVE_PARSERS)
+    values, refused = parse_each(ordered, OBJECTIVE_PARSERS, locale)
     errors: dict[str, str] = {}
     if "target" not in options:
-        errors["target"] = "target= is required, like target=99.9 (percent)"
+        errors["target"] = tr(locale, "target= is required, like target=99.9 (percent)")
     source = str(values.get("source", "incidents"))
     if "source" in refused:
         errors["source"] = refused["source"]
     elif (promql or "datasource" in options) and source != "prometheus":
-        keys = [*promql, *(["datasource"] if "datasource" in options else [])]
-        errors["source"] = f"{', '.join(f'{key}=' for key in keys)} are for Prometheus: add source=prometheus"
+        keys = ", ".join(f"{key}=" for key in [*promql, *(["datasource"] if "datasource" in options else [])])
+        errors["source"] = tr(locale, "{keys} are for Prometheus: add source=prometheus", keys=keys)
     errors |= {key: message for key, message in refused.items() if key not in errors}
     if errors:
         return None, errors
@@ -220,6 +231,7 @@ def read_definition(
         timezone=values.get("tz"),  # type: ignore[arg-type]
         budgeting=values.get("budgeting", Budgeting.OCCURRENCES),  # type: ignore[arg-type]
         slice_target_percent=values.get("slice"),  # type: ignore[arg-type]
+        credits=values.get("credits"),  # type: ignore[arg-type]
     )
     pulled = source == "prometheus"
     return Definition(str(values["service"]), spec, pulled, promql, options.get("datasource")), {}
@@ -257,10 +269,12 @@ def define(ctx: CommandContext, text: str) -> Reply:
         words = list(parse_objective_ref(words[0]))
     if len(words) != 2:
         raise UserError(
-            "Give the service and a name for the objective, like: "
-            "/sla define checkout availability target=99.9 window=30d"
+            t(
+                "Give the service and a name for the objective, like: "
+                "/sla define checkout availability target=99.9 window=30d"
+            )
         )
-    definition, errors = read_definition(words[0], words[1], args.options, promql)
+    definition, errors = read_definition(words[0], words[1], args.options, promql, ctx.locale)
     first_error(errors)
     assert definition is not None
     return define_checked(ctx, definition)
@@ -278,7 +292,7 @@ def list_objectives(ctx: CommandContext, text: str) -> Reply:
 def delete(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     if len(args.words) != 1:
-        raise UserError("Give the objective as service/name, like: /sla delete checkout/availability")
+        raise UserError(t("Give the objective as service/name, like: /sla delete checkout/availability"))
     service_name, name = parse_objective_ref(args.words[0])
     ctx.require_admin()
     with ctx.runtime.db.session() as session:

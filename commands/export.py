@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from commands.args import optional_service, parse_args
 from commands.context import CommandContext
-from slabot.core.errors import UserError
+from slabot.core.errors import UserError, said_by
+from slabot.core.i18n import t
 from slabot.notify.openslo import queue_export
 from slabot.notify.outbox import RowContext
 from slabot.render.openslo import export_queued, openslo_yaml
@@ -18,11 +19,11 @@ def export(ctx: CommandContext, text: str) -> Reply:
     with ctx.runtime.db.session() as session:
         catalogue = gather_export(session, name)
         if not catalogue.services:
-            raise UserError("There are no services to export yet. Add one with /sla service add <name>.")
+            raise UserError(t("There are no services to export yet. Add one with /sla service add <name>."))
         try:
             openslo_yaml(catalogue, ctx.runtime.settings.timezone.key)
         except ValueError as error:
-            raise UserError(f"Cannot export as OpenSLO: {error}") from None
+            raise UserError(t("Cannot export as OpenSLO: {problem}", problem=said_by(error))) from None
         event = ExportRequested(ctx.channel_id, name, catalogue, ctx.user_id, now)
         written = queue_export(session, event, RowContext(now, ctx.runtime.settings.timezone, ctx.locale))
     ctx.notifier.deliver_rows([key for key, _ in written])

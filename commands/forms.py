@@ -3,12 +3,14 @@ names the form (it never calls Slack); the slash-command listener builds the mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from commands.context import CommandContext
 from slabot.catalog import services as catalog
-from slabot.core.errors import UserError
+from slabot.core.errors import Said, UserError
+from slabot.core.i18n import DEFAULT_LOCALE, Locale, t, tr
 from slabot.render.reply import Reply
 from storage.models.catalog import Service
 from storage.queries import catalog as queries
@@ -19,6 +21,12 @@ class Form(StrEnum):
     EDIT_SERVICE = "edit_service"
     NEW_OBJECTIVE = "new_objective"
     MAINTENANCE = "maintenance"
+    EDIT_OBJECTIVE = "edit_objective"
+    ALERT_POLICY = "alert_policy"
+    SEVERITY_TARGETS = "severity_targets"
+    CALENDAR = "calendar"
+    DIGEST = "digest"
+    RESOLVE_INCIDENT = "resolve_incident"
 
 
 @dataclass(frozen=True)
@@ -46,25 +54,59 @@ class OpenForm(Reply):
     service: ServiceDraft | None = None  # the service edited
     chosen: str | None = None  # the service picked already (typed after the command)
     usage: str = ""
+    initial: Mapping[str, str] = field(default_factory=dict)  # what the form's inputs start with, by block_id
+    choices: tuple[tuple[str, str], ...] = ()  # what its picker offers, (value, label): objectives, calendars
+    locale: Locale | None = None  # the language of the person it opens for (None: the listener looks it up)
 
 
-def _fallback(usage: str) -> str:
-    return f"The form could not be opened; type the command with its options instead: {usage}"
+def _usage(usage: Said, locale: Locale) -> str:
+    return usage if isinstance(usage, str) else usage.render(locale)
 
 
-def service_form(ctx: CommandContext, usage: str) -> OpenForm:
+def _fallback(usage: str, locale: Locale) -> str:
+    return tr(locale, "The form could not be opened; type the command with its options instead: {usage}", usage=usage)
+
+
+def settings_form(
+    form: Form,
+    usage: Said,
+    *,
+    initial: Mapping[str, str] | None = None,
+    choices: tuple[tuple[str, str], ...] = (),
+    services: tuple[str, ...] = (),
+    locale: Locale = DEFAULT_LOCALE,
+) -> OpenForm:
+    """A settings form (alert policy, severity targets, calendar, digest) starting as given; the command that
+    answers with it has checked its caller (and passes its reader's `locale`, for the text shown if the form cannot
+    be opened)."""
+    shown = _usage(usage, locale)
+    return OpenForm(
+        text=_fallback(shown, locale),
+        form=form,
+        usage=shown,
+        initial=dict(initial or {}),
+        choices=choices,
+        services=services,
+        locale=locale,
+    )
+
+
+def service_form(ctx: CommandContext, usage: Said) -> OpenForm:
     ctx.require_admin()
-    return OpenForm(text=_fallback(usage), form=Form.NEW_SERVICE, usage=usage)
+    shown = _usage(usage, ctx.locale)
+    return OpenForm(text=_fallback(shown, ctx.locale), form=Form.NEW_SERVICE, usage=shown, locale=ctx.locale)
 
 
-def edit_service_form(ctx: CommandContext, name: str, usage: str) -> OpenForm:
+def edit_service_form(ctx: CommandContext, name: str, usage: Said) -> OpenForm:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         draft = ServiceDraft.of(catalog.get_service(session, name))
-    return OpenForm(text=_fallback(usage), form=Form.EDIT_SERVICE, service=draft, usage=usage)
+    shown = _usage(usage, ctx.locale)
+    text = _fallback(shown, ctx.locale)
+    return OpenForm(text=text, form=Form.EDIT_SERVICE, service=draft, usage=shown, locale=ctx.locale)
 
 
-def picking_service_form(ctx: CommandContext, form: Form, chosen: str | None, usage: str) -> OpenForm:
+def picking_service_form(ctx: CommandContext, form: Form, chosen: str | None, usage: Said) -> OpenForm:
     """A form whose first field picks one of the services (there must be one)."""
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
@@ -72,5 +114,7 @@ def picking_service_form(ctx: CommandContext, form: Form, chosen: str | None, us
             chosen = catalog.get_service(session, chosen).name
         names = tuple(service.name for service in queries.all_services(session))
     if not names:
-        raise UserError("There are no services yet: add one first with /sla service add (it opens a form too).")
-    return OpenForm(text=_fallback(usage), form=form, services=names, chosen=chosen, usage=usage)
+        raise UserError(t("There are no services yet: add one first with /sla service add (it opens a form too)."))
+    shown = _usage(usage, ctx.locale)
+    text = _fallback(shown, ctx.locale)
+    return OpenForm(text=text, form=form, services=names, chosen=chosen, usage=shown, locale=ctx.locale)

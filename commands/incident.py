@@ -7,12 +7,14 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from commands.args import Args, parse_args, parse_choice, parse_incident_id, parse_percent, parse_time
+from commands.args import Args, parse_args, parse_incident_id, parse_percent, parse_time
 from commands.context import CommandContext
+from commands.forms import Form, OpenForm
 from commands.router import CommandGroup
 from slabot.catalog.names import parse_name
 from slabot.config.runtime import Runtime
-from slabot.core.errors import UserError
+from slabot.core.errors import UserError, shown
+from slabot.core.i18n import t, tr
 from slabot.incidents import lifecycle, satisfaction
 from slabot.incidents.events import AlreadyDone, IncidentChange
 from slabot.incidents.lifecycle import NewIncident
@@ -24,21 +26,24 @@ from slabot.rca import runs as rca
 from slabot.rca.analysis import latest_analysis
 from slabot.render import incidents as render
 from slabot.render.follow_up import FollowUp
+from slabot.render.locale import DEFAULT_LOCALE, Locale
 from slabot.render.reply import Reply
+from storage.models.catalog import Service
 from storage.models.incidents import EVENT_DETAIL_MAX as REASON_MAX
-from storage.models.incidents import TITLE_MAX, IncidentEventKind
+from storage.models.incidents import TITLE_MAX, Incident, IncidentEventKind, IncidentStatus
 from storage.queries import catalog as service_queries
 from storage.queries import incidents as incident_queries
 from storage.queries import rca as rca_queries
 
-INCIDENT = CommandGroup("/incident", "Incidents")
+INCIDENT = CommandGroup("/incident", t("Incident commands"))
 LIST_LIMIT = 40
+RESOLVE_CHOICES = 100  # the incidents the Resolve incident form lists (a static select's options)
 
 
 def _severity(text: str) -> int:
     raw = text.lower().removeprefix("sev")
     if raw not in ("1", "2", "3", "4"):
-        raise UserError(f"severity must be sev1, sev2, sev3 or sev4 (got '{text}')")
+        raise UserError(t("severity must be sev1, sev2, sev3 or sev4 (got '{text}')", text=text))
     return int(raw)
 
 
@@ -46,13 +51,17 @@ def _when(ctx: CommandContext, key: str, text: str, now: datetime) -> datetime:
     return parse_time(key, text, now, ctx.runtime.settings.timezone)
 
 
-def delivery_problem(report: DeliveryReport, key: str, channel: str | None) -> str | None:
-    """What to tell the person when the message under `key` did not reach Slack right away."""
+def delivery_problem(
+    report: DeliveryReport, key: str, channel: str | None, locale: Locale = DEFAULT_LOCALE
+) -> str | None:
+    """What to tell the person when the message under `key` did not reach Slack right away (in their language)."""
     problem = report.problem(key)
     if problem is None or channel is None:
         return None
     final, error = problem
-    return render.post_failure(channel, error or "unknown_error") if final else render.post_delayed(channel, error)
+    if final:
+        return render.post_failure(channel, error or "unknown_error", locale)
+    return render.post_delayed(channel, error, locale)
 
 
 def record_incident(
@@ -66,20 +75,28 @@ def record_incident(
     return change, queued
 
 
-def announced(notifier: Notifier, change: IncidentChange, queued: Queued) -> str | None:
-    """Deliver what record_incident queued; a problem to tell the person when the announcement did not go out."""
+def announced(
+    notifier: Notifier, change: IncidentChange, queued: Queued, locale: Locale = DEFAULT_LOCALE
+) -> str | None:
+    """Deliver what record_incident queued; a problem to tell the person (in `locale`) when the announcement did
+    not go out."""
     report = notifier.deliver(queued)
-    return delivery_problem(report, keys.announcement(change.incident.id), change.incident.channel_id)
+    return delivery_problem(report, keys.announcement(change.incident.id), change.incident.channel_id, locale)
 
 
 def open_and_announce(
-    runtime: Runtime, notifier: Notifier, new: NewIncident, actor: str, where: str | None
+    runtime: Runtime,
+    notifier: Notifier,
+    new: NewIncident,
+    actor: str,
+    where: str | None,
+    locale: Locale = DEFAULT_LOCALE,
 ) -> tuple[IncidentChange, str | None]:
     """Record the incident and queue its announcement in one transaction, then deliver it; the change, and
     a problem to tell the person when the announcement did not go out at once. Shared by /incident open
     and the alert's Open incident modal."""
     change, queued = record_incident(runtime, notifier, new, actor, where)
-    return change, announced(notifier, change, queued)
+    return change, announced(notifier, change, queued, locale)
 
 
 def declarable_services(runtime: Runtime) -> tuple[str, ...]:
@@ -87,20 +104,25 @@ def declarable_services(runtime: Runtime) -> tuple[str, ...]:
     with runtime.db.session() as session:
         names = tuple(service.name for service in service_queries.all_services(session))
     if not names:
-        raise UserError("There are no services yet: add one first with /sla service add.")
+        raise UserError(t("There are no services yet: add one first with /sla service add."))
     return names
 
 
 @INCIDENT.route(
     "open",
-    f"/incident open <service> <sev1|sev2|sev3|sev4> <title…> [started=30m|2026-11-21T09:30] [impact=100]"
-    f" (title up to {TITLE_MAX} characters)",
-    "record an incident and announce it in the service channel",
+    t(
+        "/incident open <service> <sev1|sev2|sev3|sev4> <title…> [started=30m|2026-11-21T09:30] [impact=100] (title "
+        "up to {max} characters)",
+        max=TITLE_MAX,
+    ),
+    t("record an incident and announce it in the service channel"),
 )
 def open_(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset({"started", "impact"}), free_text=True)
     if len(args.words) < 3:
-        raise UserError("Give the service, the severity and a title, like: /incident open checkout sev2 Payments fail")
+        raise UserError(
+            t("Give the service, the severity and a title, like: /incident open checkout sev2 Payments fail")
+        )
     now = ctx.now()
     new = NewIncident(
         service_name=parse_name(args.words[0], "service"),
@@ -109,14 +131,14 @@ def open_(ctx: CommandContext, text: str) -> Reply:
         started_at=_when(ctx, "started", args.options["started"], now) if "started" in args.options else now,
         impact_percent=parse_percent(args.options.get("impact", "100"), "impact", allow_hundred=True),
     )
-    change, problem = open_and_announce(ctx.runtime, ctx.notifier, new, ctx.user_id, ctx.channel_id)
+    change, problem = open_and_announce(ctx.runtime, ctx.notifier, new, ctx.user_id, ctx.channel_id, ctx.locale)
     posted = change.incident.channel_id is not None and problem is None
     return render.confirmation(change.incident, change.service, "Opened", problem, posted=posted, locale=ctx.locale)
 
 
 def _one_incident_id(args: Args, verb: str) -> int:
     if len(args.words) != 1:
-        raise UserError(f"Give the incident number, like: /incident {verb} 12")
+        raise UserError(t("Give the incident number, like: /incident {verb} 12", verb=verb))
     return parse_incident_id(args.words[0])
 
 
@@ -143,16 +165,18 @@ def _change(ctx: CommandContext, verb: str, change_it: Change) -> Reply:
     and when if it had been made already (then nothing is written or sent)."""
     now = ctx.now()
     settings = ctx.runtime.settings
+    locale = ctx.locale  # looked up (perhaps asking Slack, then remembered) before the transaction, never in it
     with ctx.runtime.db.session() as session:
         change = change_it(session, now)
         if isinstance(change, AlreadyDone):
-            return render.already_done(change, settings.timezone, locale=ctx.locale)
+            return render.already_done(change, settings.timezone, locale=locale)
         queued = queue_change(session, ctx.runtime, ctx.notifier, change, now)
     report = ctx.notifier.deliver(queued)
     incident = change.incident
-    problem = delivery_problem(report, keys.incident_note(incident.id, change.timeline_id), incident.channel_id)
+    note = keys.incident_note(incident.id, change.timeline_id)
+    problem = delivery_problem(report, note, incident.channel_id, locale)
     return render.confirmation(
-        incident, change.service, verb, problem, posted=incident.channel_id is not None, locale=ctx.locale
+        incident, change.service, verb, problem, posted=incident.channel_id is not None, locale=locale
     )
 
 
@@ -164,18 +188,49 @@ def acknowledge_incident(ctx: CommandContext, incident_id: int) -> Reply:
 
 
 def resolve_incident(ctx: CommandContext, incident_id: int, at: datetime | None = None) -> Reply:
-    """/incident resolve, and the App Home's Resolve button (resolved now)."""
+    """/incident resolve, and the Resolve incident form (resolved now, or `at`)."""
     return _change(ctx, "Resolved", lambda session, now: lifecycle.resolve(session, incident_id, ctx.user_id, now, at))
 
 
-@INCIDENT.route("ack", "/incident ack <id>", "acknowledge an incident")
+@INCIDENT.route("ack", "/incident ack <id>", t("acknowledge an incident"))
 def ack(ctx: CommandContext, text: str) -> Reply:
     return acknowledge_incident(ctx, _one_incident_id(parse_args(text, frozenset()), "ack"))
 
 
-@INCIDENT.route("resolve", "/incident resolve <id> [resolved=10m|2026-11-21T11:00]", "resolve an incident")
+def resolvable_incidents(runtime: Runtime) -> tuple[tuple[Incident, Service], ...]:
+    """The unresolved incidents the Resolve incident form picks from, newest first: one more than it lists, so
+    the form knows to ask for the number instead."""
+    with runtime.db.session() as session:
+        rows = incident_queries.incidents_with_services(session, only_unresolved=True, limit=RESOLVE_CHOICES + 1)
+    if not rows:
+        raise UserError(t("No incident is unresolved, so there is nothing to resolve. See /incident list all."))
+    return tuple(rows)
+
+
+def incident_to_resolve(runtime: Runtime, incident_id: int, locale: Locale) -> tuple[Incident, Service] | Reply:
+    """The incident a Resolve button opens the form for; what /incident resolve would say ("already resolved
+    by … at …") when it is resolved already."""
+    with runtime.db.session() as session:
+        incident, service = lifecycle.get_incident(session, incident_id)
+    if incident.status != IncidentStatus.RESOLVED:
+        return incident, service
+    done = AlreadyDone(
+        IncidentEventKind.RESOLVED, IncidentEventKind.RESOLVED, incident, incident.resolved_by, incident.resolved_at
+    )
+    return render.already_done(done, runtime.settings.timezone, locale=locale)
+
+
+RESOLVE_USAGE = "/incident resolve <id> [resolved=10m|2026-11-21T11:00]"
+
+
+@INCIDENT.route("resolve", RESOLVE_USAGE, t("resolve an incident"))
 def resolve(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset({"resolved"}))
+    if not args.words and not args.options:
+        unopened = tr(
+            ctx.locale, "The form could not be opened; type the incident's number instead, like: /incident resolve 12"
+        )
+        return OpenForm(text=unopened, form=Form.RESOLVE_INCIDENT, usage=RESOLVE_USAGE)
     incident_id = _one_incident_id(args, "resolve")
     now = ctx.now()
     at = _when(ctx, "resolved", args.options["resolved"], now) if "resolved" in args.options else None
@@ -184,13 +239,13 @@ def resolve(ctx: CommandContext, text: str) -> Reply:
 
 @INCIDENT.route(
     "pause",
-    f"/incident pause <id> [reason…] (reason up to {REASON_MAX} characters)",
-    "stop an incident's SLA timers while it waits on someone outside",
+    t("/incident pause <id> [reason…] (reason up to {max} characters)", max=REASON_MAX),
+    t("stop an incident's SLA timers while it waits on someone outside"),
 )
 def pause(ctx: CommandContext, text: str) -> Reply:
     first, _, reason = text.strip().partition(" ")
     if not first:
-        raise UserError("Give the incident number and why, like: /incident pause 12 waiting on the card processor")
+        raise UserError(t("Give the incident number and why, like: /incident pause 12 waiting on the card processor"))
     incident_id = parse_incident_id(first)
     return _change(
         ctx,
@@ -199,7 +254,7 @@ def pause(ctx: CommandContext, text: str) -> Reply:
     )
 
 
-@INCIDENT.route("resume", "/incident resume <id>", "restart a paused incident's SLA timers")
+@INCIDENT.route("resume", "/incident resume <id>", t("restart a paused incident's SLA timers"))
 def resume(ctx: CommandContext, text: str) -> Reply:
     incident_id = _one_incident_id(parse_args(text, frozenset()), "resume")
     return _change(
@@ -207,18 +262,20 @@ def resume(ctx: CommandContext, text: str) -> Reply:
     )
 
 
-@INCIDENT.route("list", "/incident list [open|all]", "list unresolved (or all) incidents")
+@INCIDENT.route("list", "/incident list [open|all]", t("list unresolved (or all) incidents"))
 def list_(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     if len(args.words) > 1:
-        raise UserError("Say open or all, like: /incident list all")
-    which = parse_choice(args.words[0], "the list", ("open", "all")) if args.words else "open"
+        raise UserError(t("Say open or all, like: /incident list all"))
+    which = args.words[0].lower() if args.words else "open"
+    if which not in ("open", "all"):
+        raise UserError(t("the list must be open or all (got '{text}')", text=shown(args.words[0])))
     with ctx.runtime.db.session() as session:
         rows = incident_queries.incidents_with_services(session, only_unresolved=which == "open", limit=LIST_LIMIT)
     return render.incident_list(rows, ctx.now(), ctx.runtime.settings.timezone, which == "open", locale=ctx.locale)
 
 
-@INCIDENT.route("show", "/incident show <id>", "details and timeline of an incident")
+@INCIDENT.route("show", "/incident show <id>", t("details and timeline of an incident"))
 def show(ctx: CommandContext, text: str) -> Reply:
     incident_id = _one_incident_id(parse_args(text, frozenset()), "show")
     now, zone = ctx.now(), ctx.runtime.settings.timezone

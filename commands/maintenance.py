@@ -10,18 +10,22 @@ from slabot.catalog import maintenance
 from slabot.catalog.maintenance import NewMaintenance
 from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
+from slabot.core.i18n import t
 from slabot.render import maintenance as render
 from slabot.render.reply import Reply
 from storage.models.catalog import MAINTENANCE_REASON_MAX
 
-MAINTENANCE = CommandGroup("/sla maintenance", "Maintenance windows")
+MAINTENANCE = CommandGroup("/sla maintenance", t("Maintenance windows"))
 
 
 @MAINTENANCE.route(
     "add",
-    '/sla maintenance add <service>[/<objective>] start=<time> end=<time> [reason="…"]'
-    f" (reason up to {MAINTENANCE_REASON_MAX} characters)",
-    "exclude a span from a service's objectives",
+    t(
+        '/sla maintenance add <service>[/<objective>] start=<time> end=<time> [reason="…"] (reason up to {max} '
+        "characters)",
+        max=MAINTENANCE_REASON_MAX,
+    ),
+    t("exclude a span from a service's objectives"),
 )
 def maintenance_add(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset({"start", "end", "reason"}))
@@ -30,8 +34,10 @@ def maintenance_add(ctx: CommandContext, text: str) -> Reply:
         return picking_service_form(ctx, Form.MAINTENANCE, chosen, MAINTENANCE.routes["add"].usage)
     if len(args.words) != 1 or "start" not in args.options or "end" not in args.options:
         raise UserError(
-            "Give the service (or service/objective), start= and end=, like: "
-            "/sla maintenance add checkout start=2026-11-22T02:00 end=2026-11-22T04:00"
+            t(
+                "Give the service (or service/objective), start= and end=, like: "
+                "/sla maintenance add checkout start=2026-11-22T02:00 end=2026-11-22T04:00"
+            )
         )
     target = args.words[0]
     service_name, objective_name = (
@@ -52,7 +58,7 @@ def add_window(ctx: CommandContext, new: NewMaintenance) -> Reply:
     return render.maintenance_added(window, service, objective, ctx.runtime.settings.timezone, locale=ctx.locale)
 
 
-@MAINTENANCE.route("list", "/sla maintenance list [service]", "list maintenance windows")
+@MAINTENANCE.route("list", "/sla maintenance list [service]", t("list maintenance windows"))
 def maintenance_list(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     service_name = optional_service(args, "/sla maintenance list")
@@ -61,11 +67,11 @@ def maintenance_list(ctx: CommandContext, text: str) -> Reply:
     return render.maintenance_list(rows, ctx.runtime.settings.timezone, locale=ctx.locale)
 
 
-@MAINTENANCE.route("remove", "/sla maintenance remove <id>", "remove a maintenance window")
+@MAINTENANCE.route("remove", "/sla maintenance remove <id>", t("remove a maintenance window"))
 def maintenance_remove(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     if len(args.words) != 1:
-        raise UserError("Give the window's number from /sla maintenance list, like: /sla maintenance remove 3")
+        raise UserError(t("Give the window's number from /sla maintenance list, like: /sla maintenance remove 3"))
     window_id = parse_id(args.words[0], "maintenance window", "/sla maintenance list")
     ctx.require_admin()
     with ctx.runtime.db.session() as session:

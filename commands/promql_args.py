@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from slabot.core.errors import UserError
+from slabot.core.i18n import t
 
 PROMQL_KEYS = ("good", "bad", "total")
 _START = re.compile(r"(?:(?<=\s)|^)(good|bad|total)=", re.IGNORECASE)
@@ -42,7 +43,9 @@ def _scan(text: str, start: int, closing: str | None) -> tuple[str, int]:
                 return text[start:index], index
         index += 1
     if closing is not None:
-        raise UserError('a query\'s quote is not closed: write it like good="sum(x_total{code!~"5.."})"')
+        raise UserError(
+            t("a query's quote is not closed: write it like {example}", example='good="sum(x_total{code!~"5.."})"')
+        )
     return text[start:], len(text)
 
 
@@ -55,7 +58,7 @@ def take_promql(text: str) -> tuple[str, dict[str, str]]:
         rest.append(text[position : match.start()])
         key = match.group(1).lower()
         if key in found:
-            raise UserError(f"{key}= is given twice")
+            raise UserError(t("{key}= is given twice", key=key))
         value_start = match.end()
         opening = text[value_start : value_start + 1]
         closing = _OPEN.get(opening)

@@ -6,6 +6,7 @@ from commands.args import parse_args, parse_id, parse_incident_id, parse_name
 from commands.context import CommandContext
 from slabot.catalog.services import get_service
 from slabot.core.errors import UserError
+from slabot.core.i18n import t
 from slabot.rca import runs
 from slabot.render import rca as render
 from slabot.render.reply import Reply
@@ -20,7 +21,7 @@ LIST_LIMIT = 60
 def why(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     if not args.words or len(args.words) > 2 or (len(args.words) == 2 and args.words[1].lower() != "cancel"):
-        raise UserError("Give the incident number, and cancel to stop its 5-Why, like: /sla why 12")
+        raise UserError(t("Give the incident number, and cancel to stop its 5-Why, like: /sla why 12"))
     incident_id = parse_incident_id(args.words[0])
     now = ctx.now()
     if len(args.words) == 2:
@@ -48,12 +49,12 @@ def actions(ctx: CommandContext, text: str) -> Reply:
     words = [w.lower() for w in args.words]
     if words[:1] == ["done"]:
         if len(words) != 2:
-            raise UserError("Give the action item's number, like: /sla actions done 7")
+            raise UserError(t("Give the action item's number, like: /sla actions done 7"))
         return close_action_item(ctx, parse_id(args.words[1], "action item", "/sla actions"))
     only_open = "open" in words
     names = [w for w in args.words if w.lower() != "open"]
     if len(names) > 1 or words.count("open") > 1:
-        raise UserError("Give at most one service and open, like: /sla actions checkout open")
+        raise UserError(t("Give at most one service and open, like: /sla actions checkout open"))
     service_name = parse_name(names[0], "service") if names else None
     with ctx.runtime.db.session() as session:
         service_id = get_service(session, service_name).id if service_name is not None else None

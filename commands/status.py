@@ -7,6 +7,7 @@ from commands.context import CommandContext
 from slabot.catalog import objectives
 from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
+from slabot.core.i18n import t
 from slabot.render import budget as render_budget
 from slabot.render import status as render
 from slabot.render.reply import Reply
@@ -17,7 +18,7 @@ def status(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     public = args.take_flag("public")
     if len(args.words) > 1:
-        raise UserError("Give at most one service name, like: /sla status checkout")
+        raise UserError(t("Give at most one service name, like: /sla status checkout"))
     now, zone = ctx.now(), ctx.runtime.settings.timezone
     service_name = parse_name(args.words[0], "service") if args.words else None
     with ctx.runtime.db.snapshot() as session:  # every figure from one consistent state
@@ -30,7 +31,7 @@ def budget(ctx: CommandContext, text: str) -> Reply:
     args = parse_args(text, frozenset())
     public = args.take_flag("public")
     if len(args.words) != 1:
-        raise UserError("Give the objective as service/name, like: /sla budget checkout/availability")
+        raise UserError(t("Give the objective as service/name, like: /sla budget checkout/availability"))
     service_name, name = parse_objective_ref(args.words[0])
     return objective_budget(ctx, service_name, name, public)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from slabot.languages.readers import Readers
 from slabot.notify.delivery import Deliverer
 from slabot.notify.notifier import Notifier
 from slabot.notify.outcomes import create_delivery_client
@@ -21,7 +22,8 @@ class Loop:
         runtime = driver.runtime
         client = create_delivery_client("xoxb-test", driver.slack.base_url)
         self.deliverer = Deliverer(runtime.db, client, clock)
-        self.notifier = Notifier(self.deliverer, runtime.settings.timezone)
+        readers = Readers(runtime.db, runtime.settings.language, clock=runtime.clock)
+        self.notifier = Notifier(self.deliverer, runtime.settings.timezone, readers)
 
     def send(self, ref: str, minutes: int, good: int, total: int, *, offset: int = 0) -> list[Point]:
         """One point per minute for the `minutes` minutes ending `offset` minutes before now; returns them."""

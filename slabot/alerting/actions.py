@@ -13,6 +13,7 @@ from slabot.alerting.alerts import shown, silences
 from slabot.alerting.events import AlertShown
 from slabot.alerting.figures import AlertFigures, loads
 from slabot.core.errors import UserError
+from slabot.core.i18n import t
 from slabot.core.mentions import user_mention
 from slabot.incidents.lifecycle import NewIncident
 from storage.models.alerting import Alert, AlertSeverity, AlertSilence
@@ -52,7 +53,7 @@ def _load(session: Session, alert_id: int) -> tuple[Alert, Objective, Service]:
     objective = session.get(Objective, alert.objective_id) if alert is not None else None
     service = session.get(Service, objective.service_id) if objective is not None else None
     if alert is None or objective is None or service is None:
-        raise UserError("This alert no longer exists (its objective was deleted).")
+        raise UserError(t("This alert no longer exists (its objective was deleted)."))
     return alert, objective, service
 
 
@@ -68,9 +69,9 @@ def _changed(session: Session, alert: Alert, objective: Objective, service: Serv
 def acknowledge(session: Session, alert_id: int, user: str, now: datetime) -> AlertChange:
     alert, objective, service = _load(session, alert_id)
     if alert.resolved_at is not None:
-        raise UserError("This alert has already resolved; nothing to acknowledge.")
+        raise UserError(t("This alert has already resolved; nothing to acknowledge."))
     if alert.acknowledged_by is not None:
-        raise UserError(f"{user_mention(alert.acknowledged_by)} already acknowledged this alert.")
+        raise UserError(t("{who} already acknowledged this alert.", who=user_mention(alert.acknowledged_by)))
     alert.acknowledged_by, alert.acknowledged_at = user, now
     return _changed(session, alert, objective, service, now)
 
@@ -78,10 +79,10 @@ def acknowledge(session: Session, alert_id: int, user: str, now: datetime) -> Al
 def silence(session: Session, alert_id: int, hours: int, user: str, now: datetime) -> AlertChange:
     """No pings for the alert's pairs until now + hours (an earlier silence is replaced, a later one kept)."""
     if hours not in SILENCE_HOURS:
-        raise UserError(f"Silence for {' or '.join(f'{h}h' for h in SILENCE_HOURS)}.")
+        raise UserError(t("Silence for {first}h or {second}h.", first=SILENCE_HOURS[0], second=SILENCE_HOURS[1]))
     alert, objective, service = _load(session, alert_id)
     if alert.resolved_at is not None:
-        raise UserError("This alert has already resolved; nothing to silence.")
+        raise UserError(t("This alert has already resolved; nothing to silence."))
     until = now + timedelta(hours=hours)
     for rule in alert.rules.split(","):
         row = session.get(AlertSilence, (alert.objective_id, rule))
@@ -103,6 +104,6 @@ def link_incident(session: Session, alert_id: int, incident_id: int, now: dateti
 def incident_draft(session: Session, alert_id: int) -> IncidentDraft:
     alert, objective, service = _load(session, alert_id)
     if alert.incident_id is not None:
-        raise UserError(f"Incident #{alert.incident_id} was already opened from this alert.")
+        raise UserError(t("Incident #{id} was already opened from this alert.", id=alert.incident_id))
     severity = 2 if alert.severity == AlertSeverity.PAGE else 3
     return IncidentDraft(objective, service, severity, alert.opened_at, loads(alert.figures))

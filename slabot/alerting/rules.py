@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from slabot.core.budget import percent_from_target, target_from_percent
 from slabot.core.burn import DEFAULT_RULES, MAX_RULES, AlertRule, check_rule, format_rule
-from slabot.core.errors import UserError
+from slabot.core.errors import UserError, said_by
+from slabot.core.i18n import t
 from slabot.core.windows import WindowSpec
 from storage.models.alerting import AlertRule as AlertRuleRow
 from storage.models.alerting import AlertSeverity
@@ -50,17 +51,17 @@ def set_rules(
     target = target_from_percent(objective.target_percent)
     if rules is not None:
         if len(rules) > MAX_RULES:
-            raise UserError(f"at most {MAX_RULES} rules per objective")
+            raise UserError(t("at most {n} rules per objective", n=MAX_RULES))
         seen: set[AlertRule] = set()
         for rule in rules:
             if rule in seen:
-                raise UserError(f"{format_rule(rule)} is given twice: give each rule once")
+                raise UserError(t("{rule} is given twice: give each rule once", rule=format_rule(rule)))
             seen.add(rule)
         for rule in rules:
             try:
                 check_rule(rule, target, window_seconds(objective))
             except ValueError as error:
-                raise UserError(str(error)) from None
+                raise UserError(said_by(error)) from None
         queries.replace_alert_rules(session, objective.id, [stored_form(rule) for rule in rules])
     if min_events is not None:
         objective.min_events = min_events

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from slabot.catalog.objectives import get_objective
 from slabot.catalog.services import get_service
 from slabot.core.errors import NotFound, UserError
+from slabot.core.i18n import t
 from storage.models.catalog import MAINTENANCE_REASON_MAX, MaintenanceWindow, Objective, Service
 from storage.queries import catalog as queries
 
@@ -27,14 +28,15 @@ class NewMaintenance:
 
 def add(session: Session, new: NewMaintenance, actor: str) -> tuple[MaintenanceWindow, Service, Objective | None]:
     if new.ends_at <= new.starts_at:
-        raise UserError("end= must be after start=, like start=2026-11-22T02:00 end=2026-11-22T04:00", field="end")
+        raise UserError(t("end= must be after start=, like start=2026-11-22T02:00 end=2026-11-22T04:00"), field="end")
     if new.ends_at - new.starts_at > LONGEST:
-        raise UserError("a maintenance window can last at most 31 days; add several for longer work", field="end")
+        raise UserError(t("a maintenance window can last at most 31 days; add several for longer work"), field="end")
     if new.reason is not None and len(new.reason) > MAINTENANCE_REASON_MAX:
         raise UserError(
-            f"reason= can be up to {MAINTENANCE_REASON_MAX} characters (got {len(new.reason)}): say it shorter",
+            t("reason= can be up to {max} characters (got {length}): say it shorter", max=MAINTENANCE_REASON_MAX,
+              length=len(new.reason)),
             field="reason",
-        )
+        )  # fmt: skip
     objective: Objective | None = None
     if new.objective_name is None:
         service = get_service(session, new.service_name)
@@ -62,7 +64,7 @@ def listing(session: Session, service_name: str | None) -> list[tuple[Maintenanc
 def remove(session: Session, window_id: int) -> MaintenanceWindow:
     window = session.get(MaintenanceWindow, window_id)
     if window is None:
-        raise NotFound(f"There is no maintenance window #{window_id}. See /sla maintenance list.")
+        raise NotFound(t("There is no maintenance window #{id}. See /sla maintenance list.", id=window_id))
     session.delete(window)
     session.flush()
     return window

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from slabot.catalog.names import did_you_mean
+from slabot.catalog.names import closest
 from slabot.catalog.services import flush_unique, get_service
+from slabot.core.credits import CreditSchedule
 from slabot.core.errors import UserError
+from slabot.core.i18n import Message, t
 from slabot.core.windows import WindowSpec
 from storage.models.catalog import DESCRIPTION_MAX, Budgeting, Objective, ObjectiveKind, ObjectiveSource, Service
 from storage.queries import catalog as queries
@@ -23,9 +25,17 @@ def get_objective(session: Session, service_name: str, name: str) -> tuple[Objec
     service = get_service(session, service_name)
     objective = queries.objective_by_name(session, service.id, name)
     if objective is None:
-        names = [o.name for o, _ in queries.objectives_with_services(session, service.id)]
-        hint = did_you_mean(name, names) or f" See /sla list {service.name}."
-        raise UserError(f"{service.name} has no objective '{name}'.{hint}", field="objective")
+        close = closest(name, [o.name for o, _ in queries.objectives_with_services(session, service.id)])
+        if close is not None:
+            raise UserError(
+                t("{service} has no objective '{name}'. Did you mean {close}?", service=service.name, name=name,
+                  close=close),
+                field="objective",
+            )  # fmt: skip
+        raise UserError(
+            t("{service} has no objective '{name}'. See /sla list {service}.", service=service.name, name=name),
+            field="objective",
+        )
     return objective, service
 
 
@@ -48,30 +58,63 @@ class ObjectiveSpec:
     timezone: str | None = None
     budgeting: Budgeting = Budgeting.OCCURRENCES
     slice_target_percent: Decimal | None = None
+    credits: CreditSchedule | None = None  # an SLA's service credits
+
+
+def _check_credits(spec: ObjectiveSpec) -> None:
+    """Credits are an SLA's, and start at or below its target (a met SLA owes nothing)."""
+    if spec.credits is None:
+        return
+    if spec.kind != ObjectiveKind.SLA:
+        raise UserError(
+            t(
+                "credits= is for SLAs, the targets promised to customers: add kind=sla, or leave credits= out for "
+                "this {kind}",
+                kind=spec.kind.upper(),
+            ),
+            field="credits",
+        )
+    first = spec.credits.bands[0]
+    if first.below > spec.target_percent:
+        target = f"{spec.target_percent.normalize():f}"
+        raise UserError(
+            t(
+                "Credits start at or below the target: the first band owes below {below}% but the SLA's target is "
+                '{target}%; start with {target} or lower, like credits="{target}:10"',
+                below=first.below_text,
+                target=target,
+            ),
+            field="credits",
+        )
 
 
 def check_spec(spec: ObjectiveSpec) -> None:
     """Budgeting methods apply to event counts; a slice target only to timeslices; a description fits its
-    column."""
+    column; credits only to an SLA, starting at or below its target."""
+    _check_credits(spec)
     if spec.description is not None and len(spec.description) > DESCRIPTION_MAX:
         raise UserError(
-            f"description= can be up to {DESCRIPTION_MAX} characters (got {len(spec.description)}): say it shorter",
+            t("description= can be up to {max} characters (got {length}): say it shorter", max=DESCRIPTION_MAX,
+              length=len(spec.description)),
             field="description",
-        )
+        )  # fmt: skip
     if spec.source == ObjectiveSource.INCIDENTS and spec.budgeting != Budgeting.OCCURRENCES:
         raise UserError(
-            "budgeting=timeslices needs source=events: incident-based objectives count time already", field="budgeting"
+            t("budgeting=timeslices needs source=events: incident-based objectives count time already"),
+            field="budgeting",
         )
     if spec.slice_target_percent is not None and spec.budgeting != Budgeting.TIMESLICES:
         raise UserError(
-            "slice= is the target of each one-minute slice: use it with budgeting=timeslices", field="slice"
+            t("slice= is the target of each one-minute slice: use it with budgeting=timeslices"), field="slice"
         )
 
 
-def _duplicate(service: Service, name: str) -> str:
-    return (
-        f"{service.name} already has an objective named {name}: "
-        f"remove it first with /sla delete {service.name}/{name}, or pick another name."
+def _duplicate(service: Service, name: str) -> Message:
+    return t(
+        "{service} already has an objective named {name}: remove it first with /sla delete {service}/{name}, or "
+        "pick another name.",
+        service=service.name,
+        name=name,
     )
 
 
@@ -99,6 +142,7 @@ def define_objective(session: Session, service_name: str, spec: ObjectiveSpec, a
         timezone=spec.timezone,
         budgeting=spec.budgeting,
         slice_target_percent=spec.slice_target_percent,
+        credits=spec.credits.text if spec.credits is not None else None,
         created_by=actor,
     )
     session.add(objective)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from slabot.catalog.names import did_you_mean
-from slabot.core.errors import UserError
+from slabot.catalog.names import closest
+from slabot.core.errors import Said, UserError
+from slabot.core.i18n import t
 from storage.models.catalog import OWNER_MAX, Service
 from storage.queries import catalog as queries
 
@@ -37,13 +38,15 @@ class Removal:
 def get_service(session: Session, name: str) -> Service:
     service = queries.service_by_name(session, name)
     if service is None:
-        names = [known.name for known in queries.all_services(session)]
-        hint = did_you_mean(name, names) or " See /sla service list."
-        raise UserError(f"There is no service '{name}'.{hint}", field="service")
+        close = closest(name, [known.name for known in queries.all_services(session)])
+        if close is not None:
+            raise UserError(t("There is no service '{name}'. Did you mean {close}?", name=name, close=close),
+                            field="service")  # fmt: skip
+        raise UserError(t("There is no service '{name}'. See /sla service list.", name=name), field="service")
     return service
 
 
-def flush_unique(session: Session, duplicate_message: str, field: str = "name") -> None:
+def flush_unique(session: Session, duplicate_message: Said, field: str = "name") -> None:
     """Flush, turning a unique-constraint race (another replica, another click) into a clear reply."""
     try:
         session.flush()
@@ -54,7 +57,9 @@ def flush_unique(session: Session, duplicate_message: str, field: str = "name") 
 
 def add_service(session: Session, name: str, fields: ServiceFields, actor: str) -> Service:
     check_fields(fields)
-    duplicate = f"A service named {name} already exists: change it with /sla service edit {name} key=value."
+    duplicate = t(
+        "A service named {name} already exists: change it with /sla service edit {name} key=value.", name=name
+    )
     if queries.service_by_name(session, name) is not None:
         raise UserError(duplicate, field="name")
     service = Service(name=name, created_by=actor)
@@ -70,21 +75,23 @@ def edit_service(session: Session, name: str, fields: ServiceFields) -> Service:
     if fields.name is not UNSET and fields.name != service.name:
         new_name = str(fields.name)
         if queries.service_by_name(session, new_name) is not None:
-            raise UserError(f"A service named {new_name} already exists; pick another name.", field="name")
+            raise UserError(t("A service named {name} already exists; pick another name.", name=new_name), field="name")
     _apply(service, fields)
     session.add(service)
-    flush_unique(session, f"A service named {service.name} already exists; pick another name.")
+    flush_unique(session, t("A service named {name} already exists; pick another name.", name=service.name))
     return service
 
 
 def check_fields(fields: ServiceFields) -> None:
     """A name cannot be cleared; an owner fits its column."""
     if fields.name is None:
-        raise UserError("A service's name cannot be cleared: give a new name, like name=checkout-api", field="name")
+        raise UserError(t("A service's name cannot be cleared: give a new name, like name=checkout-api"), field="name")
     if isinstance(fields.owner, str) and len(fields.owner) > OWNER_MAX:
         raise UserError(
-            f"owner= can be up to {OWNER_MAX} characters (got {len(fields.owner)}): say it shorter", field="owner"
-        )
+            t("owner= can be up to {max} characters (got {length}): say it shorter", max=OWNER_MAX,
+              length=len(fields.owner)),
+            field="owner",
+        )  # fmt: skip
 
 
 def _apply(service: Service, fields: ServiceFields) -> None:

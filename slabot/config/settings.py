@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError
 
 from slabot.catalog.names import parse_zone
 from slabot.core.errors import UserError, shown
+from slabot.core.i18n import DEFAULT_LOCALE, Locale, parse_locale
 from slabot.sources.alertmanager import parse_label_name, parse_severities
 from slabot.sources.prometheus_servers import Servers, tokens_from
 
@@ -51,6 +52,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     port: int = 3000
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    language: Locale = DEFAULT_LOCALE  # of people who chose none and whose Slack locale is none slabot speaks
     admins: frozenset[str] = frozenset()
     api_token: str | None = None
     raw_retention_days: int = 35
@@ -130,6 +132,14 @@ def _timezone(env: Mapping[str, str]) -> ZoneInfo:
         raise ConfigError(
             f"SLABOT_TIMEZONE must be a zone like Europe/Berlin or UTC (got '{shown(value, 40)}')"
         ) from None
+
+
+def _language(env: Mapping[str, str]) -> Locale:
+    value = _get(env, "SLABOT_LANGUAGE") or DEFAULT_LOCALE
+    locale = parse_locale(value)
+    if locale is None:
+        raise ConfigError(f"SLABOT_LANGUAGE must be en or zh (got '{shown(value, 40)}')")
+    return locale
 
 
 def _admins(env: Mapping[str, str]) -> frozenset[str]:
@@ -261,6 +271,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = "http") 
         database_url=_database_url(env),
         port=_port(env),
         timezone=_timezone(env),
+        language=_language(env),
         admins=_admins(env),
         api_token=_api_token(env),
         raw_retention_days=_retention(env),

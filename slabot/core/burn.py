@@ -2,7 +2,8 @@
 
 Pure: no I/O, no database, no Slack, no clock. The caller counts bad and valid amounts per lookback
 (events for event-based objectives, seconds for time-based ones) and passes them in; everything here is
-``Fraction`` arithmetic built on ``slabot.core.budget``, rounded only inside user-facing messages.
+``Fraction`` arithmetic built on ``slabot.core.budget``, rounded only inside user-facing messages. A rule refused
+raises ValueError with a Message (slabot.core.i18n), read in any language: wrap it with errors.said_by.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from fractions import Fraction
 from typing import Literal
 
 from slabot.core.budget import burn_rate, burn_threshold, max_burn_rate, threshold_can_fire, time_to_exhaust
+from slabot.core.errors import said_by, shown
+from slabot.core.i18n import DEFAULT_LOCALE, Locale, t, tr
 from slabot.core.timefmt import format_duration, format_target, parse_duration
 
 __all__ = [
@@ -39,7 +42,16 @@ LOOKBACKS: tuple[int, ...] = (300, 1800, 3600, 7200, 21600, 86400, 259200)  # 5m
 
 _HOUR = 3600
 _DAY = 86400
-_EXAMPLE = "like page:2%:1h/5m or ticket:10%:3d/6h"
+
+
+@dataclass(frozen=True)
+class _Lasting:
+    """A duration inside a Message: written out in the reader's language (1h, 1小时)."""
+
+    seconds: int
+
+    def render(self, locale: Locale) -> str:
+        return format_duration(self.seconds, locale)
 
 
 @dataclass(frozen=True, init=False)
@@ -83,11 +95,16 @@ class AlertRule:
         """The burn rate at which the long window consumes ``budget_fraction``: fraction × window / long."""
         return _threshold(self, window_seconds)
 
-    def describe(self) -> str:
+    def describe(self, locale: Locale = DEFAULT_LOCALE) -> str:
         """ "page: 2% of the budget in 1h (5m)"."""
-        return (
-            f"{self.severity}: {format_target(self.budget_fraction)} of the budget in "
-            f"{format_duration(self.long_seconds)} ({format_duration(self.short_seconds)})"
+        severity = tr(locale, "page") if self.severity == "page" else tr(locale, "ticket")
+        return tr(
+            locale,
+            "{severity}: {share} of the budget in {long} ({short})",
+            severity=severity,
+            share=format_target(self.budget_fraction),
+            long=format_duration(self.long_seconds, locale),
+            short=format_duration(self.short_seconds, locale),
         )
 
 
@@ -113,38 +130,47 @@ def _format_rate(rate: Fraction) -> str:
 
 
 def check_rule(rule: AlertRule, target: Fraction, window_seconds: int) -> None:
-    """Raise ValueError, with a sentence for the user, when ``rule`` makes no sense for this objective."""
+    """Raise ValueError, with a sentence for the user (a Message), when ``rule`` makes no sense for this
+    objective."""
     name = format_rule(rule)
     if not 0 < rule.budget_fraction <= 1:
         raise ValueError(
-            f"{name}: the share of the budget must be above 0% and at most 100%, "
-            f"not {format_target(rule.budget_fraction)}"
-        )
+            t("{rule}: the share of the budget must be above 0% and at most 100%, not {share}", rule=name,
+              share=format_target(rule.budget_fraction))
+        )  # fmt: skip
     if rule.short_seconds <= 0 or rule.long_seconds <= 0:
-        raise ValueError(f"{name}: both windows must be longer than zero")
+        raise ValueError(t("{rule}: both windows must be longer than zero", rule=name))
+    short, long = _Lasting(rule.short_seconds), _Lasting(rule.long_seconds)
     if rule.short_seconds >= rule.long_seconds:
         raise ValueError(
-            f"{name}: the short window ({format_duration(rule.short_seconds)}) must be shorter than "
-            f"the long one ({format_duration(rule.long_seconds)}); 1/12 of it is usual, like 1h/5m"
-        )
+            t("{rule}: the short window ({short}) must be shorter than the long one ({long}); 1/12 of it is usual, "
+              "like 1h/5m", rule=name, short=short, long=long)
+        )  # fmt: skip
     if window_seconds <= 0:
-        raise ValueError(f"an objective's window must be longer than zero, not {window_seconds} seconds")
+        raise ValueError(
+            t("an objective's window must be longer than zero, not {seconds} seconds", seconds=window_seconds)
+        )
     if rule.long_seconds > window_seconds:
         raise ValueError(
-            f"{name}: the long window ({format_duration(rule.long_seconds)}) is longer than "
-            f"the objective's window ({format_duration(window_seconds)})"
-        )
+            t("{rule}: the long window ({long}) is longer than the objective's window ({window})", rule=name,
+              long=long, window=_Lasting(window_seconds))
+        )  # fmt: skip
     threshold = rule.threshold(window_seconds)
     if not threshold_can_fire(threshold, target):
         highest = max_burn_rate(target)
         needed, most = _format_rate(threshold), _format_rate(highest)
+        params = {"rule": name, "target": format_target(target), "window": _Lasting(window_seconds), "most": most}
         if needed == most:
-            needed = f"just above {most}"
+            raise ValueError(
+                t("{rule} can never fire on {target} over {window}: it needs a burn rate of just above {most}, and "
+                  "the highest possible is {most} (a full outage); use a smaller share of the budget or a longer "
+                  "window", **params)
+            )  # fmt: skip
         raise ValueError(
-            f"{name} can never fire on {format_target(target)} over {format_duration(window_seconds)}: "
-            f"it needs a burn rate of {needed}, and the highest possible is {most} (a full outage); "
-            "use a smaller share of the budget or a longer window"
-        )
+            t("{rule} can never fire on {target} over {window}: it needs a burn rate of {needed}, and the highest "
+              "possible is {most} (a full outage); use a smaller share of the budget or a longer window",
+              needed=needed, **params)
+        )  # fmt: skip
 
 
 _RULE = re.compile(r"(page|ticket)\s*:\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*:\s*([0-9a-z ]+?)\s*/\s*([0-9a-z ]+)")
@@ -153,20 +179,31 @@ _RULE = re.compile(r"(page|ticket)\s*:\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*:\s*([0-9a-
 def parse_rule(text: str) -> AlertRule:
     """ "page:2%:1h/5m" -> AlertRule("page", 3600, 300, Fraction(2, 100)): severity:percent%:long/short."""
     cleaned = text.strip().lower()
+    typed = shown(text)
     match = _RULE.fullmatch(cleaned)
     if match is None:
-        raise ValueError(f"{text.strip()!r} is not an alert rule: write severity:percent%:long/short, {_EXAMPLE}")
+        raise ValueError(
+            t("'{text}' is not an alert rule: write severity:percent%:long/short, like page:2%:1h/5m or "
+              "ticket:10%:3d/6h", text=typed)
+        )  # fmt: skip
     severity, percent, long_text, short_text = match.groups()
     try:
         fraction = Fraction(Decimal(percent)) / 100
         long_seconds = parse_duration(long_text) // timedelta(seconds=1)
         short_seconds = parse_duration(short_text) // timedelta(seconds=1)
     except (ValueError, InvalidOperation) as exc:
-        raise ValueError(f"{text.strip()!r} is not an alert rule ({exc}); write one {_EXAMPLE}") from None
+        problem = said_by(exc) if isinstance(exc, ValueError) else str(exc)
+        raise ValueError(
+            t("'{text}' is not an alert rule ({problem}); write one like page:2%:1h/5m or ticket:10%:3d/6h",
+              text=typed, problem=problem)
+        ) from None  # fmt: skip
     if not 0 < fraction <= 1:
-        raise ValueError(f"{text.strip()!r}: the share of the budget must be above 0% and at most 100%")
+        raise ValueError(t("'{text}': the share of the budget must be above 0% and at most 100%", text=typed))
     if short_seconds >= long_seconds:
-        raise ValueError(f"{text.strip()!r}: the short window must be shorter than the long one, {_EXAMPLE}")
+        raise ValueError(
+            t("'{text}': the short window must be shorter than the long one, like page:2%:1h/5m or ticket:10%:3d/6h",
+              text=typed)
+        )  # fmt: skip
     return AlertRule("page" if severity == "page" else "ticket", long_seconds, short_seconds, fraction)
 
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from slabot.core.i18n import t
 from slabot.core.timefmt import parse_duration
 
 __all__ = [
@@ -37,7 +38,7 @@ _FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday
 _DAY_INDEX = {**{n: i for i, n in enumerate(DAY_NAMES)}, **{n: i for i, n in enumerate(_FULL_NAMES)}}
 _GROUP = re.compile(r"([a-z]+)(?:\s*-\s*([a-z]+))?(?:\s+(.*))?", re.DOTALL)
 _WINDOW = re.compile(r"([0-9]{1,2}):([0-9]{2})-([0-9]{1,2}):([0-9]{2})")
-_EXAMPLE = "like mon-fri 09:00-12:00,13:00-18:00 (several groups separated by ;)"
+_EXAMPLE = t("like mon-fri 09:00-12:00,13:00-18:00 (several groups separated by ;)")
 _US = 1_000_000
 _DAY = 86400
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -90,22 +91,28 @@ class WeeklyHours:
 def _day(word: str) -> int:
     found = _DAY_INDEX.get(word)
     if found is None:
-        raise ValueError(f"'{word}' is not a day: use mon, tue, wed, thu, fri, sat or sun, {_EXAMPLE}")
+        raise ValueError(
+            t("'{word}' is not a day: use mon, tue, wed, thu, fri, sat or sun, {example}", word=word, example=_EXAMPLE)
+        )
     return found
 
 
 def _window(text: str) -> Window:
     match = _WINDOW.fullmatch(text)
     if match is None:
-        raise ValueError(f"'{text}' is not a time window: write it as HH:MM-HH:MM, {_EXAMPLE}")
+        raise ValueError(t("'{text}' is not a time window: write it as HH:MM-HH:MM, {example}", text=text,
+                           example=_EXAMPLE))  # fmt: skip
     sh, sm, eh, em = (int(part) for part in match.groups())
     if sh > 23 or sm > 59 or em > 59 or eh > 24 or (eh == 24 and em != 0):
-        raise ValueError(f"'{text}' has a time that does not exist: use 00:00 to 23:59 (24:00 as an end)")
+        raise ValueError(t("'{text}' has a time that does not exist: use 00:00 to 23:59 (24:00 as an end)", text=text))
     start, end = sh * 60 + sm, eh * 60 + em
     if end <= start:
         raise ValueError(
-            f"'{text}' ends before it starts: a window stays within one day, "
-            "so split a night shift, like mon 22:00-24:00; tue 00:00-06:00"
+            t(
+                "'{text}' ends before it starts: a window stays within one day, so split a night shift, like "
+                "mon 22:00-24:00; tue 00:00-06:00",
+                text=text,
+            )
         )
     return start, end
 
@@ -116,18 +123,22 @@ def parse_hours(text: str) -> WeeklyHours:
     per_day: list[list[Window]] = [[] for _ in range(7)]
     groups = [group.strip() for group in text.lower().split(";") if group.strip()]
     if not groups:
-        raise ValueError(f"give working hours, {_EXAMPLE}")
+        raise ValueError(t("give working hours, {example}", example=_EXAMPLE))
     for group in groups:
         match = _GROUP.fullmatch(group)
         if match is None:
-            raise ValueError(f"'{group}' does not start with a day: write days then times, {_EXAMPLE}")
+            raise ValueError(t("'{group}' does not start with a day: write days then times, {example}", group=group,
+                               example=_EXAMPLE))  # fmt: skip
         first, last, times = match.groups()
         start_day = _day(first)
         end_day = _day(last) if last else start_day
         if end_day < start_day:
-            raise ValueError(f"'{first}-{last}' runs backwards: write day ranges from mon towards sun, like mon-fri")
+            raise ValueError(
+                t("'{first}-{last}' runs backwards: write day ranges from mon towards sun, like mon-fri", first=first,
+                  last=last)
+            )  # fmt: skip
         if not times or not times.strip():
-            raise ValueError(f"'{group}' has no times: add them, {_EXAMPLE}")
+            raise ValueError(t("'{group}' has no times: add them, {example}", group=group, example=_EXAMPLE))
         windows = [_window(part) for part in re.sub(r"\s+", "", times).split(",") if part]
         for weekday in range(start_day, end_day + 1):
             per_day[weekday].extend(windows)
@@ -137,9 +148,16 @@ def parse_hours(text: str) -> WeeklyHours:
         for start, end in sorted(windows):
             if merged and start < merged[-1][1]:
                 before = merged[-1]
+                first_window = f"{_clock(before[0])}-{_clock(before[1])}"
+                second_window = f"{_clock(start)}-{_clock(end)}"
                 raise ValueError(
-                    f"on {DAY_NAMES[weekday]} {_clock(before[0])}-{_clock(before[1])} and "
-                    f"{_clock(start)}-{_clock(end)} overlap: give each working time once, {_EXAMPLE}"
+                    t(
+                        "on {day} {first} and {second} overlap: give each working time once, {example}",
+                        day=DAY_NAMES[weekday],
+                        first=first_window,
+                        second=second_window,
+                        example=_EXAMPLE,
+                    )
                 )
             if merged and start == merged[-1][1]:
                 merged[-1] = (merged[-1][0], end)

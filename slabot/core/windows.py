@@ -2,7 +2,8 @@
 
 Pure: the caller passes ``now`` and the zone. All bounds are timezone-aware UTC datetimes aligned to
 whole minutes; a calendar period runs from one local midnight to the next period's local midnight, so
-a month with a DST change is an hour longer or shorter and its budget follows the real length.
+a month with a DST change is an hour longer or shorter and its budget follows the real length. A window typed
+wrong raises ValueError with a Message (slabot.core.i18n), read in any language.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
+
+from slabot.core.errors import shown
+from slabot.core.i18n import t
 
 __all__ = ["MAX_ROLLING_DAYS", "WindowBounds", "WindowKind", "WindowSpec", "window_bounds", "window_through"]
 
@@ -62,8 +66,9 @@ class WindowSpec:
         if match is not None and 1 <= int(match.group(1)) <= MAX_ROLLING_DAYS:
             return cls("rolling", int(match.group(1)))
         raise ValueError(
-            f"window must be Nd (1 to {MAX_ROLLING_DAYS} days), week, month or quarter, not {text.strip()!r}"
-        )
+            t("window must be Nd (1 to {most} days), week, month or quarter, not '{text}'", most=MAX_ROLLING_DAYS,
+              text=shown(text))
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

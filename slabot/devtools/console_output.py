@@ -1,6 +1,7 @@
 """What the console prints of the bot's Web API calls, in the order they happened (messages, edits, replies,
 modals opened or updated, the Home published, uploads saved under ./slabot-out/), and what stays on screen for
-the console's user to click: the channels' messages, what only they see, and replies that replaced a message."""
+the console's user to click: the channels' messages, what only they see, and replies that replaced a message.
+What the console itself says (where a message is, what a modal awaits) is in the console person's language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from slabot.core.i18n import DEFAULT_LOCALE, Locale, tr
 from slabot.devtools.console_requests import CONSOLE_CHANNEL, CONSOLE_USER
 from slabot.devtools.console_text import blocks_to_text, plain
 from slabot.devtools.console_views import view_to_text
@@ -40,9 +42,12 @@ class Source:
 class ConsoleOutput:
     """Prints what the bot did through the Web API, newest calls only, and keeps what the user sees."""
 
-    def __init__(self, out: TextIO, slack: LocalSlack, out_dir: Path = OUT_DIR) -> None:
+    def __init__(
+        self, out: TextIO, slack: LocalSlack, out_dir: Path = OUT_DIR, locale: Locale = DEFAULT_LOCALE
+    ) -> None:
         self.out = out
         self.slack = slack
+        self.locale = locale
         self.out_dir = out_dir
         self.seen = 0
         self.filenames: dict[str, str] = {}
@@ -57,29 +62,52 @@ class ConsoleOutput:
         self.out.flush()
 
     def _message(self, where: str, args: dict[str, Any]) -> None:
-        body = blocks_to_text(args.get("blocks") or []) or plain(str(args.get("text", "")))
+        body = blocks_to_text(args.get("blocks") or [], self.locale) or plain(str(args.get("text", "")))
         self.out.write(f"[{where}]\n{body}\n\n")
 
+    def _posted(self, args: dict[str, Any], ts: object) -> str:
+        channel, thread = args.get("channel"), args.get("thread_ts")
+        if thread:
+            return tr(
+                self.locale, "#{channel} · thread of {thread} · slabot · ts {ts}", channel=channel, thread=thread, ts=ts
+            )
+        return f"#{channel} · slabot · ts {ts}"
+
+    def _refused(self, call: RecordedCall) -> str:
+        error = call.response.get("error")
+        problems = "; ".join((call.response.get("response_metadata") or {}).get("messages") or [])
+        if problems:
+            return tr(
+                self.locale,
+                "(Slack refused {method}: {error} · {problems})",
+                method=call.method,
+                error=error,
+                problems=problems,
+            )
+        return tr(self.locale, "(Slack refused {method}: {error})", method=call.method, error=error)
+
     def show(self, call: RecordedCall) -> None:
-        args, ok = call.args, call.response.get("ok")
+        args, ok, locale = call.args, call.response.get("ok"), self.locale
         if call.method == "response_url":
             public = args.get("response_type") == "in_channel"
-            self._message(f"#{CONSOLE_CHANNEL} · slabot" if public else "only you can see this", args)
+            self._message(f"#{CONSOLE_CHANNEL} · slabot" if public else tr(locale, "only you can see this"), args)
             self._keep_reply(args)
         elif call.method == "chat.postMessage" and ok:
-            thread = f" · thread of {args['thread_ts']}" if args.get("thread_ts") else ""
-            self._message(f"#{args.get('channel')}{thread} · slabot · ts {call.response.get('ts')}", args)
+            self._message(self._posted(args, call.response.get("ts")), args)
         elif call.method == "chat.update" and ok:
-            self._message(f"#{args.get('channel')} · slabot edited message {args.get('ts')}", args)
+            edited = tr(
+                locale, "#{channel} · slabot edited message {ts}", channel=args.get("channel"), ts=args.get("ts")
+            )
+            self._message(edited, args)
         elif call.method == "chat.postEphemeral" and ok:
-            self._message(f"#{args.get('channel')} · only @{args.get('user')} can see this", args)
+            only = tr(
+                locale, "#{channel} · only @{user} can see this", channel=args.get("channel"), user=args.get("user")
+            )
+            self._message(only, args)
             message = {"ts": call.response.get("message_ts"), "text": args.get("text"), "blocks": _blocks(args)}
             self._keep(str(args.get("channel")), message, ephemeral=True)
         elif call.method.startswith("views.") and not ok:
-            problems = "; ".join((call.response.get("response_metadata") or {}).get("messages") or [])
-            self.out.write(
-                f"(Slack refused {call.method}: {call.response.get('error')}{' · ' + problems if problems else ''})\n\n"
-            )
+            self.out.write(f"{self._refused(call)}\n\n")
         elif call.method in _VIEW_VERBS and ok:
             self.modal(call.response["view"], _VIEW_VERBS[call.method])
         elif call.method == "views.publish" and ok and args.get("user_id") == CONSOLE_USER:
@@ -91,11 +119,12 @@ class ConsoleOutput:
                 self._save(str(item.get("id")), args)
 
     def home(self, view: dict[str, Any]) -> None:
-        self.out.write(f"[your Home tab · slabot · click <button>]\n{view_to_text(view)}\n\n")
+        heading = tr(self.locale, "[your Home tab · slabot · click <button>]")
+        self.out.write(f"{heading}\n{view_to_text(view, locale=self.locale)}\n\n")
 
     def modal(self, view: dict[str, Any], verb: str, errors: dict[str, str] | None = None) -> None:
-        hint = "submit key=value … · click <button> · cancel"
-        self.out.write(f"[modal {verb} · {hint}]\n{view_to_text(view, errors)}\n\n")
+        """A modal printed under what happened to it (`verb`: opened, updated, not submitted, back to)."""
+        self.out.write(f"{_modal_heading(verb, self.locale)}\n{view_to_text(view, errors, self.locale)}\n\n")
 
     def on_screen(self) -> list[Shown]:
         """What the user sees, the newest change first: channel messages as they stand, then over them what
@@ -131,7 +160,24 @@ class ConsoleOutput:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         path = self.out_dir / Path(self.filenames.get(file_id, file_id)).name
         path.write_bytes(data)
-        self.out.write(f"[#{args.get('channel_id')} · slabot uploaded a file, saved as {path}]\n\n")
+        saved = tr(
+            self.locale,
+            "[#{channel} · slabot uploaded a file, saved as {path}]",
+            channel=args.get("channel_id"),
+            path=path,
+        )
+        self.out.write(f"{saved}\n\n")
+
+
+def _modal_heading(verb: str, locale: Locale) -> str:
+    """What happened to a modal, and what can be typed now, as one line over it."""
+    if verb == "updated":
+        return tr(locale, "[modal updated · submit key=value … · click <button> · cancel]")
+    if verb == "not submitted":
+        return tr(locale, "[modal not submitted · submit key=value … · click <button> · cancel]")
+    if verb == "back to":
+        return tr(locale, "[modal back to · submit key=value … · click <button> · cancel]")
+    return tr(locale, "[modal opened · submit key=value … · click <button> · cancel]")
 
 
 def _blocks(args: dict[str, Any]) -> list[dict[str, Any]]:

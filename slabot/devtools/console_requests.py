@@ -1,5 +1,6 @@
 """What Slack would send slabot for each thing the console's one user does, as request bodies: a slash command,
-a thread reply, the Home tab opened, a button clicked in a message or a view, a modal submitted or closed.
+a thread reply, the Home tab opened, a button clicked in a message or a view, a shortcut run (global, or on a
+message), a modal submitted or closed.
 Trigger ids and response URLs come from the LocalSlack, so views.open and the replies work as in Slack."""
 
 from __future__ import annotations
@@ -89,6 +90,23 @@ def view_click(slack: LocalSlack, view: dict[str, Any], block_id: str, button: d
     container = {"type": "view", "view_id": view["id"]}
     fields = {"container": container, "trigger_id": slack.new_trigger_id(CONSOLE_USER), "view": view}
     return _interaction("block_actions", slack, **fields, actions=[_action(block_id, button)])
+
+
+def global_shortcut(slack: LocalSlack, callback_id: str) -> str:
+    """A global shortcut run from the ⚡ menu or the search bar: no channel, no message, a trigger to open a modal."""
+    fields = {"callback_id": callback_id, "trigger_id": slack.new_trigger_id(CONSOLE_USER)}
+    return _interaction("shortcut", slack, **fields, action_ts=f"{time.time():.6f}", is_enterprise_install=False)
+
+
+def message_shortcut(slack: LocalSlack, callback_id: str, message: dict[str, Any], *, response_url: str) -> str:
+    """A message shortcut run from a message's ⋮ menu: the message (as Slack shows it), its channel, a trigger."""
+    channel = str(message["channel"])
+    shown = {"type": "message", "user": message.get("user"), "ts": message["ts"], "text": message.get("text") or ""}
+    shown.update({"thread_ts": message["thread_ts"]} if message.get("thread_ts") else {})
+    fields: dict[str, Any] = {"callback_id": callback_id, "trigger_id": slack.new_trigger_id(CONSOLE_USER)}
+    fields.update(channel={"id": channel, "name": slack.channel_name(channel)}, message=shown)
+    fields.update(message_ts=message["ts"], response_url=response_url, action_ts=f"{time.time():.6f}")
+    return _interaction("message_action", slack, **fields, is_enterprise_install=False)
 
 
 def view_submission(slack: LocalSlack, view: dict[str, Any]) -> str:

@@ -1,12 +1,15 @@
 """Block Kit as a terminal shows it: mrkdwn with mentions and links spelled out and entities decoded,
-plain_text as typed, emoji codes as emoji, headers underlined, buttons in brackets."""
+plain_text as typed, emoji codes as emoji, headers underlined, buttons in brackets (the little the console adds
+itself, "[image: …]", in the console person's language)."""
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
+
+from slabot.core.i18n import DEFAULT_LOCALE, Locale, tr
 
 EMOJI = {
     ":warning:": "⚠️",
@@ -30,6 +33,7 @@ EMOJI = {
     ":bar_chart:": "📊",
     ":pray:": "🙏",
 }
+Button = tuple[str, dict[str, Any]]  # (block_id, button)
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")
 
@@ -65,7 +69,7 @@ def text_of(element: dict[str, Any] | None) -> str:
     return _emoji(text) if element.get("type") == "plain_text" else plain(text)
 
 
-def blocks_to_text(blocks: Iterable[dict[str, Any]]) -> str:
+def blocks_to_text(blocks: Iterable[dict[str, Any]], locale: Locale = DEFAULT_LOCALE) -> str:
     """Block Kit to readable lines: headers underlined, fields as lines, buttons in brackets."""
     lines: list[str] = []
     for block in blocks:
@@ -86,7 +90,7 @@ def blocks_to_text(blocks: Iterable[dict[str, Any]]) -> str:
         elif kind == "actions":
             lines.append("  " + " ".join(_element_text(e) for e in block.get("elements", [])))
         elif kind == "image":
-            lines.append(f"[image: {block.get('alt_text', '')}]")
+            lines.append(tr(locale, "[image: {text}]", text=block.get("alt_text", "")))
     return "\n".join(lines)
 
 
@@ -95,3 +99,18 @@ def _element_text(element: dict[str, Any]) -> str:
     if element.get("type") == "button":
         return f"[{text_of(element.get('text'))}]"
     return f"[{text_of(element.get('placeholder')) or element.get('type', 'menu')} ▾]"
+
+
+def label_key(text: str) -> str:
+    """A button's label as `click` compares it: any case, any run of spaces (a full-width one too) as one; a
+    label reads as its view does, Chinese or English."""
+    return " ".join(text.split()).casefold()
+
+
+def buttons_labelled(blocks: Iterable[dict[str, Any]], label: str) -> Iterator[Button]:
+    """The buttons labelled `label` (as label_key reads it) in actions blocks and section accessories."""
+    for block in blocks:
+        elements = [*(block.get("elements") or []), *([block["accessory"]] if block.get("accessory") else [])]
+        for element in elements:
+            if element.get("type") == "button" and label_key(text_of(element.get("text"))) == label:
+                yield str(block.get("block_id", "")), element

@@ -2,9 +2,11 @@
 now, the error Slack shows beside it), and a typed `submit key=value ...` turned into the view's state.values.
 
 A key names an input by its block_id or its label (case-insensitive; its action_id, or the start of its label
-when only one input's label starts so, work too). A select takes an option's text or value, a multi-select or
-checkboxes a comma-separated list, a date picker 2026-12-01, a time picker 09:30, a date-time picker
-2026-12-01T09:30 (UTC, or with an offset); users and channels are ids, with or without their <@ >.
+when only one input's label starts so, work too). A select takes an option's text or value (or the start of its
+text, when only one option's text starts so), a multi-select or checkboxes a comma-separated list, a date picker
+2026-12-01, a time picker 09:30, a date-time picker 2026-12-01T09:30 (UTC, or with an offset); users and
+channels are ids, with or without their <@ >. Keys are the form's, in every language (a block_id never changes;
+a label reads as the form does); everything the console says about a form is in the console person's language.
 """
 
 from __future__ import annotations
@@ -13,27 +15,32 @@ import shlex
 from datetime import UTC, datetime
 from typing import Any
 
+from slabot.core.errors import said_by
+from slabot.core.i18n import DEFAULT_LOCALE, Locale, Message, t, tr
 from slabot.devtools.console_text import blocks_to_text, text_of
 
 State = dict[str, dict[str, Any]]
 
-_KIND = {
-    "plain_text_input": "text",
-    "number_input": "number",
-    "email_text_input": "email",
-    "url_text_input": "URL",
-    "static_select": "pick one",
-    "external_select": "pick one",
-    "radio_buttons": "pick one",
-    "multi_static_select": "pick any, comma-separated",
-    "checkboxes": "pick any, comma-separated",
-    "datepicker": "date, like 2026-12-01",
-    "timepicker": "time, like 09:30",
-    "datetimepicker": "date and time, like 2026-12-01T09:30",
-    "users_select": "a user id",
-    "conversations_select": "a channel id",
-    "channels_select": "a channel id",
-    "multi_users_select": "user ids, comma-separated",
+_PICK_ONE = t("pick one")
+_PICK_ANY = t("pick any, comma-separated")
+_A_CHANNEL = t("a channel id")
+_KIND: dict[str, Message] = {
+    "plain_text_input": t("text"),
+    "number_input": t("number"),
+    "email_text_input": t("email"),
+    "url_text_input": t("URL"),
+    "static_select": _PICK_ONE,
+    "external_select": _PICK_ONE,
+    "radio_buttons": _PICK_ONE,
+    "multi_static_select": _PICK_ANY,
+    "checkboxes": _PICK_ANY,
+    "datepicker": t("date, like 2026-12-01"),
+    "timepicker": t("time, like 09:30"),
+    "datetimepicker": t("date and time, like 2026-12-01T09:30"),
+    "users_select": t("a user id"),
+    "conversations_select": _A_CHANNEL,
+    "channels_select": _A_CHANNEL,
+    "multi_users_select": t("user ids, comma-separated"),
 }
 _ONE = ("static_select", "external_select", "radio_buttons")
 _MANY = ("multi_static_select", "checkboxes")
@@ -117,9 +124,16 @@ def _shown(entry: dict[str, Any]) -> str:
     return ""
 
 
-def view_to_text(view: dict[str, Any], errors: dict[str, str] | None = None) -> str:
-    """A modal or Home as lines: its title, its blocks, each input with its kind, options and value, the
-    error beside an input, and the modal's buttons."""
+def _kind(element: dict[str, Any], optional: bool, locale: Locale) -> str:
+    """What an input takes, as the console shows it beside the input: "text", "pick one, optional"."""
+    known = _KIND.get(str(element.get("type")))
+    kind = known.render(locale) if known is not None else str(element.get("type"))
+    return tr(locale, "{kind}, optional", kind=kind) if optional else kind
+
+
+def view_to_text(view: dict[str, Any], errors: dict[str, str] | None = None, locale: Locale = DEFAULT_LOCALE) -> str:
+    """A modal or Home as lines, in `locale` where the console speaks: its title, its blocks, each input with its
+    kind, options and value, the error beside an input, and the modal's buttons."""
     errors = errors or {}
     state = submitted_state(view)
     lines: list[str] = []
@@ -128,25 +142,26 @@ def view_to_text(view: dict[str, Any], errors: dict[str, str] | None = None) -> 
         lines += [f"┌ {title}", "─" * max(len(title) + 2, 20)]
     for block in view.get("blocks") or []:
         if block.get("type") != "input" or not block.get("block_id"):
-            text = blocks_to_text([block])
+            text = blocks_to_text([block], locale)
             lines += [text] if text else []
             continue
         element = block.get("element") or {}
-        kind = _KIND.get(str(element.get("type")), str(element.get("type")))
-        optional = ", optional" if block.get("optional") else ""
-        lines.append(f"• {text_of(block.get('label'))} [{block['block_id']}] ({kind}{optional})")
+        kind = _kind(element, bool(block.get("optional")), locale)
+        label = text_of(block.get("label"))
+        lines.append(tr(locale, "• {label} [{id}] ({kind})", label=label, id=block["block_id"], kind=kind))
         options = _options(element)
         if options:
-            lines.append("    options: " + " | ".join(text_of(o.get("text")) for o in options))
+            listed = " | ".join(text_of(o.get("text")) for o in options)
+            lines.append("    " + tr(locale, "options: {options}", options=listed))
         entry = state[block["block_id"]][str(element.get("action_id"))]
-        lines.append(f"    = {_shown(entry)}" if _shown(entry) else "    = (empty)")
+        lines.append(f"    = {_shown(entry)}" if _shown(entry) else "    = " + tr(locale, "(empty)"))
         if block.get("hint"):
             lines.append(f"    {text_of(block['hint'])}")
         if block["block_id"] in errors:
-            lines.append(f"    ⚠️ {text_of(block.get('label'))}: {errors[block['block_id']]}")
+            lines.append("    ⚠️ " + tr(locale, "{label}: {problem}", label=label, problem=errors[block["block_id"]]))
     if view.get("type") == "modal":
         buttons = [f"[{text_of(view[key])}]" for key in ("submit", "close") if view.get(key)]
-        lines.append("  " + " ".join(buttons or ["[Close]"]))
+        lines.append("  " + " ".join(buttons or [f"[{tr(locale, 'Close')}]"]))
     return "\n".join(lines)
 
 
@@ -156,7 +171,7 @@ def parse_assignments(text: str) -> list[tuple[str, str]]:
     for token in shlex.split(text):
         key, equals, value = token.partition("=")
         if not equals or not key.strip():
-            raise ValueError(f"{token!r} is not key=value")
+            raise ValueError(t("{token!r} is not key=value", token=token))
         pairs.append((key.strip(), value))
     return pairs
 
@@ -174,24 +189,30 @@ def _find_input(view: dict[str, Any], key: str) -> dict[str, Any]:
         found = [b for b in blocks if rule(b)]
         if len(found) == 1:
             return found[0]
-    names = ", ".join(f"{b['block_id']} ({text_of(b.get('label'))})" for b in blocks) or "none"
-    raise ValueError(f"no input {key!r} in this form; its inputs: {names}")
+    names = ", ".join(f"{b['block_id']} ({text_of(b.get('label'))})" for b in blocks)
+    if not names:
+        raise ValueError(t("no input {key!r} in this form; it has no inputs", key=key))
+    raise ValueError(t("no input {key!r} in this form; its inputs: {names}", key=key, names=names))
 
 
 def _option(element: dict[str, Any], typed: str) -> dict[str, Any]:
     options = _options(element)
+    wanted = typed.strip().lower()
     for option in options:
-        if typed.strip().lower() in (text_of(option.get("text")).lower(), str(option.get("value", "")).lower()):
+        if wanted in (text_of(option.get("text")).lower(), str(option.get("value", "")).lower()):
             return option
+    starting = [option for option in options if text_of(option.get("text")).lower().startswith(wanted)]
+    if wanted and len(starting) == 1:  # "sev2" for "sev2 · major", "#12" for "#12 checkout: …"
+        return starting[0]
     shown = " | ".join(text_of(o.get("text")) for o in options)
-    raise ValueError(f"no option {typed!r}; choose one of: {shown}")
+    raise ValueError(t("no option {typed!r}; choose one of: {options}", typed=typed, options=shown))
 
 
 def _date_time(typed: str) -> int:
     try:
         moment = datetime.fromisoformat(typed.strip())
     except ValueError:
-        raise ValueError(f"{typed!r} is not a date and time like 2026-12-01T09:30") from None
+        raise ValueError(t("{typed!r} is not a date and time like 2026-12-01T09:30", typed=typed)) from None
     return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
 
 
@@ -207,12 +228,12 @@ def _value(element: dict[str, Any], typed: str) -> dict[str, Any]:
         try:
             return {"type": kind, "selected_date": datetime.strptime(typed.strip(), "%Y-%m-%d").date().isoformat()}
         except ValueError:
-            raise ValueError(f"{typed!r} is not a date like 2026-12-01") from None
+            raise ValueError(t("{typed!r} is not a date like 2026-12-01", typed=typed)) from None
     if kind == "timepicker":
         try:
             return {"type": kind, "selected_time": datetime.strptime(typed.strip(), "%H:%M").strftime("%H:%M")}
         except ValueError:
-            raise ValueError(f"{typed!r} is not a time like 09:30") from None
+            raise ValueError(t("{typed!r} is not a time like 09:30", typed=typed)) from None
     if kind == "datetimepicker":
         return {"type": kind, "selected_date_time": _date_time(typed)}
     ids = [part.strip("<>@#!").split("|")[0] for part in many]
@@ -225,7 +246,8 @@ def _value(element: dict[str, Any], typed: str) -> dict[str, Any]:
 
 
 def fill(view: dict[str, Any], pairs: list[tuple[str, str]]) -> State:
-    """The state.values that typing `pairs` into `view` gives; ValueError names the first bad pair."""
+    """The state.values that typing `pairs` into `view` gives; a ValueError (its Message reads in any language)
+    names the first bad pair."""
     typed: State = {}
     for key, text in pairs:
         block = _find_input(view, key)
@@ -233,5 +255,7 @@ def fill(view: dict[str, Any], pairs: list[tuple[str, str]]) -> State:
         try:
             typed[block["block_id"]] = {str(element.get("action_id")): _value(element, text)}
         except ValueError as error:
-            raise ValueError(f"{text_of(block.get('label'))}: {error}") from None
+            raise ValueError(
+                t("{label}: {problem}", label=text_of(block.get("label")), problem=said_by(error))
+            ) from None
     return typed

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from fractions import Fraction
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from sqlmodel import Session
 
 from slabot.incidents.targets import TimerBook
 from slabot.incidents.timers import TimerState
+from slabot.slo.standing import Standing, standings
 from slabot.slo.status import ObjectiveStatus, State, statuses
 from storage.models.catalog import Service
 from storage.models.incidents import Incident
@@ -104,17 +104,20 @@ def is_mine(service: Service, user_id: str, groups: frozenset[str] = frozenset()
     return service.oncall_id in people or owner in owners
 
 
-def worst_first(items: Iterable[ObjectiveStatus]) -> list[ObjectiveStatus]:
-    """Exhausted, at risk, no data, healthy; within a state the least budget left first."""
+def worst_first(items: Iterable[Standing]) -> list[Standing]:
+    """Exhausted, at risk, no data, healthy; within a state the least budget left first (none counts as 2),
+    then by service and objective name.
 
-    def rank(status: ObjectiveStatus) -> tuple[int, Fraction, str, str]:
-        left = status.report.left_fraction
-        return (
-            STATE_RANK[status.state],
-            left if left is not None else Fraction(2),
-            status.service.name,
-            status.objective.name,
-        )
+    The shares left are compared as ints, exactly: scaled by 2^(2k), with every denominator below 2^k, two
+    different shares (at least 1/2^(2k) apart) keep their order when rounded down, and equal ones stay equal."""
+    items = list(items)
+    bits = max((standing.left[1].bit_length() for standing in items if standing.left is not None), default=1)
+    scale = 1 << (2 * bits)
+
+    def rank(standing: Standing) -> tuple[int, int, str, str]:
+        left = standing.left
+        share = 2 * scale if left is None else left[0] * scale // left[1]
+        return (STATE_RANK[standing.state], share, standing.objective.service_name, standing.objective.name)
 
     return sorted(items, key=rank)
 
@@ -136,17 +139,14 @@ def gather(
     def in_scope(service: Service) -> bool:
         return chosen == Scope.ALL or service.id in mine
 
-    if chosen == Scope.ALL:
-        pairs = catalog_queries.objectives_with_services(session)
-    else:
-        pairs = catalog_queries.objectives_of_services(session, sorted(mine))
-    # Every objective in scope ranked by its window alone; only the few shown are measured in full.
-    ranked = worst_first(statuses(session, now, zone, pairs, window_only=True))
-    counts = Counter(status.state for status in ranked)
-    top = [(status.objective, status.service) for status in ranked[:OBJECTIVES_SHOWN]]
+    scoped = None if chosen == Scope.ALL else sorted(mine)  # service ids; None: every service
+    # Every objective in scope ranked by its window alone (its columns, no ORM objects); only the few shown
+    # are read whole and measured in full.
+    ranked = worst_first(standings(session, now, zone, catalog_queries.objective_rows(session, scoped)))
+    counts = Counter(standing.state for standing in ranked)
+    top = catalog_queries.objectives_by_ids(session, [standing.objective.id for standing in ranked[:OBJECTIVES_SHOWN]])
 
-    unresolved = [row for row in incident_queries.unresolved_by_urgency(session) if in_scope(row[1])]
-    shown = unresolved[:INCIDENTS_SHOWN]
+    shown = incident_queries.unresolved_by_urgency(session, scoped, INCIDENTS_SHOWN)
     book = TimerBook.load(session, zone)
     timelines = incident_queries.timelines(session, [incident.id for incident, _ in shown])
     incidents = [
@@ -160,7 +160,7 @@ def gather(
         has_mine=bool(mine),
         counts={state: counts.get(state, 0) for state in STATE_RANK},
         objectives=Listed(tuple(statuses(session, now, zone, top)), len(ranked)),
-        incidents=Listed(tuple(incidents), len(unresolved)),
+        incidents=Listed(tuple(incidents), incident_queries.count_unresolved(session, scoped)),
         actions=_listed(rca_queries.open_action_items_owned(session, user_id), ACTIONS_SHOWN),
         whys=_listed(whys, WHYS_SHOWN),
         now=now,

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from slabot.catalog.names import NAME_PATTERN
 from slabot.core.errors import NotFound, UserError
+from slabot.core.i18n import t
 from slabot.incidents import lifecycle
 from slabot.incidents.events import AlreadyDone, IncidentChange
 from slabot.sources.alertmanager import Alert, AlertStatus, Notification
@@ -130,7 +131,10 @@ def _placement(session: Session, firing: list[Alert], policy: AlertPolicy, now: 
     names = {alert.labels[label] for alert in firing if label in alert.labels}
     if len(names) > 1:
         shown = ", ".join(sorted(names))[:200]
-        raise AlertRefused(f"the group's alerts name different services in label '{label}' ({shown}): group_by {label}")
+        raise AlertRefused(
+            t("the group's alerts name different services in label '{label}' ({names}): group_by {label}",
+              label=label, names=shown)
+        )  # fmt: skip
     unlabelled = next((alert for alert in firing if label not in alert.labels), None)
     service = None if unlabelled is not None else catalog_queries.service_by_name(session, next(iter(names)))
     if service is not None:
@@ -138,10 +142,16 @@ def _placement(session: Session, firing: list[Alert], policy: AlertPolicy, now: 
     if policy.alert_channel is None:
         if unlabelled is not None:
             raise AlertRefused(
-                f"an alert has no label '{label}' naming its service: add it (SLABOT_ALERT_SERVICE_LABEL)"
+                t(
+                    "an alert has no label '{label}' naming its service: add it (SLABOT_ALERT_SERVICE_LABEL)",
+                    label=label,
+                )
             )
         name = next(iter(names))
-        raise AlertRefused(f"label {label}={name[:100]!r} names no service slabot knows (see /sla service list)")
+        raise AlertRefused(
+            t("label {label}={name} names no service slabot knows (see /sla service list)", label=label,
+              name=repr(name[:100]))
+        )  # fmt: skip
     values = {"created_by": ACTOR, "created_at": now}  # no channel of its own: SLABOT_ALERT_CHANNEL, as set now
     catch_all = catalog_queries.ensure_service(session, UNROUTED, values)
     return Placement(catch_all, where=policy.alert_channel, unrouted_by=unlabelled or firing[0])

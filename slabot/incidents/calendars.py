@@ -18,13 +18,12 @@ from sqlmodel import Session
 
 from slabot.catalog.names import parse_zone
 from slabot.core.business_time import BusinessCalendar, WorkCalendar, parse_hours
-from slabot.core.errors import UserError
+from slabot.core.errors import UserError, said_by
+from slabot.core.i18n import t
 from slabot.incidents.timers import ALWAYS_ON, BUILTIN_BUSINESS, BUSINESS_HOURS, TargetSpec
 from storage.models.incidents import CALENDAR_HOURS_MAX as HOURS_MAX
 from storage.models.incidents import Calendar, CalendarDay, CalendarDayKind
 from storage.queries import calendars as queries
-
-LIST_CALENDARS = "See /sla calendar list."
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,9 @@ class CalendarInfo:
 def _country(text: str) -> str:
     code = text.strip().upper()
     if code not in holidays.list_supported_countries():
-        raise UserError(f"country= '{text}' is not a country the holidays list knows: use a code like CN, US or DE")
+        raise UserError(
+            t("country= '{text}' is not a country the holidays list knows: use a code like CN, US or DE", text=text)
+        )
     return code
 
 
@@ -52,16 +53,18 @@ def add_calendar(
 ) -> Calendar:
     """A new business calendar. Its hours are stored normalised (WeeklyHours.format)."""
     if name == ALWAYS_ON:
-        raise UserError("24x7 is built in and counts every hour: give your calendar another name.")
+        raise UserError(t("24x7 is built in and counts every hour: give your calendar another name."))
     if queries.calendar_named(session, name) is not None:
-        raise UserError(f"A calendar named {name} already exists: remove it first with /sla calendar remove {name}.")
+        raise UserError(
+            t("A calendar named {name} already exists: remove it first with /sla calendar remove {name}.", name=name)
+        )
     zone = parse_zone(tz)
     try:
         spec = parse_hours(hours).format()
     except ValueError as error:
-        raise UserError(f"hours=: {error}") from None
+        raise UserError(t("{key}=: {problem}", key="hours", problem=said_by(error))) from None
     if len(spec) > HOURS_MAX:
-        raise UserError(f"hours= is too long ({len(spec)} characters): keep it to {HOURS_MAX} at most")
+        raise UserError(t("hours= is too long ({n} characters): keep it to {max} at most", n=len(spec), max=HOURS_MAX))
     code = _country(country) if country else None
     row = Calendar(name=name, timezone=zone.key, hours=spec, country=code, created_by=actor)
     if now is not None:
@@ -71,7 +74,7 @@ def add_calendar(
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise UserError(f"A calendar named {name} already exists.") from None
+        raise UserError(t("A calendar named {name} already exists.", name=name)) from None
     return row
 
 
@@ -80,11 +83,12 @@ def _stored_calendar(session: Session, name: str) -> Calendar:
     if row is not None:
         return row
     if name in (ALWAYS_ON, BUILTIN_BUSINESS):
+        usage = f'/sla calendar add <name> tz=<Area/City> hours="{BUSINESS_HOURS}" [country=<code>]'
         raise UserError(
-            f"{name} is built in and cannot be changed. For other hours or holidays, add your own calendar: "
-            f'/sla calendar add <name> tz=<Area/City> hours="{BUSINESS_HOURS}" [country=<code>]'
-        )
-    raise UserError(f"There is no calendar '{name}'. {LIST_CALENDARS}")
+            t("{name} is built in and cannot be changed. For other hours or holidays, add your own calendar: {usage}",
+              name=name, usage=usage)
+        )  # fmt: skip
+    raise UserError(t("There is no calendar '{name}'. See /sla calendar list.", name=name))
 
 
 def calendar_day(
@@ -110,8 +114,9 @@ def remove_calendar(session: Session, name: str, specs: Sequence[TargetSpec]) ->
     if users and name != BUILTIN_BUSINESS:
         severities = ", ".join(f"sev{severity}" for severity in users)
         raise UserError(
-            f"{severities} count on calendar {name}: move them first, like /sla policy sev{users[0]} calendar=24x7"
-        )
+            t("{severities} count on calendar {name}: move them first, like /sla policy sev{first} calendar=24x7",
+              severities=severities, name=name, first=users[0])
+        )  # fmt: skip
     queries.delete_days(session, calendar.id)
     session.delete(calendar)
     session.flush()

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from slabot.catalog.services import get_service
 from slabot.core.errors import NotFound, UserError
+from slabot.core.i18n import t
 from slabot.incidents.events import AlreadyDone, IncidentChange
 from storage.models.catalog import Service
 from storage.models.incidents import EVENT_DETAIL_MAX as REASON_MAX
@@ -36,7 +37,7 @@ class NewIncident:
 def get_incident(session: Session, incident_id: int) -> tuple[Incident, Service]:
     found = queries.incident_with_service(session, incident_id)
     if found is None:
-        raise NotFound(f"There is no incident #{incident_id}. See /incident list all.")
+        raise NotFound(t("There is no incident #{id}. See /incident list all.", id=incident_id))
     return found
 
 
@@ -63,13 +64,16 @@ def open_incident(
     person typed in; nowhere when neither is known)."""
     if new.started_at > now + CLOCK_SKEW:
         raise UserError(
-            "started= is in the future: give a past time like started=30m or started=2026-11-21T09:30", field="started"
+            t("started= is in the future: give a past time like started=30m or started=2026-11-21T09:30"),
+            field="started",
         )
     title = " ".join(new.title.split())
     if not title:
-        raise UserError("An incident needs a title after the severity, like: Checkout returns 500s", field="title")
+        raise UserError(t("An incident needs a title after the severity, like: Checkout returns 500s"), field="title")
     if len(title) > TITLE_MAX:
-        raise UserError(f"The title is {len(title)} characters; keep it to {TITLE_MAX} at most.", field="title")
+        raise UserError(
+            t("The title is {n} characters; keep it to {max} at most.", n=len(title), max=TITLE_MAX), field="title"
+        )
     service = get_service(session, new.service_name)
     incident = Incident(
         service_id=service.id,
@@ -101,13 +105,15 @@ def _already(session: Session, incident: Incident, asked: IncidentEventKind) -> 
         last = queries.latest_event(session, incident.id, [IncidentEventKind.PAUSED, IncidentEventKind.RESUMED])
         if last is None or last.kind != IncidentEventKind.RESUMED:
             number = incident.id
-            raise UserError(f"Incident #{number} is not paused. Pause it with /incident pause {number} <reason>.")
+            raise UserError(t("Incident #{id} is not paused. Pause it with /incident pause {id} <reason>.", id=number))
         return AlreadyDone(asked, asked, incident, last.actor, last.at)
     return None
 
 
 def _too_busy(incident_id: int) -> UserError:
-    return UserError(f"Incident #{incident_id} changed several times while I tried to change it; please try again.")
+    return UserError(
+        t("Incident #{id} changed several times while I tried to change it; please try again.", id=incident_id)
+    )
 
 
 # Every change below reads the incident, decides, then writes with a guarded UPDATE that applies only while
@@ -141,10 +147,14 @@ def resolve(
             return already
         at = now if resolved_at is None else resolved_at
         if at > now + CLOCK_SKEW:
-            raise UserError("resolved= is in the future: give a past time like resolved=10m or leave it out for now.")
+            raise UserError(t("resolved= is in the future: pick now or a time that has passed."), field="resolved")
         at = min(at, now)
         if at < incident.started_at:
-            raise UserError(f"resolved= is before the incident started; #{incident_id} started earlier than that.")
+            raise UserError(
+                t("resolved= is before the incident started: pick a time after its start (see /incident show {id}).",
+                  id=incident_id),
+                field="resolved",
+            )  # fmt: skip
         implicit_ack = incident.acknowledged_at is None or incident.acknowledged_at > at
         acknowledged_at = at if implicit_ack else incident.acknowledged_at
         acknowledged_by = incident.acknowledged_by or actor
@@ -171,7 +181,9 @@ def pause(
         if already is not None:
             return already
         if cleaned is not None and len(cleaned) > REASON_MAX:
-            raise UserError(f"The reason is {len(cleaned)} characters; keep it to {REASON_MAX} at most.")
+            raise UserError(
+                t("The reason is {n} characters; keep it to {max} at most.", n=len(cleaned), max=REASON_MAX)
+            )
         at = max(now, incident.started_at)
         if queries.mark_paused(session, incident_id, at):
             incident, service = get_incident(session, incident_id)

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from slabot.core.errors import UserError
+from slabot.core.i18n import t
 from slabot.core.mentions import is_slack_user, user_mention
 from slabot.incidents import lifecycle as incidents
 from slabot.incidents.events import IncidentChange, SurveyRequested
@@ -32,16 +33,20 @@ def _opener_of(session: Session, incident_id: int, user_id: str) -> Incident:
     """The incident, when `user_id` opened it and it is resolved; else the UserError to show."""
     incident, _ = incidents.get_incident(session, incident_id)
     if user_id != incident.opened_by:
-        raise UserError(f"Only {user_mention(incident.opened_by)}, who opened incident #{incident_id}, rates it.")
+        raise UserError(
+            t("Only {who}, who opened incident #{id}, rates it.", who=user_mention(incident.opened_by), id=incident_id)
+        )
     if incident.status != IncidentStatus.RESOLVED:
-        raise UserError(f"Incident #{incident_id} is not resolved yet; rate it once it is.")
+        raise UserError(t("Incident #{id} is not resolved yet; rate it once it is.", id=incident_id))
     return incident
 
 
 def rate(session: Session, incident_id: int, user_id: str, rating: int, now: datetime) -> CsatRating:
     """Record (or change) the opener's rating of a resolved incident; a comment given before is kept."""
     if not CSAT_LOWEST <= rating <= CSAT_HIGHEST:
-        raise UserError(f"Rate from {CSAT_LOWEST} (poorly) to {CSAT_HIGHEST} (very well).")
+        raise UserError(
+            t("Rate from {lowest} (poorly) to {highest} (very well).", lowest=CSAT_LOWEST, highest=CSAT_HIGHEST)
+        )
     _opener_of(session, incident_id, user_id)
     row = session.get(CsatRating, incident_id)
     if row is None:
@@ -57,7 +62,10 @@ def _rating_of_opener(session: Session, incident_id: int, user_id: str) -> CsatR
     _opener_of(session, incident_id, user_id)
     row = session.get(CsatRating, incident_id)
     if row is None:
-        raise UserError(f"Rate incident #{incident_id} from {CSAT_LOWEST} to {CSAT_HIGHEST} first, then add a comment.")
+        raise UserError(
+            t("Rate incident #{id} from {lowest} to {highest} first, then add a comment.", id=incident_id,
+              lowest=CSAT_LOWEST, highest=CSAT_HIGHEST)
+        )  # fmt: skip
     return row
 
 
@@ -72,9 +80,9 @@ def add_comment(session: Session, incident_id: int, user_id: str, comment: str, 
     row = _rating_of_opener(session, incident_id, user_id)
     text = comment.strip()
     if not text:
-        raise UserError("Write a few words, or press Cancel.")
+        raise UserError(t("Write a few words, or press Cancel."))
     if len(text) > CSAT_COMMENT_MAX:
-        raise UserError(f"The comment is {len(text)} characters; keep it to {CSAT_COMMENT_MAX}.")
+        raise UserError(t("The comment is {n} characters; keep it to {max}.", n=len(text), max=CSAT_COMMENT_MAX))
     row.comment, row.rated_at = text, now
     session.add(row)
     session.flush()

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from slabot.core.business_time import BusinessCalendar, WorkCalendar, target_seconds
-from slabot.core.errors import UserError
+from slabot.core.errors import UserError, said_by
+from slabot.core.i18n import t
 from slabot.core.timefmt import parse_duration
 from slabot.incidents.calendars import stored_calendars
 from slabot.incidents.lifecycle import SEVERITIES
@@ -46,9 +47,9 @@ def _duration_text(key: str, text: str) -> str:
     try:
         parse_duration(cleaned)
     except ValueError as error:
-        raise UserError(f"{key}=: {error}") from None
+        raise UserError(t("{key}=: {problem}", key=key, problem=said_by(error))) from None
     if len(cleaned) > TEXT_MAX:
-        raise UserError(f"{key}= is too long: write it like 4h or 3d")
+        raise UserError(t("{key}= is too long: write it like 4h or 3d", key=key))
     return cleaned
 
 
@@ -64,7 +65,7 @@ def set_target(
 ) -> TargetSpec:
     """Change some of a severity's targets; the parts not given keep their current (or default) values."""
     if severity not in SEVERITIES:
-        raise UserError(f"severity must be sev1, sev2, sev3 or sev4 (got sev{severity})")
+        raise UserError(t("severity must be sev1, sev2, sev3 or sev4 (got '{text}')", text="sev" + str(severity)))
     current = targets(session)[severity]
     response = _duration_text("ack", response_text) if response_text is not None else current.response
     resolution = _duration_text("resolve", resolution_text) if resolution_text is not None else current.resolution
@@ -72,7 +73,7 @@ def set_target(
     if calendar_name is not None:
         calendar = calendar_name.lower()
         if calendar not in (ALWAYS_ON, BUILTIN_BUSINESS) and queries.calendar_named(session, calendar) is None:
-            raise UserError(f"There is no calendar '{calendar_name}'. See /sla calendar list.")
+            raise UserError(t("There is no calendar '{name}'. See /sla calendar list.", name=calendar_name))
     row = session.get(SeverityTarget, severity) or SeverityTarget(
         severity=severity, response=response, resolution=resolution, calendar=calendar, updated_by=actor
     )

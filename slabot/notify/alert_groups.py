@@ -17,7 +17,7 @@ def write_joined(session: Session, event: AlertsJoined, at: RowContext) -> Writt
     if incident.channel_id is None or not event.alerts:
         return []
     key = keys.alerts_joined(incident.id, (alert.fingerprint for alert in event.alerts))
-    reply = render.joined_note(event, locale=at.locale)
+    reply = render.joined_note(event, locale=at.language(session, incident.channel_id))
     outbox.post(session, key, incident.channel_id, reply, at.now, parent_key=keys.announcement(incident.id))
     return [(key, incident.channel_id)]
 
@@ -27,7 +27,7 @@ def write_unrouted(session: Session, event: AlertUnrouted, at: RowContext) -> Wr
     if incident.channel_id is None:
         return []
     key = keys.alert_unrouted(incident.id)
-    reply = render.unrouted_note(event, locale=at.locale)
+    reply = render.unrouted_note(event, locale=at.language(session, incident.channel_id))
     outbox.post(session, key, incident.channel_id, reply, at.now, parent_key=keys.announcement(incident.id))
     return [(key, incident.channel_id)]
 

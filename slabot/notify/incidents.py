@@ -38,21 +38,22 @@ def write_change(session: Session, change: IncidentChange, at: RowContext) -> Wr
     if channel is None:  # neither the service nor the person who opened it gave a channel
         return []
     announcement = keys.announcement(incident.id)
-    shown = _announcement(session, incident, change.service, at)
+    locale = at.language(session, channel)  # the channel's, and so its thread's
+    shown = _announcement(session, incident, change.service, at, locale)
     if change.kind == IncidentEventKind.OPENED:
         outbox.post(session, announcement, channel, shown, at.now)
         return [(announcement, channel)]
     note = keys.incident_note(incident.id, change.timeline_id)
-    outbox.post(session, note, channel, _note(change, at.locale), at.now, parent_key=announcement)
+    outbox.post(session, note, channel, _note(change, locale), at.now, parent_key=announcement)
     edit = keys.announcement_edit(incident.id, change.timeline_id)
     outbox.edit(session, edit, announcement, channel, shown, at.now)
     return [(note, channel), (edit, channel)]
 
 
-def _announcement(session: Session, incident: Incident, service: Service, at: RowContext) -> Reply:
+def _announcement(session: Session, incident: Incident, service: Service, at: RowContext, locale: Locale) -> Reply:
     """The announcement as the incident is now; Start 5-Why only while no 5-Why of it runs or has finished."""
     analysed = incident.status == IncidentStatus.RESOLVED and latest_analysis(session, incident.id) is not None
-    return render.announcement(incident, service, at.now, at.zone, analysed=analysed, locale=at.locale)
+    return render.announcement(incident, service, at.now, at.zone, analysed=analysed, locale=locale)
 
 
 def refresh_announcement(session: Session, incident_id: int, key: str, at: RowContext) -> Written:
@@ -61,8 +62,9 @@ def refresh_announcement(session: Session, incident_id: int, key: str, at: RowCo
     incident, service = get_incident(session, incident_id)
     if incident.channel_id is None:
         return []
+    locale = at.language(session, incident.channel_id)
     outbox.edit(session, key, keys.announcement(incident_id), incident.channel_id,
-                _announcement(session, incident, service, at), at.now)  # fmt: skip
+                _announcement(session, incident, service, at, locale), at.now)  # fmt: skip
     return [(key, incident.channel_id)]
 
 
@@ -70,7 +72,7 @@ def write_survey(session: Session, event: SurveyRequested, at: RowContext) -> Wr
     """In the incident's thread, seen only by the opener; a direct message when the incident has no channel."""
     incident = event.incident
     key = keys.satisfaction_survey(incident.id)
-    reply = render_csat.survey(incident, locale=at.locale)
+    reply = render_csat.survey(incident, locale=at.language(session, incident.opened_by))  # only the opener sees it
     if incident.channel_id is None:
         outbox.post(session, key, incident.opened_by, reply, at.now)
         return [(key, incident.opened_by)]

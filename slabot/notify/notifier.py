@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from slabot.languages.readers import Readers
 from slabot.notify import alert_groups, alerting, incidents, prometheus, rca, reports, timers
 from slabot.notify.delivery import Deliverer, DeliveryReport
 from slabot.notify.outbox import RowContext, Writer
-from slabot.render.locale import DEFAULT_LOCALE, Locale
 from storage.queries import outbox as outbox_queries
 
 WRITERS: dict[type, Writer] = {
@@ -41,14 +41,14 @@ class Queued:
 class Notifier:
     """Queues the rows of events and delivers them. One per process, sharing its deliverer."""
 
-    def __init__(self, deliverer: Deliverer, zone: ZoneInfo, locale: Locale = DEFAULT_LOCALE) -> None:
+    def __init__(self, deliverer: Deliverer, zone: ZoneInfo, readers: Readers | None = None) -> None:
         self.deliverer = deliverer
         self.zone = zone
-        self.locale = locale  # of every channel, until channels have languages of their own
+        self.readers = readers or Readers(deliverer.db)  # which language each person and channel reads
 
     def queue(self, session: Session, events: Iterable[object], now: datetime) -> Queued:
         written: list[tuple[str, str]] = []
-        context = RowContext(now, self.zone, self.locale)
+        context = RowContext(now, self.zone, self.readers.default, self.readers)
         for event in events:
             writer = WRITERS.get(type(event))
             if writer is None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from slabot.core.i18n import tr
 from slabot.notify import outbox
 from slabot.notify.outbox import RowContext, Written
 from slabot.render.openslo import openslo_yaml
@@ -27,7 +28,12 @@ def queue_export(session: Session, event: ExportRequested, at: RowContext) -> Wr
     stamp = event.at.strftime("%Y%m%dT%H%M%SZ")
     what = event.service_name or "catalogue"
     text = openslo_yaml(event.catalogue, at.zone.key)
-    file = YamlFile(f"slabot-openslo-{what}-{stamp}.yaml", f"OpenSLO export of {what}", "", text.encode("utf-8"))
+    locale = at.language(session, event.channel_id)
+    if event.service_name:
+        title = tr(locale, "OpenSLO export of {service}", service=event.service_name)
+    else:
+        title = tr(locale, "OpenSLO export of the service catalogue")
+    file = YamlFile(f"slabot-openslo-{what}-{stamp}.yaml", title, "", text.encode("utf-8"))
     key = f"openslo-export:{event.channel_id}:{event.requested_by}:{int(event.at.timestamp())}"
     outbox.upload(session, key, event.channel_id, file, at.now)
     return [(key, event.channel_id)]

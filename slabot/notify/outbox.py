@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from slabot.languages.readers import Readers
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, clip
 from storage.models.outbox import OutboxAction, OutboxFile, OutboxMessage, OutboxStatus
@@ -30,11 +31,22 @@ Written = list[tuple[str, str]]
 
 @dataclass(frozen=True)
 class RowContext:
-    """What rows are rendered with: the time of the change, the zone times are shown in, the language."""
+    """What rows are rendered with: the time of the change, the zone times are shown in, the default language
+    and who reads what (a channel's own language; a person's for a direct message)."""
 
     now: datetime
     zone: ZoneInfo
     locale: Locale
+    readers: Readers | None = None
+
+    def language(self, session: Session, channel: str) -> Locale:
+        """The language of a row posted to `channel`: the channel's (and so its threads'), or for a person (a
+        direct message, an ephemeral) what is known of theirs without asking Slack inside the transaction."""
+        if self.readers is None:
+            return self.locale
+        if channel[:1] in ("U", "W"):
+            return self.readers.known_of_person(session, channel)
+        return self.readers.of_channel(session, channel)
 
 
 Writer = Callable[[Session, Any, RowContext], Written]

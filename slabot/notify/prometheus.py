@@ -17,7 +17,9 @@ def write_problem(session: Session, event: SourceProblemDue, at: RowContext) -> 
         return []
     kind = "down" if event.problem.unavailable else "missing"
     key = f"source:{event.objective.id}:{kind}:{int(event.problem.since.timestamp())}"
-    reply = render.source_problem_notice(event.objective, event.service, event.problem, at.zone, locale=at.locale)
+    reply = render.source_problem_notice(
+        event.objective, event.service, event.problem, at.zone, locale=at.language(session, channel)
+    )
     outbox.post(session, key, channel, reply, at.now)
     return [(key, channel)]
 

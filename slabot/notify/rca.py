@@ -26,6 +26,7 @@ from slabot.rca.events import (
     WrapUpWithdrawn,
 )
 from slabot.render import rca as render
+from slabot.render.locale import Locale
 from slabot.render.reply import Reply
 from storage.models.rca import Rca
 
@@ -61,18 +62,25 @@ def _refresh(session: Session, where: InThread, what: str, at: RowContext) -> Wr
     return refresh_announcement(session, where.incident_id, key, at)
 
 
+def _language(session: Session, where: InThread, at: RowContext) -> Locale:
+    """The thread's language: its channel's (everyone answering in it reads the same)."""
+    return at.language(session, where.channel_id)
+
+
 def write_started(session: Session, event: WhyStarted, at: RowContext) -> Written:
-    written = _post(session, event.where, "ask1", render.started(event, locale=at.locale), at)
+    reply = render.started(event, locale=_language(session, event.where, at))
+    written = _post(session, event.where, "ask1", reply, at)
     return written + _refresh(session, event.where, "started", at)
 
 
 def write_question(session: Session, event: QuestionAsked, at: RowContext) -> Written:
-    return _post(session, event.where, f"ask{event.position}", render.asked(event, locale=at.locale), at)
+    reply = render.asked(event, locale=_language(session, event.where, at))
+    return _post(session, event.where, f"ask{event.position}", reply, at)
 
 
 def write_wrap_up(session: Session, event: WrapUpShown, at: RowContext) -> Written:
     where = event.wrap_up.where
-    written = _post(session, where, "wrap-up", render.wrap_up(event.wrap_up, locale=at.locale), at)
+    written = _post(session, where, "wrap-up", render.wrap_up(event.wrap_up, locale=_language(session, where, at)), at)
     rca = session.get(Rca, where.rca_id)
     if rca is not None:
         rca.wrap_up_key = written[0][0]
@@ -81,33 +89,39 @@ def write_wrap_up(session: Session, event: WrapUpShown, at: RowContext) -> Writt
 
 
 def write_wrap_up_change(session: Session, event: WrapUpChanged, at: RowContext) -> Written:
-    return _edit_wrap_up(session, event.wrap_up.where, render.wrap_up(event.wrap_up, locale=at.locale), at)
+    where = event.wrap_up.where
+    return _edit_wrap_up(session, where, render.wrap_up(event.wrap_up, locale=_language(session, where, at)), at)
 
 
 def write_wrap_up_withdrawal(session: Session, event: WrapUpWithdrawn, at: RowContext) -> Written:
-    reply = render.wrap_up_withdrawn(event.why, locale=at.locale)
+    reply = render.wrap_up_withdrawn(event.why, locale=_language(session, event.where, at))
     return _edit_wrap_up(session, event.where, reply, at, withdraw=True)
 
 
 def write_action(session: Session, event: ActionRecorded, at: RowContext) -> Written:
     suffix = f"action{event.item.id}" + ("-edit" if event.updated else "")
-    return _post(session, event.where, suffix, render.action_recorded(event, locale=at.locale), at)
+    return _post(
+        session, event.where, suffix, render.action_recorded(event, locale=_language(session, event.where, at)), at
+    )
 
 
 def write_problem(session: Session, event: ProblemNoted, at: RowContext) -> Written:
-    return _post(session, event.where, "problem", render.problem(event, locale=at.locale), at)
+    return _post(session, event.where, "problem", render.problem(event, locale=_language(session, event.where, at)), at)
 
 
 def write_not_done_yet(session: Session, event: NotDoneYet, at: RowContext) -> Written:
-    return _post(session, event.where, "not-yet", render.not_done_yet(event, locale=at.locale), at)
+    return _post(
+        session, event.where, "not-yet", render.not_done_yet(event, locale=_language(session, event.where, at)), at
+    )
 
 
 def write_summary(session: Session, event: WhyFinished, at: RowContext) -> Written:
-    return _post(session, event.where, "summary", render.summary(event, locale=at.locale), at)
+    return _post(session, event.where, "summary", render.summary(event, locale=_language(session, event.where, at)), at)
 
 
 def write_cancelled(session: Session, event: WhyCancelled, at: RowContext) -> Written:
-    written = _post(session, event.where, "cancelled", render.cancelled(event, locale=at.locale), at)
+    reply = render.cancelled(event, locale=_language(session, event.where, at))
+    written = _post(session, event.where, "cancelled", reply, at)
     return written + _refresh(session, event.where, "cancelled", at)
 
 

@@ -1,6 +1,6 @@
 """A digest as outbox rows: its message under digest:{run}, and each of its charts as an upload in that
 message's thread under digest:{run}:chart:{n}, named slabot-digest-{run}-{chart}.png (unique in the channel,
-so an upload whose answer was lost can be found there).
+so an upload whose answer was lost can be found there), all in the channel's language.
 
 The writer renders the message and draws the charts before it writes its first row, so the transaction
 that finishes the run holds its locks (on SQLite, the whole database) only for the inserts.
@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from sqlmodel import Session
 
-from slabot.notify import outbox
+from slabot.notify import monthly_reports, outbox
 from slabot.notify.outbox import RowContext, Writer, Written
 from slabot.render.charts.digest import digest_charts
 from slabot.render.digest import digest_message
@@ -33,10 +33,9 @@ def chart_filename(run_id: int, filename: str) -> str:
 
 def write_digest(session: Session, event: DigestReady, at: RowContext) -> Written:
     run, channel = event.run_id, event.channel_id
-    message = digest_message(event.report, locale=at.locale)
-    charts = [
-        replace(c, filename=chart_filename(run, c.filename)) for c in digest_charts(event.report, locale=at.locale)
-    ]
+    locale = at.language(session, channel)  # the channel's language, and so its thread's
+    message = digest_message(event.report, locale=locale)
+    charts = [replace(c, filename=chart_filename(run, c.filename)) for c in digest_charts(event.report, locale=locale)]
     parent = message_key(run)
     outbox.post(session, parent, channel, message, at.now)
     written = [(parent, channel)]
@@ -47,4 +46,4 @@ def write_digest(session: Session, event: DigestReady, at: RowContext) -> Writte
     return written
 
 
-WRITERS: dict[type, Writer] = {DigestReady: write_digest}
+WRITERS: dict[type, Writer] = {DigestReady: write_digest, **monthly_reports.WRITERS}  # and the monthly report

@@ -30,16 +30,17 @@ def write_mark(session: Session, mark: TimerMarkReached, at: RowContext) -> Writ
     here = thread.channel_id if thread is not None else channel
     written = [(key, here)]
     if key not in found:
+        locale = at.language(session, here)  # the thread's channel's
         if mark.breached:
-            reply = render.timer_breach(mark, in_channel=thread is None, locale=at.locale)
+            reply = render.timer_breach(mark, in_channel=thread is None, locale=locale)
         else:
-            reply = render.timer_warning(mark, locale=at.locale)
+            reply = render.timer_warning(mark, locale=locale)
         outbox.post(session, key, here, reply, at.now, parent_key=parent)
     if mark.breached and thread is not None:
         elsewhere = service.channel_id or here
         written.append((loud, elsewhere))
         if loud not in found:
-            reply = render.timer_breach(mark, in_channel=True, locale=at.locale)
+            reply = render.timer_breach(mark, in_channel=True, locale=at.language(session, elsewhere))
             outbox.post(session, loud, elsewhere, reply, at.now)
     return written
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from slabot.core.errors import Said
 from slabot.rca.impact import BudgetImpact
 from storage.models.catalog import Service
 from storage.models.incidents import Incident
@@ -36,7 +37,7 @@ class WhyStarted:
     where: InThread
     incident: Incident
     service: Service
-    first_question: str
+    first_question: Said  # Why 1/5, in the thread's language when it is shown
     started_by: str | None = None
     impact: BudgetImpact | None = None  # the objective whose budget the incident used more than 20% of
 
@@ -54,7 +55,7 @@ class Asking(StrEnum):
 class QuestionAsked:
     where: InThread
     position: int
-    question: str
+    question: Said
     asking: Asking = Asking.NEXT
     replaced: str | None = None  # for AGAIN: the answer the next reply replaces
 
@@ -106,10 +107,11 @@ class ActionRecorded:
 
 @dataclass(frozen=True)
 class ProblemNoted:
-    """A reply the 5-Why could not take, and what to type instead."""
+    """A reply the 5-Why could not take, and what to type instead (a UserError's message, shown in the thread's
+    language)."""
 
     where: InThread
-    problem: str
+    problem: Said
 
 
 @dataclass(frozen=True)

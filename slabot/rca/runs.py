@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from slabot.core.errors import UserError
+from slabot.core.i18n import t
 from slabot.core.mentions import user_mention
 from slabot.incidents import lifecycle as incidents
 from slabot.rca import steps
-from slabot.rca.conversation import MAX_WHYS, current_position, question
+from slabot.rca.conversation import MAX_WHYS, current_position, why_question
 from slabot.rca.events import InThread, RcaEvent, WhyStarted, WrapUpChanged
 from slabot.rca.impact import BudgetImpact, incident_impacts, over_threshold
 from slabot.rca.steps import Move
@@ -30,12 +31,21 @@ log = logging.getLogger(__name__)
 
 def _already_running(session: Session, rca: Rca) -> UserError:
     if rca.stage == RcaStage.WHYS:
-        where = f"at Why {current_position(len(whys_of(session, rca.id)))}/{MAX_WHYS}"
-    else:
-        where = "picking a category and action items"
+        return UserError(
+            t(
+                "A 5-Why for incident #{id} is already running in its thread (at Why {position}/{total}). "
+                "Stop it with /sla why {id} cancel.",
+                id=rca.incident_id,
+                position=current_position(len(whys_of(session, rca.id))),
+                total=MAX_WHYS,
+            )
+        )
     return UserError(
-        f"A 5-Why for incident #{rca.incident_id} is already running in its thread ({where}). "
-        f"Stop it with /sla why {rca.incident_id} cancel."
+        t(
+            "A 5-Why for incident #{id} is already running in its thread (picking a category and action items). "
+            "Stop it with /sla why {id} cancel.",
+            id=rca.incident_id,
+        )
     )
 
 
@@ -52,13 +62,18 @@ def start(
     incident, service = incidents.get_incident(session, incident_id)
     if incident.status != IncidentStatus.RESOLVED:
         raise UserError(
-            f"Incident #{incident_id} is not resolved yet; its 5-Why starts once it is "
-            f"(/incident resolve {incident_id})."
+            t(
+                "Incident #{id} is not resolved yet; its 5-Why starts once it is (/incident resolve {id}).",
+                id=incident_id,
+            )
         )
     if incident.channel_id is None or incident.thread_ts is None:
         raise UserError(
-            f"Incident #{incident_id} has no thread in Slack to talk in (it was never announced in a channel). "
-            "Give its service a channel with /sla service edit, then open incidents there."
+            t(
+                "Incident #{id} has no thread in Slack to talk in (it was never announced in a channel). "
+                "Give its service a channel with /sla service edit, then open incidents there.",
+                id=incident_id,
+            )
         )
     running = running_rca(session, incident_id)
     if running is not None:
@@ -77,11 +92,13 @@ def start(
     inserted = insert_ignore(session, Rca, values)
     rca = running_rca(session, incident_id)
     if rca is None:
-        raise UserError(f"Another 5-Why of incident #{incident_id} started and ended just now; start it again.")
+        raise UserError(
+            t("Another 5-Why of incident #{id} started and ended just now; start it again.", id=incident_id)
+        )
     if not inserted:  # another start won the race
         raise _already_running(session, rca)
     started_by = None if impact is not None else actor
-    first = question(1, incident.title, None)
+    first = why_question(1, incident.title, None)
     return incident, [WhyStarted(InThread.of(rca), incident, service, first, started_by, impact)]
 
 
@@ -115,7 +132,7 @@ def cancel(session: Session, incident_id: int, actor: str, now: datetime) -> lis
     running = running_rca(session, incident_id)
     rca = lock_running(session, running.id) if running is not None else None
     if rca is None:
-        raise UserError(f"No 5-Why is running for incident #{incident_id}. Start one with /sla why {incident_id}.")
+        raise UserError(t("No 5-Why is running for incident #{id}. Start one with /sla why {id}.", id=incident_id))
     move = Move(session, rca, now)
     steps.cancel(move, actor)
     return move.events
@@ -126,8 +143,14 @@ def choose_category(session: Session, rca_id: int, category: FishboneCategory, n
     rca = lock_running(session, rca_id)
     if rca is None:
         found = session.get(Rca, rca_id)
-        which = f" of incident #{found.incident_id}" if found else ""
-        raise UserError(f"This 5-Why{which} is no longer running; its result is in /incident show.")
+        if found is None:
+            raise UserError(t("This 5-Why is no longer running; its result is in /incident show."))
+        raise UserError(
+            t(
+                "This 5-Why of incident #{id} is no longer running; its result is in /incident show.",
+                id=found.incident_id,
+            )
+        )
     steps.require_wrap_up(rca)
     move = Move(session, rca, now)
     rca.category = category
@@ -139,9 +162,10 @@ def choose_category(session: Session, rca_id: int, category: FishboneCategory, n
 def close_action(session: Session, action_id: int, actor: str, now: datetime) -> ActionItem:
     item = session.get(ActionItem, action_id)
     if item is None:
-        raise UserError(f"There is no action item #{action_id}. See /sla actions.")
+        raise UserError(t("There is no action item #{id}. See /sla actions.", id=action_id))
     if item.status == ActionItemStatus.DONE:
-        raise UserError(f"Action item #{action_id} was already closed by {user_mention(item.done_by or '')}.")
+        closer = user_mention(item.done_by or "")
+        raise UserError(t("Action item #{id} was already closed by {person}.", id=action_id, person=closer))
     item.status = ActionItemStatus.DONE
     item.done_by = actor
     item.done_at = now

@@ -10,8 +10,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from slabot.core.errors import UserError
+from slabot.core.i18n import Message, t
 from slabot.incidents.lifecycle import get_incident
-from slabot.rca.conversation import question
+from slabot.rca.conversation import why_question
 from slabot.rca.events import (
     Asking,
     InThread,
@@ -50,9 +51,10 @@ class Move:
     def actions(self) -> list[ActionItem]:
         return action_items_of_rca(self.session, self.rca.id)
 
-    def question(self, position: int, whys: list[RcaWhy]) -> str:
+    def question(self, position: int, whys: list[RcaWhy]) -> Message:
+        """Why n/5 as the thread reads it (stored in English with its answer)."""
         previous = whys[position - 2].answer if position >= 2 and len(whys) >= position - 1 else None
-        return question(position, self.incident.title, previous)
+        return why_question(position, self.incident.title, previous)
 
     def wrap_up(self, whys: list[RcaWhy], *, closed: bool = False) -> WrapUp:
         return WrapUp(self.where, whys[-1].answer if whys else "—", self.rca.category, closed=closed)
@@ -114,4 +116,4 @@ def cancel(move: Move, actor: str) -> None:
 
 def require_wrap_up(rca: Rca) -> None:
     if rca.stage != RcaStage.WRAP_UP:
-        raise UserError("Answer the whys first (say `done` in the thread at the root cause), then pick a category.")
+        raise UserError(t("Answer the whys first (say `done` in the thread at the root cause), then pick a category."))

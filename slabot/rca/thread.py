@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from slabot.core.errors import UserError
+from slabot.core.i18n import t
 from slabot.rca import steps
 from slabot.rca.conversation import MAX_WHYS, Intent, clean_answer, intent_of, parse_action, question
 from slabot.rca.events import ActionRecorded, Asking, ProblemNoted, RcaEvent, WrapUpChanged
@@ -75,7 +76,7 @@ def handle(session: Session, message: ThreadMessage, today: date, now: datetime)
         else:
             _reply(move, message, today)
     except UserError as error:
-        move.tell(ProblemNoted(move.where, error.message))
+        move.tell(ProblemNoted(move.where, error.said))
     return move.events
 
 
@@ -93,7 +94,9 @@ def _reply(move: Move, message: ThreadMessage, today: date) -> None:
         # anything else in the wrap-up is conversation, not for the bot
     elif intent is Intent.FINISH:
         if not whys:
-            raise UserError(f"Answer Why 1/{MAX_WHYS} first; say `done` at the answer that is the root cause.")
+            raise UserError(
+                t("Answer Why 1/{total} first; say `done` at the answer that is the root cause.", total=MAX_WHYS)
+            )
         steps.enter_wrap_up(move, whys)
     else:
         _answer(move, message, whys)
@@ -104,7 +107,7 @@ def _answer(move: Move, message: ThreadMessage, whys: list[RcaWhy]) -> None:
     why = RcaWhy(
         rca_id=move.rca.id,
         position=position,
-        question=move.question(position, whys),
+        question=str(move.question(position, whys)),  # English, as stored
         answer=clean_answer(message.text),
         answered_by=message.user_id,
         answered_at=move.now,

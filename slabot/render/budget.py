@@ -2,156 +2,252 @@
 
 from __future__ import annotations
 
+import unicodedata
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
 from slabot.core.burn import LOOKBACKS
-from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
+from slabot.core.i18n import tr
+from slabot.core.timefmt import (
+    format_attainment,
+    format_duration,
+    format_percent,
+    format_target,
+    format_when,
+    no_data,
+)
 from slabot.render.locale import Locale
+from slabot.render.monthly_credits import credit_status_text
 from slabot.render.reply import Reply, context, escape, fields_only, header, section
-from slabot.render.status import HOUR, format_amount, format_rate, left_phrase, objective_name, state_text
+from slabot.render.status import (
+    HOUR,
+    format_amount,
+    format_rate,
+    left_phrase,
+    objective_name,
+    state_text,
+    window_label,
+)
 from slabot.slo.status import ObjectiveStatus
 from storage.models.catalog import Budgeting
+from storage.models.incidents import Incident
 
 MAX_CONSUMERS = 10
 MAX_MAINTENANCE = 5
-LOOKBACK_LABELS = {300: "5m", 1800: "30m", 3600: "1h", 7200: "2h", 21600: "6h", 86400: "1d", 259200: "3d"}
 
 
-def _amount(status: ObjectiveStatus, value: Fraction | int) -> str:
+def _amount(status: ObjectiveStatus, value: Fraction | int, locale: Locale) -> str:
     if status.time_based:
-        return format_duration(value)
+        return format_duration(value, locale)
     if status.objective.budgeting == Budgeting.TIMESLICES:
-        return f"{int(value):,} min"
+        return tr(locale, "{count:,} min", count=int(value))
     return f"{int(value):,}"
 
 
-def burn_table(status: ObjectiveStatus) -> str:
+def _width(text: str) -> int:
+    """Columns a text takes in a fixed-width font (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(width - _width(text), 0)
+    return fill + text if right else text + fill
+
+
+def _unit_heading(status: ObjectiveStatus, locale: Locale) -> str:
+    if status.time_based:
+        return tr(locale, "bad / valid time")
+    if status.objective.budgeting == Budgeting.TIMESLICES:
+        return tr(locale, "bad / valid slices")
+    return tr(locale, "bad / valid events")
+
+
+def burn_table(status: ObjectiveStatus, locale: Locale) -> str:
     """A fixed-width table: lookback, burn rate, bad / valid."""
-    unit = (
-        "time" if status.time_based else ("slices" if status.objective.budgeting == Budgeting.TIMESLICES else "events")
-    )
-    rows = [f"{'lookback':<9}{'burn rate':>10}   bad / valid {unit}"]
+    first, second = tr(locale, "lookback"), tr(locale, "burn rate")
+    rows = [f"{_pad(first, 9)}{_pad(second, 10, right=True)}   {_unit_heading(status, locale)}"]
     measured = status.measurement
     for lookback in (*LOOKBACKS, 0):
         counts = measured.window if lookback == 0 else measured.lookbacks[lookback]
         rate = status.forecast.burn_rates.get(lookback)
-        label = "window" if lookback == 0 else LOOKBACK_LABELS[lookback]
-        shown = "no data" if rate is None else format_rate(rate)
-        rows.append(f"{label:<9}{shown:>10}   {_amount(status, counts.bad)} / {_amount(status, counts.valid)}")
+        label = tr(locale, "window") if lookback == 0 else format_duration(lookback, locale)
+        shown = no_data(locale) if rate is None else format_rate(rate)
+        amounts = f"{_amount(status, counts.bad, locale)} / {_amount(status, counts.valid, locale)}"
+        rows.append(f"{_pad(label, 9)}{_pad(shown, 10, right=True)}   {amounts}")
     return "```\n" + "\n".join(rows) + "\n```"
 
 
-def _exhaust(seconds: Fraction | None, rate: Fraction | None) -> str:
+def _exhaust(seconds: Fraction | None, rate: Fraction | None, locale: Locale) -> str:
     """What happens to the budget at one burn rate: gone in …, already gone, not used up (no burn)."""
     if seconds is not None:
-        return "already gone" if seconds == 0 else f"gone in {format_duration(seconds)}"
-    return "not known (no data)" if rate is None else "not used up"
+        if seconds == 0:
+            return tr(locale, "already gone")
+        return tr(locale, "gone in {duration}", duration=format_duration(seconds, locale))
+    return tr(locale, "not known (no data)") if rate is None else tr(locale, "not used up")
 
 
-def outlook(status: ObjectiveStatus) -> str:
+def outlook(status: ObjectiveStatus, locale: Locale) -> str:
     forecast = status.forecast
-    hour = _exhaust(forecast.exhaust_at_1h, forecast.burn_rates.get(HOUR))
-    six = _exhaust(forecast.exhaust_at_6h, forecast.burn_rates.get(6 * HOUR))
+    hour = _exhaust(forecast.exhaust_at_1h, forecast.burn_rates.get(HOUR), locale)
+    six = _exhaust(forecast.exhaust_at_6h, forecast.burn_rates.get(6 * HOUR), locale)
     if hour == six:
-        lines = [f"At the 1h and 6h burn rates the budget is {hour}."]
+        lines = [tr(locale, "At the 1h and 6h burn rates the budget is {outcome}.", outcome=hour)]
     else:
-        lines = [f"At the 1h burn rate the budget is {hour}; at the 6h rate, {six}."]
-    if forecast.projected_left_fraction is not None:
+        lines = [tr(locale, "At the 1h burn rate the budget is {hour}; at the 6h rate, {six}.", hour=hour, six=six)]
+    projected = forecast.projected_left_fraction
+    if projected is not None:
+        share = format_percent(projected, locale=locale)
         if status.bounds.end > status.bounds.now:
-            lines.append(
-                f"Projected at the end of the window: {format_percent(forecast.projected_left_fraction)} left."
-            )
-        elif forecast.projected_left_fraction <= 0:
-            lines.append("A full window at the 1d rate would use up the whole budget.")
+            lines.append(tr(locale, "Projected at the end of the window: {share} left.", share=share))
+        elif projected <= 0:
+            lines.append(tr(locale, "A full window at the 1d rate would use up the whole budget."))
         else:
-            lines.append(
-                f"A full window at the 1d rate would leave {format_percent(forecast.projected_left_fraction)}."
-            )
+            lines.append(tr(locale, "A full window at the 1d rate would leave {share}.", share=share))
     return "\n".join(lines)
 
 
-def _consumers(status: ObjectiveStatus) -> Block:
-    lines = []
-    for consumer in status.consumers[:MAX_CONSUMERS]:
-        incident = consumer.incident
-        share = ""
-        if status.report.total > 0:
-            share = f" ({format_percent(consumer.bad_seconds / status.report.total)} of the budget)"
-        ongoing = "" if incident.resolved_at else " · ongoing"
-        lines.append(
-            f"#{incident.id} sev{incident.severity} {escape(incident.title)} · {incident.impact_percent}% impact"
-            f"{ongoing} → *{format_duration(consumer.bad_seconds)}*{share}"
+def _consumer_line(incident: Incident, bad: str, share: str | None, locale: Locale) -> str:
+    shown = {
+        "id": incident.id,
+        "severity": incident.severity,
+        "title": escape(incident.title),
+        "impact": incident.impact_percent,
+        "bad": bad,
+    }
+    ongoing = incident.resolved_at is None
+    if share is None:
+        if ongoing:
+            return tr(locale, "#{id} sev{severity} {title} · {impact}% impact · ongoing → *{bad}*", **shown)
+        return tr(locale, "#{id} sev{severity} {title} · {impact}% impact → *{bad}*", **shown)
+    if ongoing:
+        return tr(
+            locale,
+            "#{id} sev{severity} {title} · {impact}% impact · ongoing → *{bad}* ({share} of the budget)",
+            share=share,
+            **shown,
         )
-    if not lines:
-        return section("No incident touched this window.")
-    more = len(status.consumers) - len(lines)
-    return section(
-        "*Incidents that consumed it*\n" + "\n".join(lines) + (f"\n…and {more} more incidents" if more else "")
+    return tr(
+        locale, "#{id} sev{severity} {title} · {impact}% impact → *{bad}* ({share} of the budget)", share=share, **shown
     )
 
 
-def _maintenance(status: ObjectiveStatus, zone: ZoneInfo) -> Block | None:
+def _consumers(status: ObjectiveStatus, locale: Locale) -> Block:
+    lines = []
+    for consumer in status.consumers[:MAX_CONSUMERS]:
+        share = None
+        if status.report.total > 0:
+            share = format_percent(consumer.bad_seconds / status.report.total, locale=locale)
+        lines.append(_consumer_line(consumer.incident, format_duration(consumer.bad_seconds, locale), share, locale))
+    if not lines:
+        return section(tr(locale, "No incident touched this window."))
+    more = len(status.consumers) - len(lines)
+    if more:
+        lines.append(tr(locale, "…and {n} more incidents", n=more))
+    return section("\n".join([tr(locale, "*Incidents that consumed it*"), *lines]))
+
+
+def _maintenance(status: ObjectiveStatus, zone: ZoneInfo, locale: Locale) -> Block | None:
     if not status.maintenance:
         return None
     lines = [
-        f"#{w.id} {format_when(w.starts_at, zone)} → {format_when(w.ends_at, zone)}"
+        f"#{w.id} {format_when(w.starts_at, zone, locale=locale)} → {format_when(w.ends_at, zone, locale=locale)}"
         + (f" · {escape(w.reason)}" if w.reason else "")
         for w in status.maintenance[:MAX_MAINTENANCE]
     ]
     more = len(status.maintenance) - len(lines)
-    body = "*Maintenance (excluded)*\n" + "\n".join(lines) + (f"\n…and {more} more" if more else "")
-    return section(body)
+    if more:
+        lines.append(tr(locale, "…and {n} more", n=more))
+    return section("\n".join([tr(locale, "*Maintenance (excluded)*"), *lines]))
+
+
+def _method(status: ObjectiveStatus, locale: Locale) -> str:
+    """How the budget is counted: from incidents, or the events' budgeting method."""
+    if status.time_based:
+        return tr(locale, "incidents")
+    if status.objective.budgeting == Budgeting.TIMESLICES:
+        return tr(locale, "timeslices")
+    return tr(locale, "occurrences")
+
+
+def _fields(status: ObjectiveStatus, zone: ZoneInfo, locale: Locale) -> list[str]:
+    report, bounds, objective = status.report, status.bounds, status.objective
+    start, end = format_when(bounds.start, zone, locale=locale), format_when(bounds.end, zone, locale=locale)
+    target = format_target(status.target)
+    kind = objective.kind.upper()
+    fields = [
+        tr(locale, "*Target*\n{target} ({kind}, {method})", target=target, kind=kind, method=_method(status, locale)),
+        tr(
+            locale,
+            "*Window*\n{window}: {start} → {end}",
+            window=window_label(objective.window, locale),
+            start=start,
+            end=end,
+        ),
+        tr(locale, "*Attainment*\n{attainment}", attainment=format_attainment(report.attainment, status.target, locale))
+        if status.source_problem is None
+        else tr(locale, "*Attainment*\n— (waiting for its source)"),
+        tr(locale, "*State*\n{state}", state=state_text(status, zone, locale)),
+    ]
+    if report.attainment is None:
+        return [*fields, tr(locale, "*Budget*\nno data yet")]
+    left = format_amount(status, report.left, locale)
+    return [
+        *fields,
+        tr(locale, "*Budget*\n{amount}", amount=format_amount(status, report.total, locale)),
+        tr(locale, "*Consumed*\n{amount}", amount=format_amount(status, report.consumed, locale)),
+        tr(
+            locale, "*Left*\n{amount} ({share})", amount=left, share=format_percent(report.left_fraction, locale=locale)
+        ),
+    ]
 
 
 def budget_reply(status: ObjectiveStatus, zone: ZoneInfo, public: bool, *, locale: Locale) -> Reply:
     report = status.report
-    bounds = status.bounds
-    objective = status.objective
-    method = "incidents" if status.time_based else objective.budgeting
-    window = f"{objective.window}: {format_when(bounds.start, zone)} → {format_when(bounds.end, zone)}"
-    fields = [
-        f"*Target*\n{format_target(status.target)} ({objective.kind.upper()}, {method})",
-        f"*Window*\n{window}",
-        f"*Attainment*\n{format_attainment(report.attainment, status.target)}"
-        if status.source_problem is None
-        else "*Attainment*\n— (waiting for its source)",
-        f"*State*\n{state_text(status, zone)}",
+    name = objective_name(status)
+    blocks: list[Block] = [
+        header(tr(locale, "Error budget: {name}", name=name)),
+        fields_only(_fields(status, zone, locale)),
     ]
-    if report.attainment is None:
-        fields.append("*Budget*\nno data yet")
-    else:
-        fields += [
-            f"*Budget*\n{format_amount(status, report.total)}",
-            f"*Consumed*\n{format_amount(status, report.consumed)}",
-            f"*Left*\n{format_amount(status, report.left)} ({format_percent(report.left_fraction)})",
-        ]
-    blocks: list[Block] = [header(f"Error budget: {objective_name(status)}"), fields_only(fields)]
+    credit = credit_status_text(status.objective, report.attainment, locale=locale)
+    if credit is not None:
+        blocks.append(section(credit))
     if report.attainment is not None:
-        blocks += [section("*Burn rates*\n" + burn_table(status)), section(outlook(status))]
+        table = burn_table(status, locale)
+        heading = tr(locale, "*Burn rates*")
+        blocks += [section(f"{heading}\n{table}"), section(outlook(status, locale))]
     if status.time_based:
-        blocks.append(_consumers(status))
-    maintenance = _maintenance(status, zone)
+        blocks.append(_consumers(status, locale))
+    maintenance = _maintenance(status, zone, locale)
     if maintenance is not None:
         blocks.append(maintenance)
     if status.time_based:
         blocks.append(
             context(
-                "Each incident counts its time in the window × its impact; "
-                "overlapping incidents never count a moment more than once."
+                tr(
+                    locale,
+                    "Each incident counts its time in the window × its impact; "
+                    "overlapping incidents never count a moment more than once.",
+                )
             )
         )
     elif report.attainment is None:
         blocks.append(
             context(
-                "No events in this window yet: send counts to POST /api/v1/events "
-                "or backfill with python bot.py ingest &lt;file.csv&gt;."
+                tr(
+                    locale,
+                    "No events in this window yet: send counts to POST /api/v1/events "
+                    "or backfill with python bot.py ingest &lt;file.csv&gt;.",
+                )
             )
         )
-    text = (
-        f"Error budget {objective_name(status)}: {format_amount(status, report.total)} budget, "
-        f"{format_amount(status, report.consumed)} consumed, {left_phrase(status)}"
+    text = tr(
+        locale,
+        "Error budget {name}: {total} budget, {consumed} consumed, {left}",
+        name=name,
+        total=format_amount(status, report.total, locale),
+        consumed=format_amount(status, report.consumed, locale),
+        left=left_phrase(status, locale),
     )
     return Reply(text=text, blocks=blocks, public=public)

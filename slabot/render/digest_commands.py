@@ -1,4 +1,4 @@
-"""Replies of /sla digest and /sla report."""
+"""Replies of /sla digest and /sla report, in the reader's language."""
 
 from __future__ import annotations
 
@@ -7,68 +7,118 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block
 
+from slabot.core.i18n import tr
 from slabot.core.mentions import channel_mention
 from slabot.core.timefmt import format_when
+from slabot.render.digest import listed
 from slabot.render.locale import Locale
+from slabot.render.monthly_commands import period_digest_added
 from slabot.render.reply import Reply, context, escape, header, section, with_more
 from slabot.render.weeks import slot_text, week_period
 from slabot.reports.digests import DigestInfo
 from slabot.reports.schedule import Week
+from storage.models.reports import ReportPeriod
 
 
-def _scope(info: DigestInfo) -> str:
-    return ", ".join(escape(service.name) for service in info.services) if info.services else "all services"
+def _names(info: DigestInfo, locale: Locale) -> str:
+    return listed([escape(service.name) for service in info.services], locale=locale)
+
+
+def _scope(info: DigestInfo, locale: Locale) -> str:
+    return _names(info, locale) if info.services else tr(locale, "all services")
+
+
+def _next_run(info: DigestInfo, now: datetime, locale: Locale) -> str:
+    slot = info.slot
+    return format_when(slot.next_run(now), slot.zone, now, locale=locale)
 
 
 def digest_line(info: DigestInfo, now: datetime, *, locale: Locale) -> str:
-    slot = info.slot
-    next_run = format_when(slot.next_run(now), slot.zone, now)
-    when = slot_text(slot, locale=locale)
-    return (
-        f"*{info.digest.id}* · {channel_mention(info.digest.channel_id)} · {when} · {_scope(info)}\nNext run {next_run}"
+    return tr(
+        locale,
+        "*{id}* · {channel} · {when} · {scope}\nNext run {next_run}",
+        id=info.digest.id,
+        channel=channel_mention(info.digest.channel_id),
+        when=slot_text(info.slot, locale=locale),
+        scope=_scope(info, locale),
+        next_run=_next_run(info, now, locale),
     )
 
 
 def digest_added(info: DigestInfo, now: datetime, *, locale: Locale) -> Reply:
-    slot = info.slot
-    next_run = format_when(slot.next_run(now), slot.zone, now)
-    text = (
-        f":calendar: Digest {info.digest.id} posts to {channel_mention(info.digest.channel_id)} "
-        f"{slot_text(slot, locale=locale)}, covering {_scope(info)}. "
-        f"First run {next_run}, reporting the week before it."
+    if info.slot.every != ReportPeriod.WEEK:  # a monthly report or a daily summary
+        return period_digest_added(info, now, locale=locale)
+    figures = {
+        "id": info.digest.id,
+        "channel": channel_mention(info.digest.channel_id),
+        "when": slot_text(info.slot, locale=locale),
+        "next_run": _next_run(info, now, locale),
+    }
+    if info.services:
+        text = tr(
+            locale,
+            ":calendar: Digest {id} posts to {channel} {when}, covering {services}. "
+            "First run {next_run}, reporting the week before it.",
+            services=_names(info, locale),
+            **figures,
+        )
+    else:
+        text = tr(
+            locale,
+            ":calendar: Digest {id} posts to {channel} {when}, covering all services. "
+            "First run {next_run}, reporting the week before it.",
+            **figures,
+        )
+    note = tr(
+        locale, "Invite me to that channel (`/invite @slabot`) so I can post there. `/sla digest list` shows all."
     )
-    blocks: list[Block] = [
-        section(text),
-        context("Invite me to that channel (`/invite @slabot`) so I can post there. `/sla digest list` shows all."),
-    ]
+    blocks: list[Block] = [section(text), context(note)]
     return Reply(text=text, blocks=blocks)
 
 
 def digest_list(infos: Sequence[DigestInfo], now: datetime, *, locale: Locale) -> Reply:
     if not infos:
-        text = "No weekly digests yet. Add one with `/sla digest add #channel day=mon time=09:00`."
+        text = tr(locale, "No weekly digests yet. Add one with `/sla digest add #channel day=mon time=09:00`.")
         return Reply(text=text, blocks=[section(text)])
-    blocks: list[Block] = [header("Weekly digests")]
+    title = tr(locale, "Weekly digests")
     lines = [digest_line(info, now, locale=locale) for info in infos]
-    blocks = with_more(blocks, [section(line) for line in lines], "digests")
-    text = "Weekly digests\n" + "\n".join(lines)
-    return Reply(text=text, blocks=blocks)
+
+    def more(count: int) -> str:
+        return tr(locale, "…and {n} more digests", n=count)
+
+    blocks = with_more([header(title)], [section(line) for line in lines], more)
+    return Reply(text="\n".join([title, *lines]), blocks=blocks)
 
 
 def digest_removed(info: DigestInfo, *, locale: Locale) -> Reply:
-    text = (
-        f":wastebasket: Digest {info.digest.id} to {channel_mention(info.digest.channel_id)} "
-        f"({slot_text(info.slot, locale=locale)}) removed; weeks already posted stay in the channel."
+    text = tr(
+        locale,
+        ":wastebasket: Digest {id} to {channel} ({when}) removed; weeks already posted stay in the channel.",
+        id=info.digest.id,
+        channel=channel_mention(info.digest.channel_id),
+        when=slot_text(info.slot, locale=locale),
     )
     return Reply(text=text, blocks=[section(text)])
 
 
 def report_queued(week: Week, service: str | None, channel_id: str, *, locale: Locale) -> Reply:
-    what = f"*{escape(service)}*" if service else "all services"
-    text = (
-        f":hourglass_flowing_sand: Preparing the digest of {week_period(week, locale=locale)} for {what}; "
-        f"it will be posted in {channel_mention(channel_id)} in a moment, charts in its thread."
-    )
-    return Reply(
-        text=text, blocks=[section(text), context("If nothing appears, invite me here with `/invite @slabot`.")]
-    )
+    period, channel = week_period(week, locale=locale), channel_mention(channel_id)
+    if service:
+        text = tr(
+            locale,
+            ":hourglass_flowing_sand: Preparing the digest of {period} for *{service}*; "
+            "it will be posted in {channel} in a moment, charts in its thread.",
+            period=period,
+            service=escape(service),
+            channel=channel,
+        )
+    else:
+        text = tr(
+            locale,
+            ":hourglass_flowing_sand: Preparing the digest of {period} for all services; "
+            "it will be posted in {channel} in a moment, charts in its thread.",
+            period=period,
+            channel=channel,
+        )
+    note = tr(locale, "If nothing appears, invite me here with `/invite @slabot`.")
+    return Reply(text=text, blocks=[section(text), context(note)])

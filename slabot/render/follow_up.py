@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
+from slabot.core.i18n import tn, tr
 from slabot.core.mentions import channel_mention, user_mention
 from slabot.rca.analysis import Analysis
 from slabot.render.csat import one_line, rating_text
@@ -30,44 +31,72 @@ class FollowUp:
     rating: CsatRating | None = None
 
 
-def _root_cause_blocks(incident_id: int, record: Analysis | None, zone: ZoneInfo) -> list[Block]:
+def _root_cause_blocks(incident_id: int, record: Analysis | None, zone: ZoneInfo, locale: Locale) -> list[Block]:
     if record is None:
-        return [section(f"*Root cause*\nNo root cause yet: start a 5-Why with /sla why {incident_id}")]
+        text = tr(locale, "*Root cause*\nNo root cause yet: start a 5-Why with /sla why {id}", id=incident_id)
+        return [section(text)]
     rca = record.rca
     if not record.finished:
-        where = f"the thread in {channel_mention(rca.channel_id)}"
+        where = channel_mention(rca.channel_id)
         if rca.stage == RcaStage.WRAP_UP:
-            return [section(f"*Root cause*\n5-Why running in {where}: choosing the category and action items")]
-        return [section(f"*Root cause*\n5-Why running in {where}: {current_why(len(record.whys))}")]
-    heading = f"*Root cause* · {category_label(record.category)}" if record.category else "*Root cause*"
-    cause = one_line(record.root_cause) if record.root_cause else "no answer recorded"
-    steps = f"{len(record.whys)} step{'s' if len(record.whys) != 1 else ''}"
-    who = user_mention(rca.finished_by or rca.started_by)
-    when = f" on {rca.finished_at.astimezone(zone):%Y-%m-%d}" if rca.finished_at else ""
-    return [section(f"{heading}\n{cause}"), context(f"5-Why of {steps} finished by {who}{when}")]
+            text = tr(
+                locale,
+                "*Root cause*\n5-Why running in the thread in {channel}: choosing the category and action items",
+                channel=where,
+            )
+            return [section(text)]
+        text = tr(
+            locale,
+            "*Root cause*\n5-Why running in the thread in {channel}: {why}",
+            channel=where,
+            why=current_why(len(record.whys), locale),
+        )
+        return [section(text)]
+    if record.category:
+        heading = tr(locale, "*Root cause* · {category}", category=category_label(record.category, locale))
+    else:
+        heading = tr(locale, "*Root cause*")
+    cause = one_line(record.root_cause) if record.root_cause else tr(locale, "no answer recorded")
+    steps, who = len(record.whys), user_mention(rca.finished_by or rca.started_by)
+    if rca.finished_at is not None:
+        day = f"{rca.finished_at.astimezone(zone):%Y-%m-%d}"
+        note = tn(
+            locale,
+            "5-Why of {n} step finished by {who} on {day}",
+            "5-Why of {n} steps finished by {who} on {day}",
+            steps,
+            who=who,
+            day=day,
+        )
+    else:
+        note = tn(locale, "5-Why of {n} step finished by {who}", "5-Why of {n} steps finished by {who}", steps, who=who)
+    return [section(f"{heading}\n{cause}"), context(note)]
 
 
-def _action_items_text(items: Sequence[ActionItem]) -> str:
-    """One line per item, as many as fit in a section; the rest counted."""
+def _action_items_text(items: Sequence[ActionItem], locale: Locale) -> str:
+    """One line per item, as many as fit in a section (counted in characters, as Slack does); the rest
+    counted."""
     lines: list[str] = []
     used = 0
     for item in items:
-        line = action_line(item)
+        line = action_line(item, locale=locale)
         if used + len(line) + 1 > ACTION_ITEMS_ROOM:
-            lines.append(f"…and {len(items) - len(lines)} more action items")
+            left = len(items) - len(lines)
+            lines.append(tn(locale, "…and {n} more action item", "…and {n} more action items", left))
             break
         lines.append(line)
         used += len(line) + 1
-    return "*Action items*\n" + "\n".join(lines)
+    return tr(locale, "*Action items*\n{items}", items="\n".join(lines))
 
 
 def follow_up_blocks(incident: Incident, follow_up: FollowUp, zone: ZoneInfo, *, locale: Locale) -> list[Block]:
     """At most four blocks: the root cause (and who found it), the action items, the opener's rating."""
-    blocks = _root_cause_blocks(incident.id, follow_up.rca, zone)
+    blocks = _root_cause_blocks(incident.id, follow_up.rca, zone, locale)
     if follow_up.action_items:
-        blocks.append(section(_action_items_text(follow_up.action_items)))
+        blocks.append(section(_action_items_text(follow_up.action_items, locale)))
     elif follow_up.rca is not None and follow_up.rca.finished:
-        blocks.append(section("*Action items*\nnone recorded"))
+        blocks.append(section(tr(locale, "*Action items*\n{items}", items=tr(locale, "none recorded"))))
     if incident.status == IncidentStatus.RESOLVED:
-        blocks.append(section(f"*Satisfaction*\n{rating_text(follow_up.rating)}"))
+        rating = rating_text(follow_up.rating, locale=locale)
+        blocks.append(section(tr(locale, "*Satisfaction*\n{rating}", rating=rating)))
     return blocks

@@ -38,6 +38,9 @@ class ActionId(StrEnum):
     FORM_SOURCE = "form_source"
     FORM_BUDGETING = "form_budgeting"
     FORM_WINDOW = "form_window"
+    FORM_KIND = "form_kind"  # an SLA shows its service credits
+    # an /sla policy <service>/<name> reply: opens the Alert policy form (value: service/objective)
+    POLICY_EDIT = "policy_edit"
 
 
 class CallbackId(StrEnum):
@@ -51,12 +54,20 @@ class CallbackId(StrEnum):
     HOME_HINT = "home_hint_modal"
     SERVICE_FORM = "service_form_modal"
     OBJECTIVE_FORM = "objective_form_modal"
+    OBJECTIVE_EDIT_FORM = "objective_edit_form_modal"  # the same form in its editing mode
     MAINTENANCE_FORM = "maintenance_form_modal"
+    POLICY_FORM = "policy_form_modal"  # an objective's alert policy
+    SEVERITY_FORM = "severity_form_modal"  # a severity's response and resolution targets
+    CALENDAR_FORM = "calendar_form_modal"  # a new business calendar
+    DIGEST_FORM = "digest_form_modal"  # a new weekly digest
+    RESOLVE_FORM = "resolve_form_modal"  # Resolve incident, from /incident resolve or an announcement
+    HOME_RESOLVE_FORM = "home_resolve_form_modal"  # the same form over the App Home (the Home is published again)
 
 
 class BlockId(StrEnum):
     ALERT_ACTIONS = "alert_actions"
     INCIDENT_ACTIONS = "incident_actions"  # the announcement's buttons
+    POLICY_ACTIONS = "policy_actions"  # an /sla policy reply's Edit policy button
     INCIDENT_SERVICE = "incident_service"
     INCIDENT_TITLE = "incident_title"
     INCIDENT_SEVERITY = "incident_severity"
@@ -111,7 +122,23 @@ class FormField(StrEnum):
     BUDGETING = "budgeting"
     SLICE = "slice"
     DESCRIPTION = "description"
+    CREDITS = "credits"  # an SLA's service credit schedule
     OBJECTIVE = "objective"
     START = "start"
     END = "end"
     REASON = "reason"
+    INCIDENT = "incident"  # the Resolve incident form: the incident (picked, or its number typed)
+    RESOLVED = "resolved"  # and when it was resolved (resolved=)
+    # the settings forms: an objective's alert policy, a severity's targets, a calendar, a digest
+    RULES = "rules"  # the burn-rate rules, one per line
+    MIN_EVENTS = "min_events"
+    RESET = "reset"  # Reset to the defaults (a checkbox)
+    SEVERITY = "severity"  # the severity whose targets the form changes (shown, not typed)
+    ACK = "ack"
+    RESOLVE = "resolve"
+    CALENDAR = "calendar"
+    HOURS = "hours"
+    COUNTRY = "country"
+    SERVICES = "services"
+    DAY = "day"
+    TIME = "time"

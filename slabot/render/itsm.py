@@ -7,84 +7,117 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block
 
+from slabot.core.i18n import tn, tr
 from slabot.core.timefmt import format_duration, format_percent, format_when
 from slabot.incidents.calendars import CalendarInfo
 from slabot.incidents.targets import TargetRow
 from slabot.incidents.timers import ALWAYS_ON, TimerState
-from slabot.render.locale import Locale
+from slabot.render.locale import DEFAULT_LOCALE, Locale
 from slabot.render.reply import Reply, context, escape, header, section, with_more
 from storage.models.incidents import Calendar, CalendarDay, CalendarDayKind, SlaTimerKind
 
-TIMER_TITLE = {SlaTimerKind.RESPONSE: "Response", SlaTimerKind.RESOLUTION: "Resolution"}
 DAYS_SHOWN = 12
 POLICY_USAGE = "/sla policy sev<N> ack=<duration> resolve=<duration> [calendar=<name>]"
 CALENDAR_USAGE = '/sla calendar add <name> tz=<Area/City> hours="mon-fri 09:00-17:00" [country=CN]'
 
 
-def working_duration(seconds: int) -> str:
+def working_duration(seconds: int, locale: Locale = DEFAULT_LOCALE) -> str:
     """Working time in hours past a day ("80h", "24h 30m"): a working day is not 24 hours."""
     if abs(seconds) < 86400:
-        return format_duration(seconds)
+        return format_duration(seconds, locale)
     sign = "-" if seconds < 0 else ""
     hours, rest = divmod(abs(seconds), 3600)
-    minutes = rest // 60
-    return f"{sign}{hours}h {minutes}m" if minutes else f"{sign}{hours}h"
+    larger = tr(locale, "{n}h", n=hours)
+    if rest < 60:
+        return f"{sign}{larger}"
+    return sign + tr(locale, "{larger} {smaller}", larger=larger, smaller=tr(locale, "{n}m", n=rest // 60))
 
 
-def _calendar_phrase(state: TimerState) -> str:
+def timer_title(kind: str, locale: Locale) -> str:
+    return tr(locale, "Response") if kind == SlaTimerKind.RESPONSE else tr(locale, "Resolution")
+
+
+def hours_text(calendar: str, hours: str, locale: Locale) -> str:
+    """A calendar's working hours as shown: the hours typed ("mon-fri 09:00-17:00"); 24x7's are every hour."""
+    return tr(locale, "every hour") if calendar == ALWAYS_ON else escape(hours)
+
+
+def _calendar_phrase(state: TimerState, locale: Locale) -> str:
     if state.calendar == ALWAYS_ON:
         return "24x7"
-    return f"calendar {escape(state.calendar)} ({state.zone.key})"
+    return tr(locale, "calendar {name} ({zone})", name=escape(state.calendar), zone=state.zone.key)
 
 
-def timer_line(state: TimerState, now: datetime) -> str:
-    """One timer for /incident show: where it stands, what is left or how late it is, and when it is due."""
-    title = f"*{TIMER_TITLE[state.kind]}*"
+def _timer_parts(state: TimerState, now: datetime, locale: Locale) -> list[str]:
+    """Where a timer stands, each fact a phrase of its own (shown with · between them)."""
     span = format_duration if state.calendar == ALWAYS_ON else working_duration
-    used = f"{span(state.elapsed_seconds)} of {span(state.target_seconds)} ({format_percent(state.percent)})"
-    late = span(-state.left_seconds)
-    due = format_when(state.due_at, state.zone) if state.due_at is not None else None
+    used = tr(
+        locale,
+        "{elapsed} of {target} ({percent})",
+        elapsed=span(state.elapsed_seconds, locale),
+        target=span(state.target_seconds, locale),
+        percent=format_percent(state.percent, locale=locale),
+    )
+    late = span(-state.left_seconds, locale)
+    left = tr(locale, "{duration} left", duration=span(state.left_seconds, locale))
+    due = format_when(state.due_at, state.zone, locale=locale) if state.due_at is not None else ""
     if state.stopped:
         if state.breached:
-            parts = [f"missed by {late}", used, f"was due {due}"]
-        else:
-            parts = [f"met in {span(state.elapsed_seconds)}", used]
-    elif state.paused:
-        status = f"paused, overdue by {late}" if state.breached else "paused"
-        left = [] if state.breached else [f"{span(state.left_seconds)} left"]
-        parts = [status, used, *left]
-    elif state.breached:
-        parts = [f"overdue by {late}", used, f"was due {due}"]
-    else:
-        assert state.due_at is not None
-        parts = [
-            used,
-            f"{span(state.left_seconds)} left",
-            f"due {format_when(state.due_at, state.zone, now)}",
-        ]
-    return f"{title} · " + " · ".join(parts) + f" · {_calendar_phrase(state)}"
+            return [tr(locale, "missed by {duration}", duration=late), used, tr(locale, "was due {when}", when=due)]
+        return [tr(locale, "met in {duration}", duration=span(state.elapsed_seconds, locale)), used]
+    if state.paused:
+        if state.breached:
+            return [tr(locale, "paused, overdue by {duration}", duration=late), used]
+        return [tr(locale, "paused"), used, left]
+    if state.breached:
+        return [tr(locale, "overdue by {duration}", duration=late), used, tr(locale, "was due {when}", when=due)]
+    assert state.due_at is not None
+    return [used, left, tr(locale, "due {when}", when=format_when(state.due_at, state.zone, now, locale))]
 
 
-def timers_text(states: Sequence[TimerState], now: datetime) -> str:
-    return "*SLA timers*\n" + "\n".join(timer_line(state, now) for state in states)
+def timer_line(state: TimerState, now: datetime, locale: Locale = DEFAULT_LOCALE) -> str:
+    """One timer for /incident show: where it stands, what is left or how late it is, and when it is due."""
+    parts = [f"*{timer_title(state.kind, locale)}*", *_timer_parts(state, now, locale), _calendar_phrase(state, locale)]
+    return " · ".join(parts)
+
+
+def timers_text(states: Sequence[TimerState], now: datetime, locale: Locale = DEFAULT_LOCALE) -> str:
+    title = tr(locale, "SLA timers")
+    return f"*{title}*\n" + "\n".join(timer_line(state, now, locale) for state in states)
 
 
 # ---- severity targets -------------------------------------------------------------------------------------
 
 
-def _target_line(row: TargetRow) -> str:
+def _target_line(row: TargetRow, locale: Locale) -> str:
     spec = row.spec
-    origin = "" if spec.custom else " (default)"
-    line = (
-        f"*sev{spec.severity}*{origin} · respond within *{spec.response}* · resolve within *{spec.resolution}* · "
-        f"on *{escape(spec.calendar)}*"
-    )
+    shown = {
+        "severity": spec.severity,
+        "response": spec.response,
+        "resolution": spec.resolution,
+        "calendar": escape(spec.calendar),
+    }
+    if spec.custom:
+        line = tr(locale, "*sev{severity}* · respond within *{response}* · resolve within *{resolution}* · on "
+                  "*{calendar}*", **shown)  # fmt: skip
+    else:
+        line = tr(locale, "*sev{severity}* (default) · respond within *{response}* · resolve within *{resolution}* "
+                  "· on *{calendar}*", **shown)  # fmt: skip
     if spec.calendar == ALWAYS_ON:
         return line
     pairs = [(spec.response, row.response_seconds), (spec.resolution, row.resolution_seconds)]
-    days = [f"{text} is {working_duration(seconds)}" for text, seconds in pairs if _has_days(text)]
-    working = f": {' and '.join(days)} of working time" if days else ""
-    return f"{line}\n{escape(row.hours)} ({row.zone.key}){working}"
+    days = [(text, working_duration(seconds, locale)) for text, seconds in pairs if _has_days(text)]
+    where = {"hours": escape(row.hours), "zone": row.zone.key}
+    if len(days) == 2:
+        (a, a_time), (b, b_time) = days
+        working = tr(locale, "{hours} ({zone}): {a} is {a_time} and {b} is {b_time} of working time", a=a,
+                     a_time=a_time, b=b, b_time=b_time, **where)  # fmt: skip
+    elif days:
+        ((a, a_time),) = days
+        working = tr(locale, "{hours} ({zone}): {a} is {a_time} of working time", a=a, a_time=a_time, **where)
+    else:
+        working = tr(locale, "{hours} ({zone})", **where)
+    return f"{line}\n{working}"
 
 
 def _has_days(text: str) -> bool:
@@ -92,76 +125,107 @@ def _has_days(text: str) -> bool:
 
 
 def targets_reply(rows: Sequence[TargetRow], changed: int | None = None, *, locale: Locale) -> Reply:
-    lines = [_target_line(row) for row in rows]
-    blocks: list[Block] = [header("Incident SLA targets")]
-    text = "Incident SLA targets: " + "; ".join(
+    lines = [_target_line(row, locale) for row in rows]
+    blocks: list[Block] = [header(tr(locale, "Incident SLA targets"))]
+    listed = tr(locale, "; ").join(
         f"sev{r.spec.severity} {r.spec.response}/{r.spec.resolution} {escape(r.spec.calendar)}" for r in rows
     )
+    text = tr(locale, "Incident SLA targets: {targets}", targets=listed)
     if changed is not None:
-        lead = f":white_check_mark: Updated the targets of sev{changed}."
+        lead = tr(locale, ":white_check_mark: Updated the targets of sev{severity}.", severity=changed)
         blocks.append(section(lead))
         text = f"{lead}\n{text}"
-    blocks += [
-        section("\n".join(lines)),
-        context(f"{escape(POLICY_USAGE)} · on a business calendar a day (d) is one working day"),
-    ]
+    hint = tr(locale, "{usage} · on a business calendar a day (d) is one working day", usage=escape(POLICY_USAGE))
+    blocks += [section("\n".join(lines)), context(hint)]
     return Reply(text=text, blocks=blocks)
 
 
 # ---- calendars --------------------------------------------------------------------------------------------
 
 
-def _days_text(days: Sequence[CalendarDay], kind: CalendarDayKind) -> str | None:
+def _days_text(days: Sequence[CalendarDay], kind: CalendarDayKind, locale: Locale) -> str | None:
     picked = [day.day.isoformat() for day in days if day.kind == kind]
     if not picked:
         return None
-    more = f" and {len(picked) - DAYS_SHOWN} more" if len(picked) > DAYS_SHOWN else ""
-    what = "Days off" if kind == CalendarDayKind.HOLIDAY else "Extra working days"
-    return f"{what}: {', '.join(picked[:DAYS_SHOWN])}{more}"
+    shown = {"days": tr(locale, ", ").join(picked[:DAYS_SHOWN]), "n": len(picked) - DAYS_SHOWN}
+    more = len(picked) > DAYS_SHOWN
+    if kind == CalendarDayKind.HOLIDAY:
+        return tr(locale, "Days off: {days} and {n} more", **shown) if more else tr(locale, "Days off: {days}", **shown)
+    if more:
+        return tr(locale, "Extra working days: {days} and {n} more", **shown)
+    return tr(locale, "Extra working days: {days}", **shown)
 
 
-def calendar_line(info: CalendarInfo) -> str:
-    builtin = " (built in)" if info.builtin else ""
-    country = f" · public holidays of {info.country}" if info.country else ""
-    lines = [f"*{escape(info.name)}*{builtin} · {info.timezone} · {escape(info.hours)}{country}"]
-    lines += [text for kind in CalendarDayKind if (text := _days_text(info.days, kind))]
+def calendar_line(info: CalendarInfo, locale: Locale = DEFAULT_LOCALE) -> str:
+    name = escape(info.name)
+    parts = [
+        tr(locale, "*{name}* (built in)", name=name) if info.builtin else f"*{name}*",
+        info.timezone,
+        hours_text(info.name, info.hours, locale),
+        *([tr(locale, "public holidays of {country}", country=info.country)] if info.country else []),
+    ]
+    lines = [" · ".join(parts)]
+    lines += [text for kind in CalendarDayKind if (text := _days_text(info.days, kind, locale))]
     if info.used_by:
-        lines.append("Used by " + ", ".join(f"sev{severity}" for severity in info.used_by))
+        used = tr(locale, ", ").join(f"sev{severity}" for severity in info.used_by)
+        lines.append(tr(locale, "Used by {severities}", severities=used))
     return "\n".join(lines)
 
 
 def calendar_list(infos: Sequence[CalendarInfo], *, locale: Locale) -> Reply:
-    rows = [section(calendar_line(info)) for info in infos]
-    blocks = with_more([header(f"Calendars ({len(infos)})")], rows, "calendars", reserve=1)
+    rows = [section(calendar_line(info, locale)) for info in infos]
+    title = header(tr(locale, "Calendars ({n})", n=len(infos)))
+    blocks = with_more(
+        [title], rows, lambda n: tn(locale, "…and {n} more calendar", "…and {n} more calendars", n), reserve=1
+    )
     blocks.append(context(escape(CALENDAR_USAGE), escape("/sla calendar holiday|workday <name> <YYYY-MM-DD>")))
-    text = "Calendars: " + "; ".join(f"{escape(info.name)} ({escape(info.hours)})" for info in infos)
-    return Reply(text=text, blocks=blocks)
+    listed = tr(locale, "; ").join(
+        tr(locale, "{name} ({hours})", name=escape(info.name), hours=hours_text(info.name, info.hours, locale))
+        for info in infos
+    )
+    return Reply(text=tr(locale, "Calendars: {calendars}", calendars=listed), blocks=blocks)
 
 
 def calendar_added(calendar: Calendar, day_seconds: int, *, locale: Locale) -> Reply:
-    country = f", with the public holidays of {calendar.country}" if calendar.country else ""
-    text = (
-        f":calendar: Added calendar *{escape(calendar.name)}*: {escape(calendar.hours)} in {calendar.timezone}"
-        f"{country}. A working day is {working_duration(day_seconds)}, so a 3d target is "
-        f"{working_duration(3 * day_seconds)} of working time."
-    )
-    hint = f"Count a severity on it: /sla policy sev3 calendar={calendar.name}"
+    shown = {
+        "name": escape(calendar.name),
+        "hours": escape(calendar.hours),
+        "zone": calendar.timezone,
+        "day": working_duration(day_seconds, locale),
+        "three": working_duration(3 * day_seconds, locale),
+    }
+    if calendar.country:
+        text = tr(locale, ":calendar: Added calendar *{name}*: {hours} in {zone}, with the public holidays of "
+                  "{country}. A working day is {day}, so a 3d target is {three} of working time.",
+                  country=calendar.country, **shown)  # fmt: skip
+    else:
+        text = tr(locale, ":calendar: Added calendar *{name}*: {hours} in {zone}. A working day is {day}, so a 3d "
+                  "target is {three} of working time.", **shown)  # fmt: skip
+    hint = tr(locale, "Count a severity on it: /sla policy sev3 calendar={name}", name=calendar.name)
     return Reply(text=text, blocks=[section(text), context(escape(hint))])
 
 
 def calendar_day_set(calendar: Calendar, day: CalendarDay, previous: str | None, *, locale: Locale) -> Reply:
-    what = "a day off" if day.kind == CalendarDayKind.HOLIDAY else "an extra working day"
-    was = (
-        f" (it was {'a day off' if previous == CalendarDayKind.HOLIDAY else 'an extra working day'})"
-        if (previous and previous != day.kind)
-        else ""
-    )
-    text = f":calendar: {day.day.isoformat()} is now {what} on calendar *{escape(calendar.name)}*{was}."
+    shown = {"day": day.day.isoformat(), "name": escape(calendar.name)}
+    changed = previous is not None and previous != day.kind
+    if day.kind == CalendarDayKind.HOLIDAY and changed:
+        text = tr(locale, ":calendar: {day} is now a day off on calendar *{name}* (it was an extra working day).",
+                  **shown)  # fmt: skip
+    elif day.kind == CalendarDayKind.HOLIDAY:
+        text = tr(locale, ":calendar: {day} is now a day off on calendar *{name}*.", **shown)
+    elif changed:
+        text = tr(locale, ":calendar: {day} is now an extra working day on calendar *{name}* (it was a day off).",
+                  **shown)  # fmt: skip
+    else:
+        text = tr(locale, ":calendar: {day} is now an extra working day on calendar *{name}*.", **shown)
     return Reply(text=text, blocks=[section(text)])
 
 
 def calendar_removed(calendar: Calendar, builtin_takes_over: bool, *, locale: Locale) -> Reply:
-    text = f":wastebasket: Removed calendar *{escape(calendar.name)}* and its days."
+    name = escape(calendar.name)
     if builtin_takes_over:
-        text += " Severities on business now count on the built-in Mon-Fri 09:00-17:00 calendar."
+        text = tr(locale, ":wastebasket: Removed calendar *{name}* and its days. Severities on business now count on "
+                  "the built-in Mon-Fri 09:00-17:00 calendar.", name=name)  # fmt: skip
+    else:
+        text = tr(locale, ":wastebasket: Removed calendar *{name}* and its days.", name=name)
     return Reply(text=text, blocks=[section(text)])

@@ -1,8 +1,8 @@
-"""The language a message is rendered in. Every renderer takes one; English is the only one so far."""
+"""The language a message is rendered in: every renderer takes one (the languages and catalogues are
+slabot.core.i18n's)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from slabot.core.i18n import DEFAULT_LOCALE, LOCALES, Locale
 
-Locale = Literal["en"]
-DEFAULT_LOCALE: Locale = "en"
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "Locale"]

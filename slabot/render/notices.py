@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slabot.alerting.events import BudgetCrossed, FreezeLifted
+from slabot.core.i18n import t, tr
 from slabot.core.mentions import oncall_mention
 from slabot.core.timefmt import format_duration, format_percent, format_when
 from slabot.core.windows import WindowSpec
@@ -11,50 +12,80 @@ from slabot.render.alerts import budget_left, objective_ref, window_phrase
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, context, escape, section
 
-FREEZE = (
+FREEZE = t(
     "*Change freeze:* per the error budget policy, only urgent fixes and security fixes ship until the "
     "objective is back within target."
 )
 
 
+def _with_oncall(text: str, oncall_id: str | None) -> str:
+    return f"{text} {oncall_mention(oncall_id)}" if oncall_id else text
+
+
 def budget_crossing(crossed: BudgetCrossed, *, locale: Locale) -> Reply:
     name = escape(objective_ref(crossed.objective, crossed.service))
-    budget = window_phrase(WindowSpec.parse(crossed.objective.window))
-    left = budget_left(crossed.budget)
-    oncall = f" {oncall_mention(crossed.service.oncall_id)}" if crossed.service.oncall_id else ""
+    budget = window_phrase(WindowSpec.parse(crossed.objective.window), locale)
+    left = budget_left(crossed.budget, locale)
+    oncall = crossed.service.oncall_id
     if crossed.level == 0:
-        lead = f":no_entry: *{name}* has exhausted {budget}: {left} left.{oncall}"
-        blocks = [section(lead), section(FREEZE), context(f"/sla budget {name}")]
-        return Reply(text=f"{name}: error budget exhausted; change freeze", blocks=blocks, public=True)
+        lead = tr(
+            locale, ":no_entry: *{name}* has exhausted {budget}: {left} left.", name=name, budget=budget, left=left
+        )
+        blocks = [section(_with_oncall(lead, oncall)), section(FREEZE.render(locale)), context(f"/sla budget {name}")]
+        text = tr(locale, "{name}: error budget exhausted; change freeze", name=name)
+        return Reply(text=text, blocks=blocks, public=True)
     icon = ":large_orange_circle:" if crossed.level == 25 else ":large_yellow_circle:"
-    lead = f"{icon} *{name}*: less than {crossed.level}% of {budget} is left ({left})."
-    advice = (
-        "Slow down risky changes and look at what is burning it."
-        if crossed.level == 50
-        else "At risk: prioritise reliability work; a freeze follows if it runs out."
+    lead = tr(
+        locale,
+        "{icon} *{name}*: less than {level}% of {budget} is left ({left}).",
+        icon=icon,
+        name=name,
+        level=crossed.level,
+        budget=budget,
+        left=left,
     )
-    text = f"{name}: less than {crossed.level}% of the error budget left"
+    if crossed.level == 50:
+        advice = tr(locale, "Slow down risky changes and look at what is burning it.")
+    else:
+        advice = tr(locale, "At risk: prioritise reliability work; a freeze follows if it runs out.")
+    text = tr(locale, "{name}: less than {level}% of the error budget left", name=name, level=crossed.level)
     return Reply(text=text, blocks=[section(f"{lead}\n{advice}"), context(f"/sla budget {name}")], public=True)
 
 
 def freeze_lifted(lifted: FreezeLifted, *, locale: Locale) -> Reply:
     name = escape(objective_ref(lifted.objective, lifted.service))
-    left = budget_left(lifted.budget)
-    text = f":white_check_mark: *{name}* is back within its objective ({left}): the change freeze is lifted."
-    return Reply(text=f"{name}: change freeze lifted", blocks=[section(text)], public=True)
+    text = tr(
+        locale,
+        ":white_check_mark: *{name}* is back within its objective ({left}): the change freeze is lifted.",
+        name=name,
+        left=budget_left(lifted.budget, locale),
+    )
+    fallback = tr(locale, "{name}: change freeze lifted", name=name)
+    return Reply(text=fallback, blocks=[section(text)], public=True)
 
 
-TIMER_NAME = {"response": "response (acknowledge)", "resolution": "resolution"}
+def timer_name(kind: str, locale: Locale) -> str:
+    """The target a timer keeps: "response (acknowledge)" or "resolution"."""
+    return tr(locale, "response (acknowledge)") if kind == "response" else tr(locale, "resolution")
 
 
 def timer_warning(mark: TimerMarkReached, *, locale: Locale) -> Reply:
     """In the incident's thread (or the channel, when it has none): how much of a target is used up."""
     state = mark.state
-    due = f"due {format_when(state.due_at, state.zone)}" if state.due_at is not None else "paused"
-    left = format_duration(max(state.left_seconds, 0))
-    text = (
-        f":hourglass_flowing_sand: {mark.level}% of the {TIMER_NAME[state.kind]} target of incident "
-        f"#{mark.incident.id} has elapsed: {left} left, {due} ({format_percent(state.percent)} used)."
+    if state.due_at is not None:
+        due = tr(locale, "due {when}", when=format_when(state.due_at, state.zone, locale=locale))
+    else:
+        due = tr(locale, "paused")
+    text = tr(
+        locale,
+        ":hourglass_flowing_sand: {level}% of the {timer} target of incident #{id} has elapsed: {left} left, "
+        "{due} ({used} used).",
+        level=mark.level,
+        timer=timer_name(state.kind, locale),
+        id=mark.incident.id,
+        left=format_duration(max(state.left_seconds, 0), locale),
+        due=due,
+        used=format_percent(state.percent, locale=locale),
     )
     return Reply(text=text, blocks=[section(text)], public=True)
 
@@ -63,12 +94,23 @@ def timer_breach(mark: TimerMarkReached, *, in_channel: bool, locale: Locale) ->
     """The missed target as it was set ("30m", "3d"), its calendar named unless it is 24x7; `in_channel`
     says which incident it is (the service, severity and title) for readers outside its thread."""
     incident, service, state = mark.incident, mark.service, mark.state
-    target = mark.target if state.calendar == "24x7" else f"{mark.target} ({escape(state.calendar)} calendar)"
-    due = format_when(state.due_at, state.zone) if state.due_at is not None else "now"
-    oncall = f" {oncall_mention(service.oncall_id)}" if service.oncall_id else ""
-    where = f" on {escape(service.name)} (sev{incident.severity}: {escape(incident.title)})" if in_channel else ""
-    text = (
-        f":rotating_light: Incident #{incident.id}{where} missed its {TIMER_NAME[state.kind]} target of {target} "
-        f"(due {due}).{oncall}"
-    )
+    if state.calendar == "24x7":
+        target = mark.target
+    else:
+        target = tr(locale, "{target} ({calendar} calendar)", target=mark.target, calendar=escape(state.calendar))
+    due = format_when(state.due_at, state.zone, locale=locale) if state.due_at is not None else tr(locale, "now")
+    shown = {"id": incident.id, "timer": timer_name(state.kind, locale), "target": target, "due": due}
+    if in_channel:
+        text = tr(
+            locale,
+            ":rotating_light: Incident #{id} on {service} (sev{severity}: {title}) missed its {timer} target of "
+            "{target} (due {due}).",
+            service=escape(service.name),
+            severity=incident.severity,
+            title=escape(incident.title),
+            **shown,
+        )
+    else:
+        text = tr(locale, ":rotating_light: Incident #{id} missed its {timer} target of {target} (due {due}).", **shown)
+    text = _with_oncall(text, service.oncall_id)
     return Reply(text=text, blocks=[section(text)], public=True)

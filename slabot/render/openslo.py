@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from slabot.core.burn import format_rule
+from slabot.core.i18n import t, tr
 from slabot.core.mentions import channel_mention
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply, escape, section
@@ -35,7 +36,7 @@ def _fraction(percent: Decimal) -> float:
     """The percentage as a YAML number; ValueError when no float reads back as exactly that."""
     number = float(percent / 100)
     if Fraction(repr(number)) != Fraction(percent) / 100:
-        raise ValueError(f"{percent}% has no exact YAML number: make the target shorter")
+        raise ValueError(t("{percent}% has no exact YAML number: make the target shorter", percent=percent))
     return number
 
 
@@ -127,6 +128,12 @@ def openslo_yaml(catalogue: ExportedCatalogue, default_zone: str) -> str:
 
 
 def export_queued(service: str | None, channel_id: str, *, locale: Locale) -> Reply:
-    what = f"*{escape(service)}*" if service else "the catalogue"
-    text = f":outbox_tray: Uploading {what} as OpenSLO YAML to {channel_mention(channel_id)}."
+    channel = channel_mention(channel_id)
+    if service:
+        text = tr(
+            locale, ":outbox_tray: Uploading *{service}* as OpenSLO YAML to {channel}.", service=escape(service),
+            channel=channel,
+        )  # fmt: skip
+    else:
+        text = tr(locale, ":outbox_tray: Uploading the catalogue as OpenSLO YAML to {channel}.", channel=channel)
     return Reply(text=text, blocks=[section(text)])

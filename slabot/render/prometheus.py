@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from slabot.core.i18n import tn, tr
 from slabot.core.timefmt import format_when
 from slabot.render.catalog import objective_defined
 from slabot.render.locale import Locale
@@ -19,20 +20,39 @@ def pulled_objective_defined(
 ) -> Reply:
     """The definition, with how many minutes of counts the backfill found in Prometheus."""
     defined = objective_defined(objective, service, True, locale=locale)
-    filled = f"Backfilled {minutes:,} minute{'s' if minutes != 1 else ''} of counts from {escape(server)}."
     if minutes == 0:
-        filled += " Prometheus holds no samples for the window yet: counts arrive with each pass."
+        filled = tr(
+            locale,
+            "Backfilled 0 minutes of counts from {server}. Prometheus holds no samples for the window yet: counts "
+            "arrive with each pass.",
+            server=escape(server),
+        )
+    else:
+        filled = tn(
+            locale,
+            "Backfilled {n:,} minute of counts from {server}.",
+            "Backfilled {n:,} minutes of counts from {server}.",
+            minutes,
+            server=escape(server),
+        )
     text = f"{defined.text}\n{filled}"
-    return Reply(text=text, blocks=[section(text), *list(defined.blocks)[1:], context("Pulled again at every pass.")])
+    pulled = tr(locale, "Pulled again at every pass.")
+    return Reply(text=text, blocks=[section(text), *list(defined.blocks)[1:], context(pulled)])
 
 
 def backfill_progress(objective: Objective, service: Service, progress: Progress, *, locale: Locale) -> Reply:
     """How far a long backfill has come (replaced by the definition's reply when it ends); rounded down."""
     share = progress.done_ms * 100 // progress.span_ms if progress.span_ms else 100
     days, span_days = progress.done_ms // 86_400_000, -(-progress.span_ms // 86_400_000)
-    text = (
-        f":hourglass_flowing_sand: Backfilling {escape(service.name)}/{escape(objective.name)} from Prometheus: "
-        f"{days} of {span_days} days ({share}%), {progress.minutes:,} minutes of counts so far…"
+    text = tr(
+        locale,
+        ":hourglass_flowing_sand: Backfilling {name} from Prometheus: {days} of {span} days ({share}%), "
+        "{minutes:,} minutes of counts so far…",
+        name=escape(service.name) + "/" + escape(objective.name),
+        days=days,
+        span=span_days,
+        share=share,
+        minutes=progress.minutes,
     )
     return Reply(text=text, blocks=[section(text)])
 
@@ -42,15 +62,23 @@ def source_problem_notice(
 ) -> Reply:
     """The service channel told once per problem that an objective's counts have stopped coming."""
     name = f"{service.name}/{objective.name}"
+    since = format_when(problem.since, zone, locale=locale)
     if problem.query is None:
-        text = (
-            f":warning: Prometheus has not answered since {format_when(problem.since, zone)}: {name} is not being "
-            "measured. Its counts, and the gap, are pulled as soon as it answers again."
+        text = tr(
+            locale,
+            ":warning: Prometheus has not answered since {since}: {name} is not being measured. Its counts, and the "
+            "gap, are pulled as soon as it answers again.",
+            since=since,
+            name=name,
         )
     else:
-        text = (
-            f":warning: Prometheus answers but has had no series for {name}'s total query since "
-            f"{format_when(problem.since, zone)}: `{escape(problem.query)}`. Was the metric renamed or its target "
-            "removed? Counts resume when the series come back."
+        text = tr(
+            locale,
+            ":warning: Prometheus answers but has had no series for {name}'s total query since {since}: `{query}`. "
+            "Was the metric renamed or its target removed? Counts resume when the series come back.",
+            name=name,
+            since=since,
+            query=escape(problem.query),
         )
-    return Reply(text=text, blocks=[section(text), context(f"See /sla status {service.name}")])
+    see = tr(locale, "See /sla status {service}", service=service.name)
+    return Reply(text=text, blocks=[section(text), context(see)])

@@ -1,5 +1,6 @@
 """How a 5-Why reads in Slack: Block Kit and fallback text of its questions, the category buttons and
-action prompt, notes on what was recorded and the summary; and the replies of /sla why and /sla actions."""
+action prompt, notes on what was recorded and the summary; and the replies of /sla why and /sla actions.
+Everything in the reader's language (a thread's is its channel's); what people typed is shown as typed."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from slabot.core.errors import Said
+from slabot.core.i18n import Message, t, tn, tr
 from slabot.core.mentions import channel_mention, user_mention
 from slabot.core.timefmt import format_percent
 from slabot.rca.analysis import is_overdue
-from slabot.rca.conversation import ACTION_EXAMPLE, MAX_WHYS, current_position
+from slabot.rca.conversation import ACTION_EXAMPLE, MAX_WHYS, current_position, why_question
 from slabot.rca.events import (
     ActionRecorded,
     Asking,
@@ -26,30 +29,52 @@ from slabot.rca.events import (
 )
 from slabot.rca.impact import POSTMORTEM_SHARE
 from slabot.render.ids import ActionId, BlockId
-from slabot.render.locale import Locale
-from slabot.render.reply import Reply, context, escape, header, section, with_more
+from slabot.render.locale import DEFAULT_LOCALE, Locale
+from slabot.render.reply import MAX_BLOCKS, Reply, context, escape, header, section
 from storage.models.catalog import Service
 from storage.models.incidents import Incident
-from storage.models.rca import ActionItem, FishboneCategory
+from storage.models.rca import ActionItem, ActionItemStatus, FishboneCategory, RcaWhy
 
-CATEGORY_LABELS: dict[FishboneCategory, str] = {category: category.value.capitalize() for category in FishboneCategory}
+CATEGORY_LABELS: dict[FishboneCategory, Message] = {
+    FishboneCategory.PEOPLE: t("People"),
+    FishboneCategory.PROCESS: t("Process"),
+    FishboneCategory.TECHNOLOGY: t("Technology"),
+    FishboneCategory.DEPENDENCIES: t("Dependencies"),
+    FishboneCategory.MEASUREMENT: t("Measurement"),
+    FishboneCategory.ENVIRONMENT: t("Environment"),
+}
 
 
-def category_label(category: FishboneCategory) -> str:
-    """A fishbone category as people read it: "Technology"."""
-    return CATEGORY_LABELS[category]
+def category_label(category: FishboneCategory, locale: Locale = DEFAULT_LOCALE) -> str:
+    """A fishbone category as people read it: "Technology", 技术."""
+    return CATEGORY_LABELS[category].render(locale)
 
 
-def current_why(answers: int) -> str:
+def current_why(answers: int, locale: Locale = DEFAULT_LOCALE) -> str:
     """The question a 5-Why with this many answers is asking: "Why 3/5"."""
-    return f"Why {current_position(answers)}/{MAX_WHYS}"
+    return tr(locale, "Why {position}/{total}", position=current_position(answers), total=MAX_WHYS)
 
 
-def _hint(incident_id: int) -> str:
-    return (
-        "Reply in this thread: your reply answers the question. "
-        f"`done` when that answer is the root cause · `back` to redo the last answer · "
-        f"`/sla why {incident_id} cancel` to stop"
+def said(text: Said, locale: Locale) -> str:
+    """A text of slabot's in the reader's language, or text that is no message as it is."""
+    return text if isinstance(text, str) else text.render(locale)
+
+
+def asked_questions(title: str, whys: Sequence[RcaWhy], locale: Locale) -> list[str]:
+    """The questions the whys answered: as stored (in English, as asked), or asked again in another language of
+    the same symptom and answers."""
+    if locale == DEFAULT_LOCALE:
+        return [why.question for why in whys]
+    previous = [None, *(why.answer for why in whys)]
+    return [why_question(why.position, title, previous[i]).render(locale) for i, why in enumerate(whys)]
+
+
+def _hint(incident_id: int, locale: Locale) -> str:
+    return tr(
+        locale,
+        "Reply in this thread: your reply answers the question. `done` when that answer is the root cause · "
+        "`back` to redo the last answer · `/sla why {id} cancel` to stop",
+        id=incident_id,
     )
 
 
@@ -58,12 +83,26 @@ def _note(text: str) -> Reply:
     return Reply(text=text, blocks=[section(text)], public=True)
 
 
-def action_line(item: ActionItem, today: date | None = None) -> str:
+def action_line(item: ActionItem, today: date | None = None, *, locale: Locale = DEFAULT_LOCALE) -> str:
     """`#7 add a replica lag alarm · @dana · due 2026-12-01 · open` (overdue flagged when today is given)."""
-    state: str = item.status.value
+    shown = {
+        "id": item.id,
+        "text": escape(item.text),
+        "owner": user_mention(item.owner_id),
+        "due": item.due.isoformat(),
+    }
+    if item.status == ActionItemStatus.DONE:
+        return tr(locale, "#{id} {text} · {owner} · due {due} · done", **shown)
     if today is not None and is_overdue(item, today):
-        state = "open, *overdue*"
-    return f"#{item.id} {escape(item.text)} · {user_mention(item.owner_id)} · due {item.due.isoformat()} · {state}"
+        return tr(locale, "#{id} {text} · {owner} · due {due} · open, *overdue*", **shown)
+    return tr(locale, "#{id} {text} · {owner} · due {due} · open", **shown)
+
+
+def _listed(item: ActionItem, locale: Locale) -> str:
+    """An action item in the fallback text of /sla actions: `#7 add a replica lag alarm (open)`."""
+    if item.status == ActionItemStatus.DONE:
+        return tr(locale, "#{id} {text} (done)", id=item.id, text=escape(item.text))
+    return tr(locale, "#{id} {text} (open)", id=item.id, text=escape(item.text))
 
 
 # --- in the thread ------------------------------------------------------------------------------------
@@ -71,36 +110,52 @@ def action_line(item: ActionItem, today: date | None = None) -> str:
 
 def started(event: WhyStarted, *, locale: Locale) -> Reply:
     """The first message of a 5-Why: why it started, and Why 1/5."""
+    incident_id = event.where.incident_id
     if event.impact is not None:
         objective = f"{event.service.name}/{event.impact.objective.name}"
-        reason = (
-            f"it used {format_percent(event.impact.consumed)} of {escape(objective)}'s error budget, "
-            f"more than the {format_percent(POSTMORTEM_SHARE, 0)} that calls for a postmortem. "
-            "Let's find the root cause."
+        reason = tr(
+            locale,
+            ":mag: 5-Why for incident #{id}: it used {consumed} of {objective}'s error budget, more than the "
+            "{share} that calls for a postmortem. Let's find the root cause.",
+            id=incident_id,
+            consumed=format_percent(event.impact.consumed, locale=locale),
+            objective=escape(objective),
+            share=format_percent(POSTMORTEM_SHARE, 0, locale=locale),
         )
     else:
-        reason = f"{user_mention(event.started_by or '')} started it."
-    incident_id = event.where.incident_id
-    text = f":mag: 5-Why for incident #{incident_id}: {reason}\n*{escape(event.first_question)}*"
-    return Reply(text=text, blocks=[section(text), context(_hint(incident_id))], public=True)
+        reason = tr(
+            locale,
+            ":mag: 5-Why for incident #{id}: {person} started it.",
+            id=incident_id,
+            person=user_mention(event.started_by or ""),
+        )
+    text = f"{reason}\n*{escape(said(event.first_question, locale))}*"
+    return Reply(text=text, blocks=[section(text), context(_hint(incident_id, locale))], public=True)
 
 
 def asked(event: QuestionAsked, *, locale: Locale) -> Reply:
     """The next question, with a word on why it comes (after `back` or an edit)."""
-    note = {
-        Asking.NEXT: None,
-        Asking.NO_EARLIER: "There is no earlier question; this is the first one.",
-        Asking.AGAIN: f":leftwards_arrow_with_hook: Again: your next reply replaces “{escape(event.replaced or '')}”.",
-        Asking.REWORDED: "Reworded after the edit:",
-    }[event.asking]
-    text = (f"{note}\n" if note else "") + f"*{escape(event.question)}*"
-    return Reply(text=text, blocks=[section(text), context(_hint(event.where.incident_id))], public=True)
+    match event.asking:
+        case Asking.NO_EARLIER:
+            note: str | None = tr(locale, "There is no earlier question; this is the first one.")
+        case Asking.AGAIN:
+            note = tr(
+                locale,
+                ":leftwards_arrow_with_hook: Again: your next reply replaces “{answer}”.",
+                answer=escape(event.replaced or ""),
+            )
+        case Asking.REWORDED:
+            note = tr(locale, "Reworded after the edit:")
+        case _:
+            note = None
+    text = (f"{note}\n" if note else "") + f"*{escape(said(event.question, locale))}*"
+    return Reply(text=text, blocks=[section(text), context(_hint(event.where.incident_id, locale))], public=True)
 
 
-def _category_buttons(rca_id: int, chosen: FishboneCategory | None) -> ActionsBlock:
+def _category_buttons(rca_id: int, chosen: FishboneCategory | None, locale: Locale) -> ActionsBlock:
     buttons = [
         ButtonElement(
-            text=category_label(category),
+            text=category_label(category, locale),
             action_id=f"{ActionId.RCA_CATEGORY}:{category.value}",
             value=str(rca_id),
             style="primary" if chosen == category else None,
@@ -113,79 +168,130 @@ def _category_buttons(rca_id: int, chosen: FishboneCategory | None) -> ActionsBl
 def wrap_up(shown: WrapUp, *, locale: Locale) -> Reply:
     """The message after the whys: the root cause, the category buttons, the prompt for action items (no
     buttons once closed)."""
-    lines = [f":dart: *Root cause:* {escape(shown.root_cause)}"]
+    lines = [tr(locale, ":dart: *Root cause:* {cause}", cause=escape(shown.root_cause))]
     if shown.category is not None:
-        lines.append(f"*Category:* {category_label(shown.category)}")
+        lines.append(tr(locale, "*Category:* {category}", category=category_label(shown.category, locale)))
     blocks: list[Block] = [section("\n".join(lines))]
     if not shown.closed:
-        blocks.append(section("Which fishbone category does the root cause belong to?"))
-        blocks.append(_category_buttons(shown.where.rca_id, shown.category))
-        blocks.append(
-            section(
-                "Now the action items, one per reply, like:\n"
-                f"`{ACTION_EXAMPLE}`\nSay `done` when the list is complete (`back` returns to the whys)."
-            )
+        blocks.append(section(tr(locale, "Which fishbone category does the root cause belong to?")))
+        blocks.append(_category_buttons(shown.where.rca_id, shown.category, locale))
+        prompt = tr(
+            locale,
+            "Now the action items, one per reply, like:\n`{example}`\n"
+            "Say `done` when the list is complete (`back` returns to the whys).",
+            example=ACTION_EXAMPLE,
         )
-    text = "\n".join(lines) + ("" if shown.closed else "\nPick a category, then add action items.")
-    return Reply(text=text, blocks=blocks, public=True)
+        blocks.append(section(prompt))
+    pick = "" if shown.closed else "\n" + tr(locale, "Pick a category, then add action items.")
+    return Reply(text="\n".join(lines) + pick, blocks=blocks, public=True)
 
 
 def wrap_up_withdrawn(why: Withdrawal, *, locale: Locale) -> Reply:
     """What the wrap-up message reads once it no longer applies."""
     if why is Withdrawal.BACK:
-        return _note(":leftwards_arrow_with_hook: Back to the whys; this step comes again after them.")
-    return _note(":no_entry_sign: This 5-Why was stopped.")
+        return _note(tr(locale, ":leftwards_arrow_with_hook: Back to the whys; this step comes again after them."))
+    return _note(tr(locale, ":no_entry_sign: This 5-Why was stopped."))
 
 
 def action_recorded(event: ActionRecorded, *, locale: Locale) -> Reply:
-    verb = "updated" if event.updated else "recorded"
-    return _note(f":memo: Action item {verb}: {action_line(event.item)}")
+    line = action_line(event.item, locale=locale)
+    if event.updated:
+        return _note(tr(locale, ":memo: Action item updated: {line}", line=line))
+    return _note(tr(locale, ":memo: Action item recorded: {line}", line=line))
 
 
 def problem(event: ProblemNoted, *, locale: Locale) -> Reply:
-    return _note(f":warning: {escape(event.problem)}")
+    return _note(f":warning: {escape(said(event.problem, locale))}")
 
 
 def not_done_yet(event: NotDoneYet, *, locale: Locale) -> Reply:
-    missing = []
-    if event.category_missing:
-        missing.append("pick a category with the buttons above")
-    if event.action_items_missing:
-        missing.append("add at least one action item (`action: … owner=@… due=…`)")
-    return _note(f":warning: Before `done`: {' and '.join(missing)}.")
+    if event.category_missing and event.action_items_missing:
+        text = tr(
+            locale,
+            ":warning: Before `done`: pick a category with the buttons above and add at least one action item "
+            "(`action: … owner=@… due=…`).",
+        )
+    elif event.category_missing:
+        text = tr(locale, ":warning: Before `done`: pick a category with the buttons above.")
+    else:
+        text = tr(locale, ":warning: Before `done`: add at least one action item (`action: … owner=@… due=…`).")
+    return _note(text)
+
+
+def _why_sections(event: WhyFinished, locale: Locale) -> list[Block]:
+    """One section a why (a long answer never cuts off the ones after it), the first under the heading."""
+    questions = asked_questions(event.incident.title, event.whys, locale)
+    steps = [
+        tr(
+            locale,
+            "{question}\n      → {answer} ({person})",
+            question=escape(question),
+            answer=escape(why.answer),
+            person=user_mention(why.answered_by),
+        )
+        for question, why in zip(questions, event.whys, strict=True)
+    ]
+    heading = tr(locale, "*The whys*")
+    if not steps:
+        return [section(f"{heading}\n—")]
+    return [section(f"{heading}\n{steps[0]}"), *(section(step) for step in steps[1:])]
 
 
 def summary(event: WhyFinished, *, locale: Locale) -> Reply:
     """The 5-Why's last message: the whys, the root cause and its category, the action items."""
     incident = event.incident
-    chain = "\n".join(
-        f"{escape(why.question)}\n      → {escape(why.answer)} ({user_mention(why.answered_by)})" for why in event.whys
-    )
-    category = category_label(event.category) if event.category is not None else "not picked"
+    picked = event.category
+    category = category_label(picked, locale) if picked is not None else tr(locale, "not picked")
     root = event.whys[-1].answer if event.whys else "—"
-    actions = "\n".join(f"• {action_line(item)}" for item in event.action_items) or "none"
-    title = f"#{incident.id} sev{incident.severity}: {incident.title}"
+    actions = "\n".join(f"• {action_line(item, locale=locale)}" for item in event.action_items)
+    name = escape(event.service.name)
     blocks: list[Block] = [
-        header(f":white_check_mark: 5-Why of incident {title}"),  # plain text: nothing in it is markup
-        section(f"*The whys*\n{chain}"),
-        section(f"*Root cause:* {escape(root)}\n*Category:* {category}"),
-        section(f"*Action items*\n{actions}"),
+        header(  # plain text: nothing in it is markup
+            tr(
+                locale,
+                ":white_check_mark: 5-Why of incident #{id} sev{severity}: {title}",
+                id=incident.id,
+                severity=incident.severity,
+                title=incident.title,
+            )
+        ),
+        *_why_sections(event, locale),
+        section(
+            tr(locale, "*Root cause:* {cause}", cause=escape(root))
+            + "\n"
+            + tr(locale, "*Category:* {category}", category=category)
+        ),
+        section(tr(locale, "*Action items*\n{items}", items=actions or tr(locale, "none"))),
         context(
-            f"{escape(event.service.name)} · /sla actions {escape(event.service.name)} open · "
-            f"python bot.py export-rca {incident.id} writes the postmortem"
+            tr(
+                locale,
+                "{service} · /sla actions {service} open · python bot.py export-rca {id} writes the postmortem",
+                service=name,
+                id=incident.id,
+            )
         ),
     ]
-    text = (
-        f"5-Why of incident {escape(title)} finished. Root cause: {escape(root)} ({category}); "
-        f"{len(event.action_items)} action items."
+    text = tr(
+        locale,
+        "5-Why of incident #{id} sev{severity}: {title} finished. Root cause: {cause} ({category}); {n} action items.",
+        id=incident.id,
+        severity=incident.severity,
+        title=escape(incident.title),
+        cause=escape(root),
+        category=category,
+        n=len(event.action_items),
     )
     return Reply(text=text, blocks=blocks, public=True)
 
 
 def cancelled(event: WhyCancelled, *, locale: Locale) -> Reply:
-    incident_id = event.where.incident_id
     return _note(
-        f":no_entry_sign: {user_mention(event.actor)} stopped this 5-Why. Start again with /sla why {incident_id}."
+        tr(
+            locale,
+            ":no_entry_sign: {person} stopped this 5-Why. Start again with /sla why {id}.",
+            person=user_mention(event.actor),
+            id=event.where.incident_id,
+        )
     )
 
 
@@ -193,14 +299,51 @@ def cancelled(event: WhyCancelled, *, locale: Locale) -> Reply:
 
 
 def started_reply(incident: Incident, *, locale: Locale) -> Reply:
-    where = f"in its thread in {channel_mention(incident.channel_id or '')}"
-    text = f":mag: Started a 5-Why for incident #{incident.id} {where}. Answer its questions in the thread."
+    text = tr(
+        locale,
+        ":mag: Started a 5-Why for incident #{id} in its thread in {channel}. Answer its questions in the thread.",
+        id=incident.id,
+        channel=channel_mention(incident.channel_id or ""),
+    )
     return Reply(text=text, blocks=[section(text)])
 
 
 def cancelled_reply(incident_id: int, *, locale: Locale) -> Reply:
-    text = f":no_entry_sign: Stopped the 5-Why of incident #{incident_id}. Start again with /sla why {incident_id}."
+    text = tr(
+        locale, ":no_entry_sign: Stopped the 5-Why of incident #{id}. Start again with /sla why {id}.", id=incident_id
+    )
     return Reply(text=text, blocks=[section(text)])
+
+
+def _list_texts(only_open: bool, service_name: str | None, n: int, listed: str) -> tuple[Message, Message, Message]:
+    """What /sla actions says with nothing listed, its heading and its fallback text: open ones or all, of one
+    service or of every one."""
+    service, example = escape(service_name or ""), ACTION_EXAMPLE
+    if only_open and service_name:
+        return (
+            t("No open action items of {service} yet. They are added in a 5-Why's thread: `{example}`",
+              service=service, example=example),
+            t("Open action items of {service} ({n})", service=service, n=n),
+            t("Open action items of {service}: {listed}", service=service, listed=listed),
+        )  # fmt: skip
+    if only_open:
+        return (
+            t("No open action items yet. They are added in a 5-Why's thread: `{example}`", example=example),
+            t("Open action items ({n})", n=n),
+            t("Open action items: {listed}", listed=listed),
+        )
+    if service_name:
+        return (
+            t("No action items of {service} yet. They are added in a 5-Why's thread: `{example}`",
+              service=service, example=example),
+            t("Action items of {service} ({n})", service=service, n=n),
+            t("Action items of {service}: {listed}", service=service, listed=listed),
+        )  # fmt: skip
+    return (
+        t("No action items yet. They are added in a 5-Why's thread: `{example}`", example=example),
+        t("Action items ({n})", n=n),
+        t("Action items: {listed}", listed=listed),
+    )
 
 
 def action_list(
@@ -212,22 +355,33 @@ def action_list(
     locale: Locale,
 ) -> Reply:
     """/sla actions: open ones first, soonest due first (as listed), overdue ones flagged."""
-    scope = ("open action items" if only_open else "action items") + (
-        f" of {escape(service_name)}" if service_name else ""
-    )
+    listed = "; ".join(_listed(item, locale) for item, _, _ in items)
+    empty, heading, fallback = _list_texts(only_open, service_name, len(items), listed)
     if not items:
-        text = f"No {scope} yet. They are added in a 5-Why's thread: `{ACTION_EXAMPLE}`"
+        text = empty.render(locale)
         return Reply(text=text, blocks=[section(text)])
-    rows = [
-        section(f"{action_line(item, today)}\nincident #{incident.id} · {escape(service.name)}")
+    rows: list[Block] = [
+        section(
+            tr(
+                locale,
+                "{line}\nincident #{id} · {service}",
+                line=action_line(item, today, locale=locale),
+                id=incident.id,
+                service=escape(service.name),
+            )
+        )
         for item, incident, service in items
     ]
-    blocks = with_more([header(f"{scope.capitalize()} ({len(items)})")], rows, "action items", reserve=1)
-    blocks.append(context("Close one with /sla actions done &lt;id&gt;"))
-    listed = "; ".join(f"#{item.id} {escape(item.text)} ({item.status})" for item, _, _ in items)
-    return Reply(text=f"{scope.capitalize()}: {listed}", blocks=blocks)
+    blocks: list[Block] = [header(heading.render(locale))]
+    room = MAX_BLOCKS - len(blocks) - 1  # the closing context below
+    if len(rows) > room:
+        shown = max(room - 1, 0)
+        more = tn(locale, "…and {n} more action item", "…and {n} more action items", len(rows) - shown)
+        rows = [*rows[:shown], context(more)]
+    blocks += [*rows, context(tr(locale, "Close one with /sla actions done &lt;id&gt;"))]
+    return Reply(text=fallback.render(locale), blocks=blocks)
 
 
 def action_closed(item: ActionItem, *, locale: Locale) -> Reply:
-    text = f":white_check_mark: Closed action item #{item.id}: {escape(item.text)}"
+    text = tr(locale, ":white_check_mark: Closed action item #{id}: {text}", id=item.id, text=escape(item.text))
     return Reply(text=text, blocks=[section(text)])

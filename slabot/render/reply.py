@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,8 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
 )
+
+from slabot.core.i18n import DEFAULT_LOCALE, Locale, t, tr
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -112,32 +114,36 @@ class Reply:
         return {"text": self.fallback_text(), "blocks": self.block_dicts()}
 
 
-def with_more(blocks: list[Block], rows: Sequence[Block], noun: str, reserve: int = 0) -> list[Block]:
-    """Append rows while the message stays within Slack's 50 blocks, ending with "and N more <noun>"."""
+def with_more(blocks: list[Block], rows: Sequence[Block], more: Callable[[int], str], reserve: int = 0) -> list[Block]:
+    """Append rows while the message stays within Slack's 50 blocks, ending with `more(n)`, the reader's "…and n
+    more services" (a whole sentence of the caller's: `lambda n: tn(locale, "…and {n} more service", …, n)`)."""
     room = MAX_BLOCKS - len(blocks) - reserve
     if len(rows) <= room:
         return [*blocks, *rows]
     shown = max(room - 1, 0)
-    return [*blocks, *rows[:shown], context(f"…and {len(rows) - shown} more {noun}")]
+    return [*blocks, *rows[:shown], context(more(len(rows) - shown))]
 
 
 # `<name>`, `<PromQL>`: a placeholder in an error message, not Slack markup (`<@U…>`, `<#C…>`, `<!…>`, links)
 _PLACEHOLDER = re.compile(r"<(?![@#!]|https?:|mailto:)([^<>|]*)>")
 
 
-def error_reply(message: str, usage: str | None = None) -> Reply:
+def error_reply(message: str, usage: str | None = None, locale: Locale = DEFAULT_LOCALE) -> Reply:
     """An error only the person sees; placeholders like <name> in the message shown as typed, not as markup."""
     text = f":warning: {message}"
     blocks: list[Block] = [section(_PLACEHOLDER.sub(r"&lt;\1&gt;", text))]
     if usage:
-        blocks.append(context(f"Usage: {escape(usage)}"))
-        text = f"{text}\nUsage: {usage}"
+        blocks.append(context(tr(locale, "Usage: {usage}", usage=escape(usage))))
+        text = f"{text}\n{tr(locale, 'Usage: {usage}', usage=usage)}"
     return Reply(text=text, blocks=blocks)
 
 
-DATABASE_DOWN = ":warning: slabot cannot reach its database right now, so nothing was changed. Try again in a minute."
+DATABASE_DOWN = t(
+    ":warning: slabot cannot reach its database right now, so nothing was changed. Try again in a minute."
+)
 
 
-def outage_reply() -> Reply:
+def outage_reply(locale: Locale = DEFAULT_LOCALE) -> Reply:
     """What the person is told when the database cannot be reached: plain, only them, no reference to quote."""
-    return Reply(text=DATABASE_DOWN, blocks=[section(DATABASE_DOWN)])
+    text = DATABASE_DOWN.render(locale)
+    return Reply(text=text, blocks=[section(text)])

@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block, ButtonElement
 
+from slabot.core.i18n import tn, tr
 from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
+from slabot.core.windows import WindowSpec
 from slabot.render.ids import ActionId
-from slabot.render.locale import Locale
+from slabot.render.locale import DEFAULT_LOCALE, Locale
 from slabot.render.reply import Reply, context, escape, header, section, with_more
 from slabot.slo.measurement import Measure
 from slabot.slo.source_problems import SourceProblem
@@ -30,22 +32,55 @@ HOUR = 3600
 UTC = ZoneInfo("UTC")
 
 
-TREND = {"down": "↘ burning", "up": "↗ recovering", "flat": "→ steady"}
+def state_label(state: State, locale: Locale = DEFAULT_LOCALE) -> str:
+    """ "healthy", "at risk", "exhausted", "no data" in the reader's language."""
+    if state == State.HEALTHY:
+        return tr(locale, "healthy")
+    if state == State.AT_RISK:
+        return tr(locale, "at risk")
+    if state == State.EXHAUSTED:
+        return tr(locale, "exhausted")
+    return tr(locale, "no data")
 
 
-def budget_amount(measure: Measure, amount: Fraction) -> str:
+def trend_label(trend: str, locale: Locale = DEFAULT_LOCALE) -> str:
+    """Where the budget is heading at the 1h rate: "↘ burning", "↗ recovering", "→ steady"."""
+    if trend == "down":
+        return tr(locale, "↘ burning")
+    if trend == "up":
+        return tr(locale, "↗ recovering")
+    return tr(locale, "→ steady")
+
+
+def window_label(window: str, locale: Locale = DEFAULT_LOCALE) -> str:
+    """An objective's window as it was set ("30d", "month"), in the reader's language ("30天", "自然月")."""
+    try:
+        spec = WindowSpec.parse(window)
+    except ValueError:
+        return escape(window)
+    if spec.kind == "rolling":
+        return tr(locale, "{n}d", n=spec.days)
+    if spec.kind == "week":
+        return tr(locale, "week")
+    if spec.kind == "month":
+        return tr(locale, "month")
+    return tr(locale, "quarter")
+
+
+def budget_amount(measure: Measure, amount: Fraction, locale: Locale = DEFAULT_LOCALE) -> str:
     """A duration for time-based and timeslice objectives (a slice is a minute), a count of events otherwise."""
     if measure == Measure.SECONDS:
-        return format_duration(amount)
+        return format_duration(amount, locale)
     if measure == Measure.SLICES:
-        return format_duration(amount * 60)
+        return format_duration(amount * 60, locale)
     tenths = (Decimal(amount.numerator) / Decimal(amount.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return f"{tenths:,.1f}".removesuffix(".0") + " events"
+    count = f"{tenths:,.1f}".removesuffix(".0")
+    return tr(locale, "{count} events", count=count)
 
 
-def format_amount(status: ObjectiveStatus, amount: Fraction) -> str:
+def format_amount(status: ObjectiveStatus, amount: Fraction, locale: Locale = DEFAULT_LOCALE) -> str:
     """An amount of this objective's budget, as budget_amount reads it."""
-    return budget_amount(Measure.of(status.objective), amount)
+    return budget_amount(Measure.of(status.objective), amount, locale)
 
 
 def objective_name(status: ObjectiveStatus) -> str:
@@ -53,53 +88,72 @@ def objective_name(status: ObjectiveStatus) -> str:
     return f"{status.service.name}/{status.objective.name}"
 
 
-def left_phrase(status: ObjectiveStatus) -> str:
+def left_phrase(status: ObjectiveStatus, locale: Locale = DEFAULT_LOCALE) -> str:
+    """ "13m 12s of 43m 12s (30.6%) left", "exhausted, 5m over budget", "no data yet"."""
     report = status.report
     if report.attainment is None:
-        return "no data yet"
-    left = f"{format_amount(status, report.left)} of {format_amount(status, report.total)}"
-    if report.left_fraction is not None:
-        left += f" ({format_percent(report.left_fraction)})"
+        return tr(locale, "no data yet")
     if report.left <= 0:
-        over = format_amount(status, -report.left)
-        return f"exhausted, {over} over budget" if report.left < 0 else "exhausted"
-    return left + " left"
+        if report.left < 0:
+            return tr(locale, "exhausted, {over} over budget", over=format_amount(status, -report.left, locale))
+        return tr(locale, "exhausted")
+    left, total = format_amount(status, report.left, locale), format_amount(status, report.total, locale)
+    if report.left_fraction is None:
+        return tr(locale, "{left} of {total} left", left=left, total=total)
+    share = format_percent(report.left_fraction, locale=locale)
+    return tr(locale, "{left} of {total} ({share}) left", left=left, total=total, share=share)
 
 
-def problem_text(problem: SourceProblem, zone: ZoneInfo) -> str:
+def problem_text(problem: SourceProblem, zone: ZoneInfo, locale: Locale = DEFAULT_LOCALE) -> str:
     """What stops a pulled objective being measured: "source unavailable since …" or "metric missing since …"."""
-    what = "source unavailable" if problem.unavailable else "metric missing from Prometheus"
-    return f"{what} since {format_when(problem.since, zone)}"
+    when = format_when(problem.since, zone, locale=locale)
+    if problem.unavailable:
+        return tr(locale, "source unavailable since {when}", when=when)
+    return tr(locale, "metric missing from Prometheus since {when}", when=when)
 
 
-def state_text(status: ObjectiveStatus, zone: ZoneInfo) -> str:
+def state_text(status: ObjectiveStatus, zone: ZoneInfo, locale: Locale = DEFAULT_LOCALE) -> str:
     """The state with its icon; a pulled source that is not measuring it says so instead (never "no data")."""
     if status.source_problem is not None:
-        return f":warning: {problem_text(status.source_problem, zone)}"
-    return f"{STATE_ICON[status.state]} {status.state.value}"
+        return f":warning: {problem_text(status.source_problem, zone, locale)}"
+    return f"{STATE_ICON[status.state]} {state_label(status.state, locale)}"
 
 
-def status_line(status: ObjectiveStatus, zone: ZoneInfo | None = None) -> str:
+def status_line(status: ObjectiveStatus, zone: ZoneInfo | None = None, locale: Locale = DEFAULT_LOCALE) -> str:
     objective = status.objective
     problem = status.source_problem
+    shown = {
+        "name": objective_name(status),
+        "kind": objective.kind.upper(),
+        "target": format_target(status.target),
+        "window": window_label(objective.window, locale),
+    }
     if problem is not None:
-        head = (
-            f":warning: *{objective_name(status)}* {objective.kind.upper()} {format_target(status.target)} over "
-            f"{objective.window} · *{problem_text(problem, zone or UTC)}*"
-        )
+        what = problem_text(problem, zone or UTC, locale)
+        head = tr(locale, ":warning: *{name}* {kind} {target} over {window} · *{problem}*", problem=what, **shown)
         if problem.unavailable:
-            return f"{head}\nCounts resume, and the gap is filled, when Prometheus answers again"
-        return f"{head}\nNo series for `{escape(problem.query or '')}`: counts resume when they come back"
-    head = (
-        f"{STATE_ICON[status.state]} *{objective_name(status)}* {objective.kind.upper()} "
-        f"{format_target(status.target)} over {objective.window} · *{status.state.value}*"
+            resume = tr(locale, "Counts resume, and the gap is filled, when Prometheus answers again")
+        else:
+            query = escape(problem.query or "")
+            resume = tr(locale, "No series for `{query}`: counts resume when they come back", query=query)
+        return f"{head}\n{resume}"
+    state = state_label(status.state, locale)
+    head = tr(
+        locale,
+        "{icon} *{name}* {kind} {target} over {window} · *{state}*",
+        icon=STATE_ICON[status.state],
+        state=state,
+        **shown,
     )
-    attainment = format_attainment(status.report.attainment, status.target)
-    line = f"{head}\nAttainment *{attainment}* · budget {left_phrase(status)}"
+    attainment = format_attainment(status.report.attainment, status.target, locale)
+    line = tr(
+        locale, "Attainment *{attainment}* · budget {left}", attainment=attainment, left=left_phrase(status, locale)
+    )
     rate = status.forecast.burn_rates.get(HOUR)
     if rate is not None:
-        line += f" · {TREND[status.trend]} ({format_rate(rate)}× in 1h)"
-    return line
+        trend = tr(locale, "{trend} ({rate}× in 1h)", trend=trend_label(status.trend, locale), rate=format_rate(rate))
+        line += f" · {trend}"
+    return f"{head}\n{line}"
 
 
 def format_rate(rate: Fraction) -> str:
@@ -108,14 +162,48 @@ def format_rate(rate: Fraction) -> str:
     return text.rstrip("0").rstrip(".")
 
 
-def _state_counts(items: Sequence[ObjectiveStatus]) -> str:
+def _state_counts(items: Sequence[ObjectiveStatus], locale: Locale) -> str:
     counts = {state: sum(1 for s in items if s.state == state) for state in STATE_ORDER}
-    return " · ".join(f"{counts[state]} {state.value}" for state in STATE_ORDER if counts[state])
+    return " · ".join(
+        tr(locale, "{count} {state}", count=counts[state], state=state_label(state, locale))
+        for state in STATE_ORDER
+        if counts[state]
+    )
 
 
-def budget_button(status: ObjectiveStatus) -> ButtonElement:
+def budget_button(status: ObjectiveStatus, locale: Locale = DEFAULT_LOCALE) -> ButtonElement:
     """Beside an objective in /sla status: its /sla budget, shown to whoever clicks."""
-    return ButtonElement(text="Budget", action_id=ActionId.STATUS_BUDGET, value=objective_name(status))
+    return ButtonElement(text=tr(locale, "Budget"), action_id=ActionId.STATUS_BUDGET, value=objective_name(status))
+
+
+def no_objectives(service_name: str | None, locale: Locale) -> str:
+    """What a listing of no objectives says (of a service, or at all), with what to type."""
+    if service_name:
+        return tr(
+            locale,
+            "No objectives for {service} yet. Define one with /sla define <service> <name> target=99.9 window=30d",
+            service=service_name,
+        )
+    return tr(locale, "No objectives yet. Define one with /sla define <service> <name> target=99.9 window=30d")
+
+
+def _empty(service_name: str | None, public: bool, locale: Locale) -> Reply:
+    text = no_objectives(service_name, locale)
+    return Reply(text=text, blocks=[section(escape(text))], public=public)
+
+
+def _text_line(status: ObjectiveStatus, zone: ZoneInfo, locale: Locale) -> str:
+    name = objective_name(status)
+    if status.source_problem is not None:
+        return tr(locale, "{name}: {problem}", name=name, problem=problem_text(status.source_problem, zone, locale))
+    return tr(
+        locale,
+        "{name}: {state}, attainment {attainment}, budget {left}",
+        name=name,
+        state=state_label(status.state, locale),
+        attainment=format_attainment(status.report.attainment, status.target, locale),
+        left=left_phrase(status, locale),
+    )
 
 
 def status_reply(
@@ -127,21 +215,22 @@ def status_reply(
     *,
     locale: Locale,
 ) -> Reply:
-    title = f"Service levels: {service_name}" if service_name else "Service levels"
     if not items:
-        where = f" for {service_name}" if service_name else ""
-        text = f"No objectives{where} yet. Define one with /sla define <service> <name> target=99.9 window=30d"
-        return Reply(text=text, blocks=[section(escape(text))], public=public)
+        return _empty(service_name, public, locale)
+    title = (
+        tr(locale, "Service levels: {service}", service=service_name) if service_name else tr(locale, "Service levels")
+    )
     ordered = sorted(items, key=lambda s: (STATE_ORDER.index(s.state), objective_name(s)))
-    summary = f"{_state_counts(ordered)} · as of {format_when(now, zone)}"
-    rows: list[Block] = [section(status_line(item, zone), accessory=budget_button(item)) for item in ordered]
-    blocks = with_more([header(title), context(summary)], rows, "objectives")
-    text_lines = [f"{title} ({summary})"]
-    text_lines += [
-        f"{objective_name(s)}: {problem_text(s.source_problem, zone)}"
-        if s.source_problem is not None
-        else f"{objective_name(s)}: {s.state.value}, attainment {format_attainment(s.report.attainment, s.target)}, "
-        f"budget {left_phrase(s)}"
-        for s in ordered
+    when = format_when(now, zone, locale=locale)
+    summary = tr(locale, "{counts} · as of {when}", counts=_state_counts(ordered, locale), when=when)
+    rows: list[Block] = [
+        section(status_line(item, zone, locale), accessory=budget_button(item, locale)) for item in ordered
     ]
+    blocks = with_more(
+        [header(title), context(summary)],
+        rows,
+        lambda n: tn(locale, "…and {n} more objective", "…and {n} more objectives", n),
+    )
+    text_lines = [tr(locale, "{title} ({summary})", title=title, summary=summary)]
+    text_lines += [_text_line(s, zone, locale) for s in ordered]
     return Reply(text="\n".join(text_lines), blocks=blocks, public=public)

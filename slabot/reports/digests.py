@@ -1,4 +1,5 @@
-"""A channel's weekly digest schedule: added, listed and removed, with the services it is limited to."""
+"""A channel's digest schedules (weekly, monthly, daily): added, listed and removed, with the services each is
+limited to."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from slabot.core.errors import NotFound, UserError
+from slabot.core.i18n import Verbatim, t
 from slabot.reports.schedule import Slot
 from storage.models.catalog import Service
 from storage.models.reports import Digest, DigestService
@@ -24,7 +26,9 @@ class DigestInfo:
 
     @property
     def slot(self) -> Slot:
-        return Slot(self.digest.weekday, self.digest.at_minute, ZoneInfo(self.digest.timezone))
+        digest = self.digest
+        zone = ZoneInfo(digest.timezone)
+        return Slot(digest.weekday, digest.at_minute, zone, every=digest.every, day_of_month=digest.day_of_month)
 
     @property
     def service_ids(self) -> list[int] | None:
@@ -36,7 +40,9 @@ def resolve_services(session: Session, names: Sequence[str]) -> list[Service]:
     for name in names:
         service = queries.service_by_name(session, name)
         if service is None:
-            raise NotFound(f"There is no service '{name}'. See `/sla service list`, or add it first.")
+            raise NotFound(
+                t("There is no service '{name}'. See `/sla service list`, or add it first.", name=Verbatim(name))
+            )
         found.append(service)
     return found
 
@@ -44,15 +50,21 @@ def resolve_services(session: Session, names: Sequence[str]) -> list[Service]:
 def add_digest(
     session: Session, channel_id: str, services: Sequence[Service], slot: Slot, user_id: str, now: datetime
 ) -> DigestInfo:
-    existing = digest_queries.digest_by_channel(session, channel_id)
+    existing = digest_queries.digest_by_channel(session, channel_id, slot.every)
     if existing is not None:
         raise UserError(
-            f"<#{channel_id}> already gets digest {existing.id}. Remove it first with "
-            f"`/sla digest remove {existing.id}`, then add the new one."
+            t(
+                "<#{channel}> already gets digest {id}. Remove it first with `/sla digest remove {id}`, "
+                "then add the new one.",
+                channel=channel_id,
+                id=existing.id,
+            )
         )
     digest = Digest(
         channel_id=channel_id,
+        every=slot.every,
         weekday=slot.weekday,
+        day_of_month=slot.day_of_month,
         at_minute=slot.at_minute,
         timezone=slot.zone.key,
         created_by=user_id,
@@ -74,7 +86,7 @@ def list_digests(session: Session) -> list[DigestInfo]:
 def remove_digest(session: Session, digest_id: int) -> DigestInfo:
     digest = session.get(Digest, digest_id)
     if digest is None:
-        raise NotFound(f"There is no digest {digest_id}. See `/sla digest list` for their numbers.")
+        raise NotFound(t("There is no digest {id}. See `/sla digest list` for their numbers.", id=digest_id))
     info = DigestInfo(digest, tuple(digest_queries.digest_services(session, [digest_id])[digest_id]))
     session.delete(digest)
     return info

@@ -1,10 +1,11 @@
-"""A digest run's life: queued once per channel and week, claimed by one worker, then finished (its digest
-ready to post) or failed.
+"""A digest run's life: queued once per channel and period (week, month or day), claimed by one worker, then
+finished (its digest or report ready to post) or failed.
 
 - Queued by the digest's cron job, or by catching up after the bot was down: every fire time of the last
-  grace period (and after the digest was added) gets its week's run, whose once_key "<channel>:<ISO week>"
-  makes a second replica's (or a second catch-up's) attempt change nothing. /sla report queues a run of its
-  own each time it is asked.
+  grace period (and after the digest was added) gets its period's run, whose once_key ("<channel>:<ISO week>",
+  "<channel>:month:<YYYY-MM>", "<channel>:day:<YYYY-MM-DD>") makes a second replica's (or a second
+  catch-up's) attempt change nothing. /sla report queues a run of its own each time it is asked.
+- A monthly digest posts its report in Slack and as a PDF; /sla report month=… posts the format asked for.
 - A worker's claim lasts LEASE: a run held longer is presumed left by a dead worker, and taken over.
 - A run that fails to build or render goes back to pending, MAX_ATTEMPTS times in all; then it has failed.
 """
@@ -21,9 +22,12 @@ from sqlmodel import Session
 
 from slabot.reports.digests import DigestInfo, list_digests
 from slabot.reports.events import DigestReady
-from slabot.reports.schedule import Week, last_complete_week, week_label
+from slabot.reports.monthly import TREND_MONTHS, build_monthly
+from slabot.reports.monthly_events import ReportReady
+from slabot.reports.monthly_period import Period, month_label
+from slabot.reports.schedule import Week, week_label
 from slabot.reports.weekly import build_report
-from storage.models.reports import DigestRun, DigestRunStatus
+from storage.models.reports import DigestRun, DigestRunStatus, ReportFormat, ReportPeriod
 from storage.queries import reports as digest_queries
 
 log = logging.getLogger(__name__)
@@ -45,16 +49,46 @@ def week_of(run: DigestRun) -> Week:
     return Week(run.week_start, ZoneInfo(run.timezone))
 
 
-def queue_scheduled(session: Session, info: DigestInfo, fire_time: datetime, week: date, now: datetime) -> bool:
-    """The run of a digest for one week; False when that channel's week was queued before (by anyone)."""
+def period_of(run: DigestRun) -> Period:
+    """The month or day a monthly or daily run reports."""
+    return Period(ReportPeriod(run.period), run.week_start, ZoneInfo(run.timezone))
+
+
+def formats_of(run: DigestRun) -> tuple[ReportFormat, ...]:
+    return tuple(ReportFormat(part) for part in run.formats.split(",") if part)
+
+
+# What a scheduled run posts: a monthly digest is brought to review meetings, so it comes as a PDF too.
+SCHEDULED_FORMATS = {
+    ReportPeriod.WEEK: (ReportFormat.SLACK,),
+    ReportPeriod.MONTH: (ReportFormat.SLACK, ReportFormat.PDF),
+    ReportPeriod.DAY: (ReportFormat.SLACK,),
+}
+
+
+def once_key(channel_id: str, every: ReportPeriod, first: date) -> str:
+    """ "C0LEADS:2026-W47", "C0LEADS:month:2026-11", "C0LEADS:day:2026-11-21" """
+    if every == ReportPeriod.MONTH:
+        return f"{channel_id}:month:{month_label(first)}"
+    if every == ReportPeriod.DAY:
+        return f"{channel_id}:day:{first.isoformat()}"
+    return f"{channel_id}:{week_label(first)}"
+
+
+def queue_scheduled(session: Session, info: DigestInfo, fire_time: datetime, first: date, now: datetime) -> bool:
+    """The run of a digest for one period (its first day); False when that channel's period was queued before
+    (by anyone)."""
     digest = info.digest
+    every = ReportPeriod(digest.every)
     return digest_queries.add_run_once(
         session,
         DigestRun(
-            once_key=f"{digest.channel_id}:{week_label(week)}",
+            once_key=once_key(digest.channel_id, every, first),
             digest_id=digest.id,
             channel_id=digest.channel_id,
-            week_start=week,
+            period=every,
+            week_start=first,
+            formats=",".join(SCHEDULED_FORMATS[every]),
             timezone=digest.timezone,
             service_ids=_ids_text(info.service_ids),
             scheduled_for=fire_time,
@@ -74,9 +108,9 @@ def queue_missed(session: Session, now: datetime, grace: timedelta, digest_id: i
             continue
         since = max(now - grace, info.digest.created_at)
         for fire in info.slot.missed_runs(now, since):
-            week = last_complete_week(fire, info.slot.zone)
-            if queue_scheduled(session, info, fire, week, now):
-                log.info("digest %s: queued %s for %s", info.digest.id, week, fire)
+            first = info.slot.reported(fire)
+            if queue_scheduled(session, info, fire, first, now):
+                log.info("digest %s: queued %s %s for %s", info.digest.id, info.slot.every, first, fire)
                 queued += 1
     return queued
 
@@ -89,12 +123,18 @@ def queue_report(
     service_ids: Sequence[int] | None,
     user_id: str,
     now: datetime,
+    *,
+    period: ReportPeriod = ReportPeriod.WEEK,
+    formats: Sequence[ReportFormat] = (ReportFormat.SLACK,),
 ) -> DigestRun:
-    """A digest asked for with /sla report: posted each time it is asked for."""
+    """A digest (or a monthly report, in the formats asked for) asked for with /sla report: posted each time it
+    is asked for. `week` is the first day of the period."""
     run = DigestRun(
         once_key=f"report:{uuid.uuid4().hex}",
         channel_id=channel_id,
+        period=period,
         week_start=week,
+        formats=",".join(formats),
         timezone=zone.key,
         service_ids=_ids_text(service_ids),
         requested_by=user_id,
@@ -116,10 +156,14 @@ def claim(session: Session, run_id: int, now: datetime, lease: timedelta = LEASE
     return digest_queries.claim_run(session, run_id, now, now - lease)
 
 
-def prepare(session: Session, run: DigestRun, default_zone: ZoneInfo) -> DigestReady:
-    """The run's digest: the numbers of its week for its services."""
-    report = build_report(session, week_of(run), service_ids_of(run), default_zone)
-    return DigestReady(run.id, run.channel_id, report)
+def prepare(session: Session, run: DigestRun, default_zone: ZoneInfo) -> DigestReady | ReportReady:
+    """The run's digest or report: the numbers of its period for its services."""
+    if run.period == ReportPeriod.WEEK:
+        report = build_report(session, week_of(run), service_ids_of(run), default_zone)
+        return DigestReady(run.id, run.channel_id, report)
+    trend = TREND_MONTHS if run.period == ReportPeriod.MONTH else 0
+    monthly = build_monthly(session, period_of(run), service_ids_of(run), default_zone, trend_months=trend)
+    return ReportReady(run.id, run.channel_id, monthly, formats_of(run))
 
 
 def finish(session: Session, run_id: int, claimed_at: datetime, now: datetime) -> bool:

@@ -1,7 +1,8 @@
-"""When a digest runs and which week it reports: weekdays, local times, ISO weeks and cron triggers.
+"""When a digest runs and which period it reports: weekdays, local times, ISO weeks and cron triggers.
 
-A digest fires on a weekday at a local time in its zone (APScheduler's CronTrigger, which follows DST) and
-reports the last complete ISO week (Monday 00:00 to Monday 00:00 local) before it fires. Pure: no clock.
+A weekly digest fires on a weekday at a local time in its zone (APScheduler's CronTrigger, which follows DST)
+and reports the last complete ISO week (Monday 00:00 to Monday 00:00 local) before it fires; a monthly one fires
+on a day of the month and reports the last complete calendar month, a daily one the day before. Pure: no clock.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from apscheduler.triggers.cron import CronTrigger
 
 from slabot.catalog import names
 from slabot.core.errors import UserError
+from slabot.core.i18n import Verbatim, t
+from slabot.reports.monthly_period import day_before, last_complete_month
+from storage.models.reports import ReportPeriod
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -31,14 +35,18 @@ def parse_weekday(text: str) -> int:
         return WEEKDAYS.index(word)
     if word in _FULL_DAYS:
         return _FULL_DAYS.index(word)
-    raise UserError(f"day= must be a weekday: mon, tue, wed, thu, fri, sat or sun (got '{text}')")
+    raise UserError(
+        t("day= must be a weekday: mon, tue, wed, thu, fri, sat or sun (got '{text}')", text=Verbatim(text))
+    )
 
 
 def parse_time_of_day(text: str) -> int:
     """HH:MM on a 24-hour clock, as minutes after midnight."""
     match = _TIME.fullmatch(text.strip())
     if match is None:
-        raise UserError(f"time= must be a time of day on a 24-hour clock, like 09:00 or 17:30 (got '{text}')")
+        raise UserError(
+            t("time= must be a time of day on a 24-hour clock, like 09:00 or 17:30 (got '{text}')", text=Verbatim(text))
+        )
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
@@ -61,16 +69,22 @@ def last_complete_week(moment: datetime, zone: ZoneInfo) -> date:
 def parse_week(text: str, now: datetime, zone: ZoneInfo) -> date:
     """An ISO week like 2026-W46, as its Monday; it must have ended already."""
     match = _WEEK.fullmatch(text.strip())
-    example = f"week={week_label(last_complete_week(now, zone))}"
+    example = week_label(last_complete_week(now, zone))
     if match is None:
-        raise UserError(f"week= must be an ISO week like {example[5:]} (got '{text}')")
+        raise UserError(
+            t("week= must be an ISO week like {example} (got '{text}')", example=example, text=Verbatim(text))
+        )
     year, number = int(match.group(1)), int(match.group(2))
     try:
         monday = date.fromisocalendar(year, number, 1)
     except ValueError:
-        raise UserError(f"{year} has no week {number}: ISO weeks run from W01 to W52 or W53") from None
+        raise UserError(
+            t("{year} has no week {number}: ISO weeks run from W01 to W52 or W53", year=year, number=number)
+        ) from None
     if monday > last_complete_week(now, zone):
-        raise UserError(f"{week_label(monday)} has not ended yet: the last complete week is {example[5:]}")
+        raise UserError(
+            t("{week} has not ended yet: the last complete week is {example}", week=week_label(monday), example=example)
+        )
     return monday
 
 
@@ -104,23 +118,34 @@ class Week:
 
 @dataclass(frozen=True)
 class Slot:
-    """Where and when a digest fires."""
+    """Where and when a digest fires: weekly on a weekday, monthly on a day of the month, or daily."""
 
     weekday: int
     at_minute: int
     zone: ZoneInfo
+    every: ReportPeriod = ReportPeriod.WEEK
+    day_of_month: int = 1
 
     def trigger(self) -> CronTrigger:
-        return CronTrigger(
-            day_of_week=WEEKDAYS[self.weekday],
-            hour=self.at_minute // 60,
-            minute=self.at_minute % 60,
-            timezone=self.zone,
-        )
+        hour, minute = divmod(self.at_minute, 60)
+        if self.every == ReportPeriod.MONTH:
+            return CronTrigger(day=self.day_of_month, hour=hour, minute=minute, timezone=self.zone)
+        if self.every == ReportPeriod.DAY:
+            return CronTrigger(hour=hour, minute=minute, timezone=self.zone)
+        return CronTrigger(day_of_week=WEEKDAYS[self.weekday], hour=hour, minute=minute, timezone=self.zone)
+
+    def reported(self, fire: datetime) -> date:
+        """The first day of the period a run firing at `fire` reports: the last complete ISO week (its Monday)
+        or calendar month (its 1st), or the day before."""
+        if self.every == ReportPeriod.MONTH:
+            return last_complete_month(fire, self.zone)
+        if self.every == ReportPeriod.DAY:
+            return day_before(fire, self.zone)
+        return last_complete_week(fire, self.zone)
 
     def next_run(self, now: datetime) -> datetime:
         fire = self.trigger().get_next_fire_time(None, now)
-        assert fire is not None  # a weekly cron trigger always has a next time
+        assert fire is not None  # a weekly, monthly or daily cron trigger always has a next time
         return fire.astimezone(UTC)
 
     def missed_runs(self, now: datetime, since: datetime) -> list[datetime]:

@@ -1,7 +1,9 @@
-"""The digest worker: the unit of work that turns queued digest runs into Slack messages, off any request path.
+"""The digest worker: the unit of work that turns queued digest and report runs into Slack messages and files, off
+any request path (a monthly PDF takes seconds: /sla report only queues it).
 
-For each run due: claim it (one worker wins), build its week's numbers, then in one transaction write its
-message and chart uploads to the outbox (notify renders them) and finish the run; deliver after the commit.
+For each run due: claim it (one worker wins), build its period's numbers (a week, a month or a day), then in one
+transaction write its message, charts and files (PDF, CSV) to the outbox (notify renders them) and finish the
+run; deliver after the commit.
 A run this worker lost meanwhile (taken over after the lease) writes nothing; one that fails to build or
 render goes back to pending for another attempt. Also queues the scheduled runs missed within the grace period.
 """

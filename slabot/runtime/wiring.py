@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from slack_bolt import App
 
 from slabot.config.runtime import Runtime
+from slabot.languages.readers import Readers
 from slabot.notify.delivery import Deliverer
 from slabot.notify.notifier import Notifier
 from slabot.notify.outcomes import create_delivery_client
 from slabot.slack.app import create_app
-from slabot.slack.client import create_web_client
+from slabot.slack.client import create_web_client, slack_locale_lookup
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ def outbox_notifier(runtime: Runtime, *, token: str | None = None, api_url: str 
     """The notifier (and its deliverer, on the outbox's own client) of this process."""
     settings = runtime.settings
     client = create_delivery_client(token or settings.bot_token, api_url or settings.api_url)
-    return Notifier(Deliverer(runtime.db, client, runtime.clock), settings.timezone)
+    readers = Readers(runtime.db, settings.language, slack_locale_lookup(client), runtime.clock)
+    return Notifier(Deliverer(runtime.db, client, runtime.clock), settings.timezone, readers)
 
 
 def connect(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import Executor, Future
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 
@@ -13,6 +13,7 @@ from slabot.config.runtime import Runtime
 from slabot.config.settings import ConfigError
 from slabot.notify.notifier import Notifier
 from slabot.slack import listeners
+from slabot.slack.errors import READERS
 
 
 class InlineExecutor(Executor):
@@ -51,5 +52,17 @@ def create_app(
         )
     except BoltError as error:
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack at {client.base_url}: {error}") from None
+    app.use(_readers_in_context(notifier))
     listeners.register(app, runtime, notifier)
     return app
+
+
+def _readers_in_context(notifier: Notifier) -> Any:
+    """Every request's context holds who reads what, so an error in any listener is told in the presser's
+    language (looked up only then)."""
+
+    def middleware(context: BoltContext, next_: Any) -> Any:
+        context[READERS] = notifier.readers
+        return next_()
+
+    return middleware

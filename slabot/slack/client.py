@@ -3,6 +3,8 @@ own goes through the outbox's own client, which never retries a post that may ha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -26,3 +28,14 @@ def create_web_client(token: str | None, base_url: str) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def slack_locale_lookup(client: WebClient) -> Callable[[str], str | None]:
+    """users.info with include_locale: a person's Slack locale ("zh-CN"), None when Slack gives none."""
+
+    def lookup(user_id: str) -> str | None:
+        user = client.users_info(user=user_id, include_locale=True).get("user") or {}
+        locale = user.get("locale")
+        return str(locale) if locale else None
+
+    return lookup

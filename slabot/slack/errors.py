@@ -10,6 +10,7 @@ an error raised after ack() makes Bolt forget the ack, and Slack would be answer
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import uuid
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from typing import Any
 from slack_bolt import BoltContext, BoltResponse
 
 from slabot.core.errors import UserError
+from slabot.core.i18n import DEFAULT_LOCALE, Locale, tr
 from slabot.render.reply import Reply, error_reply, outage_reply
 from storage.db import is_unreachable
 
@@ -25,20 +27,43 @@ log = logging.getLogger("slabot.slack")
 Listener = Callable[..., Any]
 
 
-def reply_for(error: Exception, what: str) -> Reply:
-    """The reply for an error in handling `what` (logged with a reference unless it is the user's)."""
+def reply_for(error: Exception, what: str, locale: Locale = DEFAULT_LOCALE) -> Reply:
+    """The reply for an error in handling `what` (logged with a reference unless it is the user's), in the
+    reader's language."""
     if isinstance(error, UserError):
-        return error_reply(error.message, error.usage)
+        return error_reply(error.text(locale), error.usage_text(locale), locale)
     if is_unreachable(error):
         log.warning("%s failed: the database cannot be reached (%s)", what, _first_line(error))
-        return outage_reply()
+        return outage_reply(locale)
     ref = uuid.uuid4().hex[:8]
     log.error("%s failed (ref %s)", what, ref, exc_info=error)
-    return error_reply(f"Something went wrong on slabot's side (ref {ref}); it has been logged. Please try again.")
+    said = tr(
+        locale, "Something went wrong on slabot's side (ref {ref}); it has been logged. Please try again.", ref=ref
+    )
+    return error_reply(said, locale=locale)
 
 
 def _first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+
+
+READERS = "slabot_readers"  # the key in Bolt's context of the process's Readers (set by the app's middleware)
+
+
+def _reader_locale(kwargs: dict[str, Any]) -> Locale:
+    """The language of whoever made the request: the person who typed or pressed; the default when it cannot be
+    told (no person, the database out of reach)."""
+    context = kwargs.get("context")
+    readers = context.get(READERS) if isinstance(context, dict) else None
+    if readers is None:
+        return DEFAULT_LOCALE
+    body = kwargs.get("body") or {}
+    command = kwargs.get("command") or {}
+    user = command.get("user_id") or (body.get("user") or {}).get("id") or (body.get("event") or {}).get("user")
+    try:
+        return readers.of_person(str(user)) if user else readers.default
+    except Exception:
+        return readers.default
 
 
 def _what(kwargs: dict[str, Any], name: str) -> str:
@@ -54,12 +79,17 @@ def guarded(listener: Listener) -> Listener:
     and the request has a response_url) or logged. Bolt injects arguments by the listener's own parameter
     names (it looks through the wrapper), so a listener that can be answered takes `respond`."""
 
+    wanted = inspect.signature(listener)
+    plain = all(p.kind == inspect.Parameter.POSITIONAL_OR_KEYWORD for p in wanted.parameters.values())
+    takes_context = "context" in wanted.parameters or not plain  # an unusual signature is left as it is
+
     @functools.wraps(listener)
     def run(**kwargs: Any) -> Any:
+        own = kwargs if takes_context else {key: value for key, value in kwargs.items() if key != "context"}
         try:
-            return listener(**kwargs)
+            return listener(**own)
         except Exception as error:
-            reply = reply_for(error, _what(kwargs, listener.__name__))
+            reply = reply_for(error, _what(kwargs, listener.__name__), _reader_locale(kwargs))
             respond = kwargs.get("respond")
             if respond is not None and getattr(respond, "response_url", None):
                 try:
@@ -68,6 +98,12 @@ def guarded(listener: Listener) -> Listener:
                     log.exception("could not tell the user about an error in %s", listener.__name__)
             return None
 
+    # Bolt passes the arguments the listener names, and the context too, for the error's language: it reads the
+    # names off this signature (not through __wrapped__, which would name only the listener's own).
+    del run.__wrapped__
+    context = inspect.Parameter("context", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    shown = wanted if takes_context else wanted.replace(parameters=[*wanted.parameters.values(), context])
+    setattr(run, "__signature__", shown)  # noqa: B010 (functools' wrapper type does not declare it)
     return run
 
 

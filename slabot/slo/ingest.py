@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from slabot.catalog.objectives import get_objective
 from slabot.core.errors import NotFound, UserError
+from slabot.core.i18n import t
 from storage.models.catalog import Objective, ObjectiveSource
 from storage.queries import prometheus, sli
 
@@ -41,28 +42,42 @@ def event_objective(session: Session, service_name: str, objective_name: str) ->
     try:
         objective, service = get_objective(session, service_name, objective_name)
     except UserError as error:
-        raise NotFound(error.message) from None
+        raise NotFound(error.said) from None
+    name = f"{service.name}/{objective.name}"
     if objective.source != ObjectiveSource.EVENTS:
         raise UserError(
-            f"{service.name}/{objective.name} is measured from incidents, not events; "
-            f"define an objective with source=events to send counts"
+            t(
+                "{name} is measured from incidents, not events; define an objective with source=events to send counts",
+                name=name,
+            )
         )
     if prometheus.source_of(session, objective.id) is not None:
-        raise UserError(f"{service.name}/{objective.name} is pulled from Prometheus: its counts are not sent")
+        raise UserError(t("{name} is pulled from Prometheus: its counts are not sent", name=name))
     return objective
 
 
 def check_points(points: Sequence[Point], now: datetime) -> None:
     """Every point must have whole counts with 0 <= good <= total and a time no later than now + 5 minutes."""
     if len(points) > MAX_POINTS:
-        raise UserError(f"at most {MAX_POINTS} points per request, not {len(points)}: split the batch")
+        raise UserError(
+            t("at most {most} points per request, not {n}: split the batch", most=MAX_POINTS, n=len(points))
+        )
     for index, point in enumerate(points):
         if point.good < 0 or point.total < 0:
-            raise UserError(f"points[{index}]: counts cannot be negative")
+            raise UserError(t("points[{index}]: counts cannot be negative", index=index))
         if point.good > point.total:
-            raise UserError(f"points[{index}]: good ({point.good}) is more than total ({point.total})")
+            raise UserError(
+                t(
+                    "points[{index}]: good ({good}) is more than total ({total})",
+                    index=index,
+                    good=point.good,
+                    total=point.total,
+                )
+            )
         if point.ts > now + FUTURE_TOLERANCE:
-            raise UserError(f"points[{index}]: ts {point.ts.isoformat()} is more than 5 minutes in the future")
+            raise UserError(
+                t("points[{index}]: ts {ts} is more than 5 minutes in the future", index=index, ts=point.ts.isoformat())
+            )
 
 
 def slice_target(objective: Objective) -> Fraction:

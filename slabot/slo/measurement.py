@@ -11,14 +11,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
-from slabot.core.budget import BadInterval, bad_seconds, interval_bad_seconds
+from slabot.core.budget import BadInterval, interval_bad_seconds
 from slabot.core.burn import LOOKBACKS, Counts
 from slabot.core.windows import WindowBounds
+from slabot.slo.bad_time import BadTimeline
 from slabot.slo.ingest import EPOCH, epoch_minute
 from storage.models.catalog import Budgeting, Objective, ObjectiveSource
 from storage.models.incidents import Incident
+from storage.queries.incidents import IncidentSpan
 from storage.queries.sli import Sums
 
 Span = tuple[datetime, datetime]
@@ -51,11 +53,12 @@ class Consumer:
 @dataclass
 class Shared:
     """What objectives measured on the same incidents and maintenance until the same now have in common (a
-    service's objectives): their lookbacks' counts by start, whatever their windows, and the incidents as
-    bad intervals by id."""
+    service's objectives): their lookbacks' counts by start, whatever their windows, the incidents as
+    bad intervals by id, and the running total of their bad time that every window and lookback reads."""
 
     counts: dict[datetime, Counts] = field(default_factory=dict)
     intervals: dict[int, BadInterval] = field(default_factory=dict)
+    timeline: BadTimeline | None = None
 
 
 @dataclass(frozen=True)
@@ -99,16 +102,54 @@ def lookback_starts(
 # --- incidents: seconds -------------------------------------------------------------------------------
 
 
-def incident_interval(incident: Incident) -> BadInterval:
+def incident_interval(incident: Incident | IncidentSpan) -> BadInterval:
     """An incident as bad time: from its start to its resolution (or on), at its impact."""
-    return BadInterval(incident.started_at, incident.resolved_at, Fraction(incident.impact_percent) / 100)
+    numerator, denominator = incident.impact_percent.as_integer_ratio()
+    return BadInterval(incident.started_at, incident.resolved_at, Fraction(numerator, denominator * 100))
 
 
 def time_counts(intervals: Sequence[BadInterval], start: datetime, end: datetime, excluded: Sequence[Span]) -> Counts:
     """Bad and valid seconds in [start, end), the excluded spans (merged, maintenance) left out."""
+    return timeline_counts(BadTimeline(intervals), start, end, excluded)
+
+
+def timeline_counts(timeline: BadTimeline, start: datetime, end: datetime, excluded: Sequence[Span]) -> Counts:
+    """time_counts read from intervals already summed up (one service's incidents, for all its windows)."""
+    bad, valid = _time_parts(timeline, start, end, excluded)
+    return Counts(bad=timeline.seconds(bad), valid=Fraction(valid))
+
+
+def _time_parts(timeline: BadTimeline, start: datetime, end: datetime, excluded: Sequence[Span]) -> tuple[int, int]:
+    """Bad time (in the timeline's units) and valid seconds in [start, end), the excluded spans left out."""
     inside = _clip(excluded, start, end)
-    bad = bad_seconds(intervals, start, end) - sum((bad_seconds(intervals, a, b) for a, b in inside), Fraction(0))
-    return Counts(bad=bad, valid=Fraction(int((end - start).total_seconds()) - _seconds(inside)))
+    bad = timeline.bad_units(start, end) - sum(timeline.bad_units(a, b) for a, b in inside)
+    return bad, int((end - start).total_seconds()) - _seconds(inside)
+
+
+def _full_seconds(bounds: WindowBounds, excluded: Sequence[Span]) -> int:
+    """A time window's valid seconds in full (its budget is for all of it), maintenance left out."""
+    return bounds.length_seconds - _seconds(_clip(excluded, bounds.start, bounds.end))
+
+
+def _timeline(memo: Shared, incidents: Sequence[Incident] | Sequence[IncidentSpan], now: datetime) -> BadTimeline:
+    """The memo's running total of the incidents that started before `now`: summed up once, for every window
+    and lookback of the objectives sharing it."""
+    if memo.timeline is None:
+        started = [incident for incident in incidents if incident.started_at < now]
+        for incident in started:
+            if incident.id not in memo.intervals:
+                memo.intervals[incident.id] = incident_interval(incident)
+        memo.timeline = BadTimeline(memo.intervals[incident.id] for incident in started)
+    return memo.timeline
+
+
+def _counts(
+    memo: Shared, timeline: BadTimeline, starts: Mapping[int, datetime], now: datetime, excluded: Sequence[Span]
+) -> dict[int, Counts]:
+    for start in starts.values():
+        if start not in memo.counts:
+            memo.counts[start] = timeline_counts(timeline, start, now, excluded)
+    return {key: memo.counts[start] for key, start in starts.items()}
 
 
 def measure_incidents(
@@ -117,32 +158,19 @@ def measure_incidents(
     maintenance: Sequence[Span],
     extra: Iterable[int] = (),
     shared: Shared | None = None,
-    *,
-    window_only: bool = False,
 ) -> Measurement:
-    """shared: what this call works out is kept there for the next objective measured on the same incidents
-    and maintenance until the same now. window_only: the window alone, with no lookbacks and no consumers."""
-    starts = lookback_starts(bounds, extra, window_only=window_only)
-    earliest = min(starts.values())
-    # Only incidents that overlap some lookback or the window can count: the rest are skipped unconverted.
-    incidents = [
-        i for i in incidents if i.started_at < bounds.now and (i.resolved_at is None or i.resolved_at > earliest)
-    ]
+    """The window, every lookback and the incidents that consumed the budget. shared: what this call works out
+    is kept there for the next objective measured on the same incidents and maintenance until the same now."""
     memo = shared if shared is not None else Shared()
-    for incident in incidents:
-        if incident.id not in memo.intervals:
-            memo.intervals[incident.id] = incident_interval(incident)
-    intervals = [memo.intervals[incident.id] for incident in incidents]
+    timeline = _timeline(memo, incidents, bounds.now)
     excluded = merge_spans(maintenance)
-    counts = {}
-    for key, start in starts.items():
-        if start not in memo.counts:
-            memo.counts[start] = time_counts(intervals, start, bounds.now, excluded)
-        counts[key] = memo.counts[start]
+    counts = _counts(memo, timeline, lookback_starts(bounds, extra), bounds.now, excluded)
     window = counts.pop(0)
-    full_valid = bounds.length_seconds - _seconds(_clip(excluded, bounds.start, bounds.end))
     consumers = []
-    for incident, interval in zip(incidents, intervals, strict=True) if not window_only else ():
+    for incident in incidents:
+        if incident.started_at >= bounds.now:
+            continue
+        interval = memo.intervals[incident.id]
         own = interval_bad_seconds(interval, bounds.start, bounds.now)
         own -= sum(
             (interval_bad_seconds(interval, a, b) for a, b in _clip(excluded, bounds.start, bounds.now)), Fraction(0)
@@ -150,7 +178,39 @@ def measure_incidents(
         if own > 0:
             consumers.append(Consumer(incident, own))
     consumers.sort(key=lambda c: (-c.bad_seconds, c.incident.id))
-    return Measurement(window, Fraction(full_valid), counts, tuple(consumers))
+    return Measurement(window, Fraction(_full_seconds(bounds, excluded)), counts, tuple(consumers))
+
+
+def measure_incident_window(
+    incidents: Sequence[Incident] | Sequence[IncidentSpan],
+    bounds: WindowBounds,
+    maintenance: Sequence[Span],
+    shared: Shared | None = None,
+) -> Measurement:
+    """The window alone, with no lookbacks (so no burn rates) and no consumers: enough for the state and the
+    budget left. shared: as for measure_incidents."""
+    memo = shared if shared is not None else Shared()
+    excluded = merge_spans(maintenance)
+    counts = _counts(memo, _timeline(memo, incidents, bounds.now), {0: bounds.start}, bounds.now, excluded)
+    return Measurement(counts[0], Fraction(_full_seconds(bounds, excluded)), {})
+
+
+class WindowTime(NamedTuple):
+    """A time window measured alone, in whole numbers: bad time is ``bad / per_second`` seconds (exact),
+    ``elapsed`` the valid seconds so far, ``full`` those of the whole window (the budget's), maintenance out."""
+
+    bad: int
+    per_second: int
+    elapsed: int
+    full: int
+
+
+def window_time(timeline: BadTimeline, bounds: WindowBounds, maintenance: Sequence[Span]) -> WindowTime:
+    """What measure_incident_window counts, as ints: the same figures without building them as Fractions (a
+    whole catalogue is ranked this way)."""
+    excluded = merge_spans(maintenance)
+    bad, elapsed = _time_parts(timeline, bounds.start, bounds.now, excluded)
+    return WindowTime(bad, timeline.per_second, elapsed, _full_seconds(bounds, excluded))
 
 
 # --- events: counts per minute ------------------------------------------------------------------------

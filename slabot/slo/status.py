@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -26,6 +27,7 @@ from slabot.slo.measurement import (
     Span,
     event_ranges,
     measure_events,
+    measure_incident_window,
     measure_incidents,
 )
 from slabot.slo.source_problems import SourceProblem, problem_of
@@ -34,8 +36,11 @@ from storage.models.incidents import Incident
 from storage.queries import catalog as queries
 from storage.queries import incidents as incident_queries
 from storage.queries import prometheus as prometheus_queries
+from storage.queries.catalog import ObjectiveRow
+from storage.queries.incidents import IncidentSpan
 from storage.queries.sli import range_sums
 
+IncidentT = TypeVar("IncidentT", Incident, IncidentSpan)
 # Less than this share of the budget left, and the objective is "at risk".
 AT_RISK_BELOW = Fraction(1, 4)
 
@@ -86,7 +91,7 @@ def classify(report: BudgetReport) -> State:
     return State.HEALTHY
 
 
-def objective_zone(objective: Objective, default: ZoneInfo) -> ZoneInfo:
+def objective_zone(objective: Objective | ObjectiveRow, default: ZoneInfo) -> ZoneInfo:
     return ZoneInfo(objective.timezone) if objective.timezone else default
 
 
@@ -100,7 +105,7 @@ def _report(objective: Objective, target: Fraction, measured: Measurement) -> Bu
     return event_budget_report(target, valid - int(window.bad), valid)
 
 
-def maintenance_applies(window: MaintenanceWindow, objective: Objective) -> bool:
+def maintenance_applies(window: MaintenanceWindow, objective: Objective | ObjectiveRow) -> bool:
     return window.service_id == objective.service_id and window.objective_id in (None, objective.id)
 
 
@@ -110,6 +115,7 @@ def _status(
     bounds: WindowBounds,
     measured: Measurement,
     maintenance: Sequence[MaintenanceWindow],
+    source_problem: SourceProblem | None = None,
     *,
     window_only: bool = False,
 ) -> ObjectiveStatus:
@@ -117,7 +123,9 @@ def _status(
     report = _report(objective, target, measured)
     if window_only:  # no lookbacks measured: no burn rates, so nothing to forecast
         unknown = Forecast(burn_rates={}, exhaust_at_1h=None, exhaust_at_6h=None, projected_left_fraction=None)
-        return ObjectiveStatus(objective, service, target, bounds, measured, report, unknown, tuple(maintenance))
+        return ObjectiveStatus(
+            objective, service, target, bounds, measured, report, unknown, tuple(maintenance), source_problem
+        )
     outlook = forecast(
         measured.lookbacks,
         measured.window,
@@ -127,7 +135,9 @@ def _status(
         remaining_seconds=int((bounds.end - bounds.now).total_seconds()),
         calendar=WindowSpec.parse(objective.window).is_calendar,
     )
-    return ObjectiveStatus(objective, service, target, bounds, measured, report, outlook, tuple(maintenance))
+    return ObjectiveStatus(
+        objective, service, target, bounds, measured, report, outlook, tuple(maintenance), source_problem
+    )
 
 
 def statuses(
@@ -144,57 +154,136 @@ def statuses(
 
     extra_lookbacks: per objective id, lookbacks (seconds) beyond the standard ones, for custom alert rules.
     span: measure every objective over these bounds instead of its own window (a digest's week).
-    window_only: measure each window alone (no lookbacks, so no burn rates, trend or consumers): the same
-    state and budget left for a fraction of the work, to rank a large catalogue before measuring a few fully.
+    window_only: measure each window alone (no lookbacks, so no burn rates, trend or consumers).
     """
     if not pairs:
         return []
-    extra = [tuple(sorted((extra_lookbacks or {}).get(o.id, ()))) for o, _ in pairs]
-    if span is not None:
-        bounds = [span] * len(pairs)
-    else:
-        bounds = [window_bounds(WindowSpec.parse(o.window), now, objective_zone(o, zone)) for o, _ in pairs]
-    earliest = min(b.start for b in bounds)
-    latest = max(b.end for b in bounds)
-    service_ids = sorted({o.service_id for o, _ in pairs})
-    windows = queries.maintenance_overlapping(session, service_ids, earliest, latest)
-    maintenance = [[w for w in windows if maintenance_applies(w, o)] for o, _ in pairs]
-    spans: list[list[Span]] = [[(w.starts_at, w.ends_at) for w in mine] for mine in maintenance]
-
-    measured: dict[int, Measurement] = {}
-    incident_rows = [i for i, (o, _) in enumerate(pairs) if o.source == ObjectiveSource.INCIDENTS]
-    if incident_rows:
-        incidents = incident_queries.incidents_overlapping(
-            session, sorted({pairs[i][0].service_id for i in incident_rows}), earliest, now
-        )
-        by_service: dict[int, list[Incident]] = defaultdict(list)
-        for incident in incidents:  # grouped once: objectives x incidents comparisons add up in a large catalogue
-            by_service[incident.service_id].append(incident)
-        # Objectives of one service with the same maintenance measure the same lookbacks: counted once.
-        shared: dict[tuple[int, tuple[Span, ...], datetime], Shared] = defaultdict(Shared)
-        for i in incident_rows:
-            service_id = pairs[i][0].service_id
-            memo = shared[(service_id, tuple(spans[i]), bounds[i].now)]
-            measured[i] = measure_incidents(
-                by_service[service_id], bounds[i], spans[i], extra[i], memo, window_only=window_only
-            )
-    # Objectives needing the same minute ranges share one pass over the counts.
-    groups: dict[tuple[tuple[int, int], ...], list[int]] = defaultdict(list)
-    for i, (objective, _) in enumerate(pairs):
-        if objective.source == ObjectiveSource.EVENTS:
-            groups[tuple(event_ranges(bounds[i], spans[i], extra[i], window_only=window_only))].append(i)
-    for ranges, rows in groups.items():
-        sums = range_sums(session, [pairs[i][0].id for i in rows], ranges)
-        for i in rows:
-            objective_id = pairs[i][0].id
-            own = {span_range: per[objective_id] for span_range, per in sums.items() if objective_id in per}
-            budgeting = pairs[i][0].budgeting
-            measured[i] = measure_events(own, bounds[i], spans[i], budgeting, extra[i], window_only=window_only)
+    objectives = [objective for objective, _ in pairs]
+    bounds, maintenance, measured = _measure(session, now, zone, objectives, extra_lookbacks, span, window_only)
     pulled = prometheus_queries.sources_of(session, [o.id for o, _ in pairs if o.source == ObjectiveSource.EVENTS])
     return [
-        replace(
-            _status(objective, service, bounds[i], measured[i], maintenance[i], window_only=window_only),
-            source_problem=problem_of(pulled.get(objective.id)),
+        _status(
+            objective,
+            service,
+            bounds[i],
+            measured[i],
+            maintenance[i],
+            problem_of(pulled.get(objective.id)),
+            window_only=window_only,
         )
         for i, (objective, service) in enumerate(pairs)
     ]
+
+
+def _bounds(now: datetime, zone: ZoneInfo, objectives: Iterable[Objective | ObjectiveRow]) -> list[WindowBounds]:
+    """Each objective's window at `now`, worked out once for objectives with the same window and zone."""
+    known: dict[tuple[str, str | None], WindowBounds] = {}
+    found = []
+    for objective in objectives:
+        key = (objective.window, objective.timezone)
+        if key not in known:
+            known[key] = window_bounds(WindowSpec.parse(objective.window), now, objective_zone(objective, zone))
+        found.append(known[key])
+    return found
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What measuring objectives starts from: each one's window, the maintenance that applies to it (and as
+    spans), and the earliest start of all the windows."""
+
+    bounds: list[WindowBounds]
+    maintenance: list[list[MaintenanceWindow]]
+    spans: list[list[Span]]
+    earliest: datetime
+
+
+def plan(
+    session: Session,
+    now: datetime,
+    zone: ZoneInfo,
+    objectives: Sequence[Objective | ObjectiveRow],
+    span: WindowBounds | None = None,
+) -> Plan:
+    """The windows of `objectives` at `now` (or `span` for all of them) and their maintenance, one query."""
+    bounds = [span] * len(objectives) if span is not None else _bounds(now, zone, objectives)
+    earliest = min(b.start for b in bounds)
+    latest = max(b.end for b in bounds)
+    service_ids = sorted({o.service_id for o in objectives})
+    windows = queries.maintenance_overlapping(session, service_ids, earliest, latest)
+    maintenance = [[w for w in windows if maintenance_applies(w, o)] for o in objectives]
+    spans: list[list[Span]] = [[(w.starts_at, w.ends_at) for w in mine] for mine in maintenance]
+    return Plan(bounds, maintenance, spans, earliest)
+
+
+def _measure(
+    session: Session,
+    now: datetime,
+    zone: ZoneInfo,
+    objectives: Sequence[Objective | ObjectiveRow],
+    extra_lookbacks: Mapping[int, Iterable[int]] | None,
+    span: WindowBounds | None,
+    window_only: bool,
+) -> tuple[list[WindowBounds], list[list[MaintenanceWindow]], list[Measurement]]:
+    """Each objective's window, the maintenance that applies to it, and what it measured (window_only: the
+    window alone, with no lookbacks, so no burn rates, trend or consumers)."""
+    planned = plan(session, now, zone, objectives, span)
+    bounds, spans = planned.bounds, planned.spans
+    extra = [tuple(sorted((extra_lookbacks or {}).get(o.id, ()))) for o in objectives]
+    measured: dict[int, Measurement] = {}
+    incident_rows = [i for i, o in enumerate(objectives) if o.source == ObjectiveSource.INCIDENTS]
+    if incident_rows:
+        ids = sorted({objectives[i].service_id for i in incident_rows})
+        # Objectives of one service with the same maintenance measure the same lookbacks: counted once.
+        shared: dict[tuple[int, tuple[Span, ...], datetime], Shared] = defaultdict(Shared)
+
+        def memo(i: int) -> Shared:
+            return shared[(objectives[i].service_id, tuple(spans[i]), bounds[i].now)]
+
+        if window_only:  # the incidents' columns alone are enough for bad time: no ORM objects by the thousand
+            light = _by_service(incident_queries.incident_spans(session, ids, planned.earliest, now))
+            for i in incident_rows:
+                spanned = light[objectives[i].service_id]
+                measured[i] = measure_incident_window(spanned, bounds[i], spans[i], memo(i))
+        else:
+            full = _by_service(incident_queries.incidents_overlapping(session, ids, planned.earliest, now))
+            for i in incident_rows:
+                incidents = full[objectives[i].service_id]
+                measured[i] = measure_incidents(incidents, bounds[i], spans[i], extra[i], memo(i))
+    measured.update(measure_event_objectives(session, objectives, planned, extra, window_only=window_only))
+    return bounds, planned.maintenance, [measured[i] for i in range(len(objectives))]
+
+
+def measure_event_objectives(
+    session: Session,
+    objectives: Sequence[Objective | ObjectiveRow],
+    planned: Plan,
+    extra: Sequence[Iterable[int]] | None = None,
+    *,
+    window_only: bool = False,
+) -> dict[int, Measurement]:
+    """What the event-based ones among `objectives` measured, by their index: objectives needing the same
+    minute ranges share one pass over the counts."""
+    bounds, spans = planned.bounds, planned.spans
+    more: Sequence[Iterable[int]] = extra if extra is not None else [()] * len(objectives)
+    groups: dict[tuple[tuple[int, int], ...], list[int]] = defaultdict(list)
+    for i, objective in enumerate(objectives):
+        if objective.source == ObjectiveSource.EVENTS:
+            groups[tuple(event_ranges(bounds[i], spans[i], more[i], window_only=window_only))].append(i)
+    measured: dict[int, Measurement] = {}
+    for ranges, rows in groups.items():
+        sums = range_sums(session, [objectives[i].id for i in rows], ranges)
+        for i in rows:
+            objective_id = objectives[i].id
+            own = {span_range: per[objective_id] for span_range, per in sums.items() if objective_id in per}
+            budgeting = objectives[i].budgeting
+            measured[i] = measure_events(own, bounds[i], spans[i], budgeting, more[i], window_only=window_only)
+    return measured
+
+
+def _by_service(incidents: Iterable[IncidentT]) -> dict[int, list[IncidentT]]:
+    """Incidents grouped by service once: objectives x incidents comparisons add up in a large catalogue."""
+    grouped: dict[int, list[IncidentT]] = defaultdict(list)
+    for incident in incidents:
+        grouped[incident.service_id].append(incident)
+    return grouped

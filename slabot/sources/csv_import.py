@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from slabot.core.clock import Clock
 from slabot.core.errors import UserError
+from slabot.core.i18n import t
 from slabot.slo.ingest import Point, check_points, event_objective, ingest
 from slabot.sources.push import check_count, one_line, parse_names, parse_timestamp
 from storage.db import Database
@@ -132,7 +133,7 @@ def _columns(header: list[str] | None) -> dict[str, int]:
 
 def _count(name: str, text: str) -> int:
     if not _WHOLE.fullmatch(text):
-        raise UserError(f"{name} must be a whole number (got '{text[:40]}')")
+        raise UserError(t("{name} must be a whole number (got '{value}')", name=name, value=text[:40]))
     value = int(text)
     check_count(name, value)
     return value
@@ -141,7 +142,9 @@ def _count(name: str, text: str) -> int:
 def parse_row(row: list[str], columns: dict[str, int], now: datetime) -> tuple[Key, Point]:
     """One data row as (service, slo) and its point, checked as the API checks points; raises UserError."""
     if len(row) != len(HEADER):
-        raise UserError(f"expected {len(HEADER)} fields ({','.join(HEADER)}), got {len(row)}")
+        raise UserError(
+            t("expected {n} fields ({fields}), got {got}", n=len(HEADER), fields=",".join(HEADER), got=len(row))
+        )
     service, slo, ts, good, total = (row[columns[name]].strip() for name in HEADER)
     key = parse_names(service, slo)
     point = Point(parse_timestamp(ts), _count("good", good), _count("total", total))

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from slabot.catalog.objectives import ObjectiveSpec, define_objective
 from slabot.core.errors import UserError
+from slabot.core.i18n import t
 from slabot.sources.prometheus_client import PrometheusClient, PrometheusError, QueryShapeError, counter_selector
 from storage.models.catalog import Objective, ObjectiveSource, Service
 from storage.models.prometheus import QUERY_MAX, PrometheusSource
@@ -41,18 +42,20 @@ def read_queries(good: str | None, bad: str | None, total: str | None, datasourc
     """The shapes slabot can count exactly, or a UserError saying what is accepted."""
     if total is None or (good is None) == (bad is None):
         raise UserError(
-            'source=prometheus needs total="<PromQL>" and one of good="<PromQL>" or bad="<PromQL>"',
+            t('source=prometheus needs total="<PromQL>" and one of good="<PromQL>" or bad="<PromQL>"'),
             field="total" if total is None else "counted",
         )
     for key, query in (("good", good), ("bad", bad), ("total", total)):
         if query is None:
             continue
         if len(query) > QUERY_MAX:
-            raise UserError(f"{key}= can be up to {QUERY_MAX} characters (got {len(query)})", field=key)
+            raise UserError(
+                t("{key}= can be up to {most} characters (got {n})", key=key, most=QUERY_MAX, n=len(query)), field=key
+            )
         try:
             counter_selector(query)
         except QueryShapeError as error:
-            raise UserError(f"{key}=: {error}", field=key) from None
+            raise UserError(t("{key}=: {problem}", key=key, problem=str(error)), field=key) from None
     return Queries(total=total, good=good, bad=bad, datasource=datasource)
 
 
@@ -67,11 +70,20 @@ def check_against_server(client: PrometheusClient, queries_: Queries, now: datet
             found = client.series_count(f"last_over_time({selector}[1d])", now)
         except PrometheusError as error:
             if error.unavailable:
-                raise UserError(f"Prometheus did not answer, so nothing was defined: {error.message}") from None
-            raise UserError(f"{key}= was refused by Prometheus: {error.message}", field=key) from None
+                raise UserError(
+                    t("Prometheus did not answer, so nothing was defined: {why}", why=error.message)
+                ) from None
+            raise UserError(
+                t("{key}= was refused by Prometheus: {why}", key=key, why=error.message), field=key
+            ) from None
         if found == 0:
             raise UserError(
-                f"{key}=: Prometheus has no series for {selector} in the last day: check the metric name", field=key
+                t(
+                    "{key}=: Prometheus has no series for {selector} in the last day: check the metric name",
+                    key=key,
+                    selector=selector,
+                ),
+                field=key,
             )
 
 

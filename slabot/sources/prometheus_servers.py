@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 from sqlmodel import Session
 
 from slabot.core.errors import UserError, shown
+from slabot.core.i18n import t
 from slabot.sources.prometheus_client import PrometheusClient
 from storage.models.prometheus import DATASOURCE_MAX, URL_MAX
 from storage.queries import prometheus as queries
@@ -50,28 +51,43 @@ class Servers:
         if name is None:
             if self.default_url is None:
                 raise UserError(
-                    "source=prometheus needs the server: set SLABOT_PROMETHEUS_URL (like http://prometheus:9090), "
-                    "or name an imported DataSource with datasource=<name>",
+                    t(
+                        "source=prometheus needs the server: set SLABOT_PROMETHEUS_URL (like http://prometheus:9090), "
+                        "or name an imported DataSource with datasource=<name>"
+                    ),
                     field="datasource",
                 )
             return Server(None, self.default_url, self.default_token)
         url = queries.datasource_url(session, name)
         if url is None:
             known = sorted(queries.datasources(session))
-            listed = f" (known: {', '.join(known)})" if known else ""
-            raise UserError(
-                f"There is no Prometheus DataSource named {shown(name, DATASOURCE_MAX)}{listed}: import its OpenSLO "
-                "DataSource with python bot.py openslo import <file>",
-                field="datasource",
-            )
+            wanted = shown(name, DATASOURCE_MAX)
+            if known:
+                said = t(
+                    "There is no Prometheus DataSource named {name} (known: {known}): import its OpenSLO DataSource "
+                    "with python bot.py openslo import <file>",
+                    name=wanted,
+                    known=", ".join(known),
+                )
+            else:
+                said = t(
+                    "There is no Prometheus DataSource named {name}: import its OpenSLO DataSource with "
+                    "python bot.py openslo import <file>",
+                    name=wanted,
+                )
+            raise UserError(said, field="datasource")
         return Server(name, url, self.tokens.get(name))
 
 
 def parse_datasource_name(value: str, what: str = "datasource") -> str:
     if not DATASOURCE_NAME.match(value):
         raise UserError(
-            f"{what}= must be a DataSource name: lower-case letters, digits and -, up to {DATASOURCE_MAX} "
-            f"(got '{shown(value, 40)}')",
+            t(
+                "{what}= must be a DataSource name: lower-case letters, digits and -, up to {most} (got '{value}')",
+                what=what,
+                most=DATASOURCE_MAX,
+                value=shown(value, 40),
+            ),
             field=what,
         )
     return value

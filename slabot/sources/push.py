@@ -15,6 +15,7 @@ from typing import Any
 
 from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
+from slabot.core.i18n import t
 from slabot.slo.ingest import MAX_POINTS, Point
 
 # Per minute; keeps a day's rollup (1,440 minutes) far inside a signed 64-bit column.
@@ -51,13 +52,15 @@ def parse_timestamp(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise UserError(f"ts must be an ISO-8601 time like 2026-11-21T10:00:00Z (got '{value[:40]}')") from None
+        raise UserError(
+            t("ts must be an ISO-8601 time like 2026-11-21T10:00:00Z (got '{value}')", value=value[:40])
+        ) from None
     if moment.utcoffset() is None:
-        raise UserError(f"ts '{value[:40]}' has no offset: add Z (UTC) or one like +01:00")
+        raise UserError(t("ts '{value}' has no offset: add Z (UTC) or one like +01:00", value=value[:40]))
     try:
         return moment.astimezone(UTC)
     except OverflowError:
-        raise UserError(f"ts '{value[:40]}' is out of range") from None
+        raise UserError(t("ts '{value}' is out of range", value=value[:40])) from None
 
 
 def parse_names(service: str, slo: str) -> tuple[str, str]:
@@ -68,7 +71,9 @@ def parse_names(service: str, slo: str) -> tuple[str, str]:
 def check_count(name: str, value: int) -> None:
     """The upper bound of a count (negative counts and good > total are slabot.slo.ingest.check_points' job)."""
     if value > MAX_COUNT:
-        raise UserError(f"{name} is too large: at most {MAX_COUNT} per minute (got {value})")
+        raise UserError(
+            t("{name} is too large: at most {most} per minute (got {value})", name=name, most=MAX_COUNT, value=value)
+        )
 
 
 def _show(value: object) -> str:

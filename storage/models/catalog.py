@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import ExactDecimal, UTCDateTime, enum_column, utcnow
@@ -73,6 +73,8 @@ class Objective(SQLModel, table=True):
     budgeting: Budgeting = Field(default=Budgeting.OCCURRENCES, sa_column=enum_column(Budgeting, 16))
     slice_target_percent: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal, nullable=True))
     min_events: int = Field(default=100)
+    # an SLA's service credits, normalised ("99.9:10,99.5:25,99:50": slabot.core.credits); None = no credits
+    credits: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_by: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from storage.models.catalog import MaintenanceWindow, Objective, ObjectiveSource, Service
+from storage.models.catalog import Budgeting, MaintenanceWindow, Objective, ObjectiveSource, Service
 from storage.models.incidents import Incident
 from storage.queries.rows import insert_ignore
 
@@ -39,6 +41,19 @@ def objective_by_name(session: Session, service_id: int, name: str) -> Objective
     return session.exec(query).first()
 
 
+def lock_objective(session: Session, objective_id: int) -> Objective | None:
+    """Take the objective's row for this transaction (an UPDATE that changes nothing, so concurrent edits queue
+    on the row on Postgres, on the database on SQLite), then read it again as the edit before left it; None
+    when it is gone."""
+    taken = session.execute(
+        update(Objective).where(col(Objective.id) == objective_id).values(min_events=col(Objective.min_events))
+    )
+    if taken.rowcount == 0:  # type: ignore[attr-defined]
+        return None
+    query = select(Objective).where(col(Objective.id) == objective_id).execution_options(populate_existing=True)
+    return session.exec(query).one()
+
+
 def objective_and_service(session: Session, service_name: str, name: str) -> tuple[Objective, Service] | None:
     """One query for the usual case of both existing."""
     query = (
@@ -58,17 +73,53 @@ def objectives_with_services(session: Session, service_id: int | None = None) ->
     return [(objective, service) for objective, service in rows]
 
 
-def objectives_of_services(session: Session, service_ids: Sequence[int]) -> list[tuple[Objective, Service]]:
-    """The objectives of these services with their service, by service and objective name."""
-    if not service_ids:
+class ObjectiveRow(NamedTuple):
+    """The columns an objective is measured and ranked by, read without its ORM object: the App Home ranks
+    the whole catalogue on every open, and objects by the thousand cost more to build and to collect."""
+
+    id: int
+    service_id: int
+    service_name: str
+    name: str
+    source: ObjectiveSource
+    window: str
+    timezone: str | None
+    budgeting: Budgeting
+    target_percent: Decimal
+
+
+def objective_rows(session: Session, service_ids: Sequence[int] | None = None) -> list[ObjectiveRow]:
+    """Every objective (or those of these services) as an ObjectiveRow, by service and objective name."""
+    if service_ids is not None and not service_ids:
+        return []
+    query = select_columns(
+        col(Objective.id),
+        col(Objective.service_id),
+        col(Service.name),
+        col(Objective.name),
+        col(Objective.source),
+        col(Objective.window),
+        col(Objective.timezone),
+        col(Objective.budgeting),
+        col(Objective.target_percent),
+    ).join(Service, col(Service.id) == Objective.service_id)
+    if service_ids is not None:
+        query = query.where(col(Objective.service_id).in_(list(service_ids)))
+    rows = session.execute(query.order_by(col(Service.name), col(Objective.name)))
+    return [ObjectiveRow(*row) for row in rows]
+
+
+def objectives_by_ids(session: Session, ids: Sequence[int]) -> list[tuple[Objective, Service]]:
+    """These objectives with their service, in the order of `ids` (one gone since is left out)."""
+    if not ids:
         return []
     query = (
         select(Objective, Service)
         .join(Service, col(Service.id) == Objective.service_id)
-        .where(col(Objective.service_id).in_(list(service_ids)))
+        .where(col(Objective.id).in_(list(ids)))
     )
-    rows = session.exec(query.order_by(col(Service.name), col(Objective.name))).all()
-    return [(objective, service) for objective, service in rows]
+    found = {objective.id: (objective, service) for objective, service in session.exec(query)}
+    return [found[i] for i in ids if i in found]
 
 
 def count_objectives(session: Session, service_id: int) -> int:

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import ColumnElement, func, or_, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from storage.models.catalog import Service
@@ -28,6 +31,31 @@ def incidents_overlapping(
         .order_by(col(Incident.started_at), col(Incident.id))
     )
     return session.exec(query).all()
+
+
+class IncidentSpan(NamedTuple):
+    """The columns that make an incident bad time, read without its ORM object (for a whole catalogue)."""
+
+    id: int
+    service_id: int
+    started_at: datetime
+    resolved_at: datetime | None
+    impact_percent: Decimal
+
+
+def incident_spans(session: Session, service_ids: Sequence[int], start: datetime, end: datetime) -> list[IncidentSpan]:
+    """incidents_overlapping's incidents as IncidentSpans, in the same order."""
+    if not service_ids:
+        return []
+    columns = (Incident.id, Incident.service_id, Incident.started_at, Incident.resolved_at, Incident.impact_percent)
+    query = (
+        select_columns(*(col(column) for column in columns))
+        .where(col(Incident.service_id).in_(service_ids))
+        .where(col(Incident.started_at) < end)
+        .where(or_(col(Incident.resolved_at).is_(None), col(Incident.resolved_at) > start))
+        .order_by(col(Incident.started_at), col(Incident.id))
+    )
+    return [IncidentSpan(*row) for row in session.execute(query)]
 
 
 def incident_with_service(session: Session, incident_id: int) -> tuple[Incident, Service] | None:
@@ -51,15 +79,32 @@ def incidents_with_services(session: Session, *, only_unresolved: bool, limit: i
     return [(incident, service) for incident, service in rows]
 
 
-def unresolved_by_urgency(session: Session) -> list[tuple[Incident, Service]]:
-    """Every unresolved incident with its service: the most severe first, then the longest running."""
+def unresolved_by_urgency(
+    session: Session, service_ids: Sequence[int] | None = None, limit: int | None = None
+) -> list[tuple[Incident, Service]]:
+    """The unresolved incidents (of these services, or all) with their service: the most severe first, then
+    the longest running; the first `limit` of them."""
+    if service_ids is not None and not service_ids:
+        return []
     query = (
         select(Incident, Service)
         .join(Service, col(Service.id) == Incident.service_id)
         .where(col(Incident.status) != IncidentStatus.RESOLVED.value)
-        .order_by(col(Incident.severity), col(Incident.started_at), col(Incident.id))
     )
+    if service_ids is not None:
+        query = query.where(col(Incident.service_id).in_(list(service_ids)))
+    query = query.order_by(col(Incident.severity), col(Incident.started_at), col(Incident.id)).limit(limit)
     return [(incident, service) for incident, service in session.exec(query).all()]
+
+
+def count_unresolved(session: Session, service_ids: Sequence[int] | None = None) -> int:
+    """How many incidents (of these services, or all) are unresolved."""
+    if service_ids is not None and not service_ids:
+        return 0
+    query = select(func.count()).select_from(Incident).where(col(Incident.status) != IncidentStatus.RESOLVED.value)
+    if service_ids is not None:
+        query = query.where(col(Incident.service_id).in_(list(service_ids)))
+    return session.exec(query).one()
 
 
 def incident_timeline(session: Session, incident_id: int) -> Sequence[IncidentEvent]:

@@ -1,4 +1,5 @@
-"""Queries of the weekly digest: schedules and their services, and runs (claimed once)."""
+"""Queries of the digests and reports: schedules and their services, runs (claimed once), and what a monthly
+report reads besides the catalogue and the incidents (root causes, action items)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from storage.models.catalog import Service
-from storage.models.reports import Digest, DigestRun, DigestRunStatus, DigestService
+from storage.models.incidents import Incident
+from storage.models.rca import ActionItem, FishboneCategory, Rca, RcaStage, RcaWhy
+from storage.models.reports import Digest, DigestRun, DigestRunStatus, DigestService, ReportPeriod
 from storage.queries.rows import insert_ignore
 
 
@@ -18,8 +21,10 @@ def digests(session: Session) -> list[Digest]:
     return list(session.exec(select(Digest).order_by(col(Digest.id))).all())
 
 
-def digest_by_channel(session: Session, channel_id: str) -> Digest | None:
-    return session.exec(select(Digest).where(Digest.channel_id == channel_id)).first()
+def digest_by_channel(session: Session, channel_id: str, every: ReportPeriod = ReportPeriod.WEEK) -> Digest | None:
+    """The channel's digest of that period (weekly, monthly or daily), if it has one."""
+    query = select(Digest).where(Digest.channel_id == channel_id).where(col(Digest.every) == every)
+    return session.exec(query).first()
 
 
 def digest_services(session: Session, digest_ids: Sequence[int]) -> dict[int, list[Service]]:
@@ -88,3 +93,50 @@ def finish_run(
         .values(**values)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def root_causes(session: Session, incident_ids: Sequence[int]) -> dict[int, tuple[FishboneCategory | None, str | None]]:
+    """Each incident's newest finished 5-Why: its fishbone category and root cause (the last answer); incidents
+    with none finished are left out."""
+    if not incident_ids:
+        return {}
+    finished = (
+        select(Rca)
+        .where(col(Rca.incident_id).in_(list(incident_ids)))
+        .where(col(Rca.stage) == RcaStage.DONE.value)
+        .order_by(col(Rca.id))
+    )
+    newest = {row.incident_id: row for row in session.exec(finished).all()}  # later ids overwrite earlier ones
+    if not newest:
+        return {}
+    whys = (
+        select(RcaWhy)
+        .where(col(RcaWhy.rca_id).in_([row.id for row in newest.values()]))
+        .order_by(col(RcaWhy.rca_id), col(RcaWhy.position))
+    )
+    last: dict[int, str] = {}
+    for why in session.exec(whys).all():
+        last[why.rca_id] = why.answer
+    return {
+        incident_id: (FishboneCategory(row.category) if row.category else None, last.get(row.id))
+        for incident_id, row in newest.items()
+    }
+
+
+def action_items_between(
+    session: Session, service_ids: Sequence[int] | None, start: datetime, end: datetime
+) -> list[tuple[ActionItem, Incident, Service]]:
+    """Action items opened or closed in [start, end), of these services' incidents (None: every service), with
+    their incident and service, oldest first."""
+    opened = (col(ActionItem.created_at) >= start) & (col(ActionItem.created_at) < end)
+    closed = (col(ActionItem.done_at) >= start) & (col(ActionItem.done_at) < end)
+    query = (
+        select(ActionItem, Incident, Service)
+        .join(Incident, col(Incident.id) == col(ActionItem.incident_id))
+        .join(Service, col(Service.id) == col(Incident.service_id))
+        .where(or_(opened, closed))
+        .order_by(col(ActionItem.created_at), col(ActionItem.id))
+    )
+    if service_ids is not None:
+        query = query.where(col(Service.id).in_(list(service_ids)))
+    return [(item, incident, service) for item, incident, service in session.exec(query).all()]

@@ -8,7 +8,9 @@ Seeds services with four incident-based objectives each (1,000 objectives with t
 resolved incidents, `--open` unresolved incidents, action items and running 5-Whys of the person who opens
 the Home (on call for every tenth service), then times signed app_home_opened events sent over HTTP: the
 listener runs inline, so the HTTP response returns after the Home was published. Prints p50/p95/p99 for the
-person's own services, for all services, and for someone with no services (who sees all).
+person's own services, for all services, and for someone with no services (who sees all), and the CPU time a
+request took in this process (client, server and local Slack together; on a shared machine it moves less
+than the latencies do).
 """
 
 from __future__ import annotations
@@ -172,6 +174,7 @@ def main() -> None:
                 ("no services of theirs (all)", "U0NOBODY", None),
             ):
                 samples = []
+                cpu = time.process_time()
                 for n in range(args.requests):
                     body = home_opened_body(user, scope, n)
                     headers = signed_headers(SECRET, body, content_type="application/json")
@@ -181,10 +184,11 @@ def main() -> None:
                     samples.append(time.perf_counter() - started)
                     assert response.status_code == 200, response.text
                     assert len(slack.calls_to("views.publish")) == before + 1, "the Home was not published"
+                cpu = (time.process_time() - cpu) / args.requests * 1000
                 (last,) = slack.calls_to("views.publish")[-1:]
                 blocks = len(published_view(last)["blocks"])
                 slack.clear()
-                print(f"  {label:30s} {percentiles(samples)}   ({blocks} blocks)")
+                print(f"  {label:30s} {percentiles(samples)}   cpu {cpu:5.1f} ms   ({blocks} blocks)")
             print(f"  load average after: {os.getloadavg()[0]:.2f}")
         if db.is_postgres:
             db.downgrade("base")

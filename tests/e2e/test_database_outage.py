@@ -83,11 +83,11 @@ def test_answers_during_an_outage_are_retried_by_slack_and_recorded_once_in_orde
         lost = people.sent[-4:]
 
         outage = driver.command("/sla status")
-        assert outage.text == DATABASE_DOWN and outage.ephemeral
+        assert outage.text == str(DATABASE_DOWN) and outage.ephemeral
         assert "Something went wrong" not in outage.all_text
         clicked = driver.click(resolved_note, "rca_start", user=BOB, channel=CHANNEL)
         assert clicked.ack.status == 200
-        assert [r["text"] for r in clicked.responses] == [DATABASE_DOWN]
+        assert [r["text"] for r in clicked.responses] == [str(DATABASE_DOWN)]
         assert clicked.responses[0]["response_type"] == "ephemeral"
 
         status, headers, body = ingest(server)

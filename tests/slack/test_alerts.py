@@ -18,12 +18,9 @@ from sqlmodel import col, select
 
 from slabot.alerting import actions as alert_actions
 from slabot.alerting.figures import dumps, loads
-from slabot.catalog import objectives
-from slabot.catalog import services as catalog
 from slabot.config.runtime import Runtime
 from slabot.config.settings import Settings
 from slabot.core.burn import Counts
-from slabot.core.windows import WindowSpec
 from slabot.devtools.localslack import LocalSlack
 from slabot.notify.delivery import Deliverer
 from slabot.notify.notifier import Notifier
@@ -34,7 +31,7 @@ from slabot.runtime.evaluation_pass import evaluate_and_deliver
 from slabot.slo.ingest import Point, ingest
 from storage.db import Database
 from storage.models.alerting import Alert, AlertSilence
-from storage.models.catalog import ObjectiveSource
+from storage.models.catalog import Objective, ObjectiveSource
 from storage.models.incidents import Incident
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver
@@ -330,10 +327,23 @@ def test_alerts_stored_before_their_figures_were_numbers_keep_working(
     what it showed; an open one's is left alone by a button and refreshed, with exact figures, by the next pass."""
     db = Database(f"sqlite:///{tmp_path / 'old.db'}")
     db.upgrade("0006")
-    with db.session() as session:
-        catalog.add_service(session, "checkout", catalog.ServiceFields(channel_id=CHANNEL, oncall_id=ONCALL), "U1")
-        spec = objectives.ObjectiveSpec("api", Decimal("99.9"), WindowSpec.parse("30d"), source=ObjectiveSource.EVENTS)
-        objective, _ = objectives.define_objective(session, "checkout", spec, "U1")
+    with db.session() as session:  # the rows as 0006 held them (today's models have columns added since)
+        session.execute(
+            text(
+                "INSERT INTO service (id, name, channel_id, oncall_id, created_by, created_at) "
+                "VALUES (1, 'checkout', :channel, :oncall, 'U1', '2026-11-01 00:00:00.000000')"
+            ),
+            {"channel": CHANNEL, "oncall": ONCALL},
+        )
+        session.execute(
+            text(
+                "INSERT INTO objective (id, service_id, name, kind, target_percent, window, source, budgeting, "
+                "created_by, created_at) VALUES (1, 1, 'api', 'slo', '99.9', '30d', 'events', 'occurrences', 'U1', "
+                "'2026-11-01 00:00:00.000000')"
+            )
+        )
+        objective = Objective(id=1, service_id=1, name="api", target_percent=Decimal("99.9"), window="30d",
+                              source=ObjectiveSource.EVENTS, created_by="U1")  # fmt: skip
         points = [Point(clock.now - timedelta(minutes=m), *(OUTAGE if m <= 3 else HEALTHY)) for m in range(1, 4321)]
         ingest(session, objective, points, clock.now)
     with LocalSlack() as slack:

@@ -100,5 +100,5 @@ def test_a_command_during_an_outage_gets_the_plain_reply(
     error = wrapped(psycopg.OperationalError("connection failed: Connection refused"))
     monkeypatch.setattr(runtime.db, "session", failing_sessions(error))
     reply = driver.command("/sla status")
-    assert (reply.text, reply.ephemeral) == (DATABASE_DOWN, True)
+    assert (reply.text, reply.ephemeral) == (str(DATABASE_DOWN), True)
     assert "ref " not in reply.all_text and "Connection refused" not in reply.all_text

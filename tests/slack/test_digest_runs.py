@@ -81,13 +81,13 @@ def test_add_list_and_remove(driver: SlackDriver, clock: FakeClock) -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("/sla digest add", "Give the channel to post in, picked with #"),
+        ("/sla digest add day=mon", "Give the channel to post in, picked with #"),
         ("/sla digest add sre-leads", "'sre-leads' is not a channel: pick it with #"),
         ("/sla digest add <#C0X|x> day=someday", "day= must be a weekday"),
         ("/sla digest add <#C0X|x> time=25:00", "time= must be a time of day"),
         ("/sla digest add <#C0X|x> tz=Moon/Base", "tz= must be a time zone"),
         ("/sla digest add <#C0X|x> services=nosuch", "There is no service 'nosuch'"),
-        ("/sla digest add <#C0X|x> every=week", "unknown option every="),
+        ("/sla digest add <#C0X|x> every=year", "every= must be week, month or day (got 'year')"),
         ("/sla digest remove seven", "Give the digest's number from /sla digest list"),
         ("/sla digest remove 7", "There is no digest 7"),
         ("/sla digest frobnicate", "'frobnicate' is not a /sla digest command"),

@@ -6,16 +6,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
 from slack_sdk.models.views import View
 from sqlmodel import select
 
+from slabot.home.dashboard import STATE_RANK, worst_first
 from slabot.render.ids import ActionId
-from storage.models.catalog import Objective, Service
+from slabot.slo.ingest import Point, ingest
+from slabot.slo.standing import standings
+from slabot.slo.status import ObjectiveStatus, State, statuses
+from storage.models.catalog import MaintenanceWindow, Objective, Service
 from storage.models.incidents import Incident, IncidentStatus
 from storage.models.rca import ActionItem, ActionItemStatus
+from storage.queries import catalog as catalog_queries
 from tests.conftest import FakeClock
 from tests.driver import SlackDriver, published_view
 
@@ -193,3 +199,89 @@ def test_the_buttons_that_start_something_open_their_forms(catalogue: SlackDrive
     assert declare["title"]["text"] == "Declare incident" and declare["callback_id"] == "declare_incident_modal"
     service = next(b for b in declare["blocks"] if b.get("block_id") == "incident_service")
     assert [o["value"] for o in service["element"]["options"]] == ["checkout", "search"]
+
+
+def test_the_home_ranks_every_objective_exactly_as_its_full_status_would(driver: SlackDriver, clock: FakeClock) -> None:
+    """The Home ranks by standings (each window alone, in integers); the order and states must be those the
+    full statuses give: overlapping and ongoing incidents, maintenance, calendar windows in a zone of their
+    own, a window wholly excluded, events counted by occurrence and by timeslice, and no events at all."""
+    now, day = clock.now, timedelta(days=1)
+    with driver.runtime.db.session() as session:
+        alpha, beta, gamma = (Service(name=n, channel_id="C0RANK", created_by=CAROL) for n in ("a", "b", "c"))
+        session.add_all([alpha, beta, gamma])
+        session.flush()
+        specs = [
+            (alpha, "a30", "99.9", "30d", None, "incidents", "occurrences"),
+            (alpha, "a7", "99.5", "7d", None, "incidents", "occurrences"),
+            (alpha, "amonth", "95", "month", None, "incidents", "occurrences"),
+            (alpha, "aquarter", "99", "quarter", "Asia/Kolkata", "incidents", "occurrences"),
+            (alpha, "aweek", "99.9", "week", "America/New_York", "incidents", "occurrences"),
+            (beta, "b1d", "99.9", "1d", None, "incidents", "occurrences"),
+            (beta, "b7", "99.99", "7d", None, "incidents", "occurrences"),
+            (beta, "b90", "99", "90d", None, "incidents", "occurrences"),
+            (gamma, "requests", "99.7", "7d", None, "events", "occurrences"),
+            (gamma, "slices", "90", "7d", None, "events", "timeslices"),
+            (gamma, "silent", "99", "7d", None, "events", "occurrences"),
+        ]
+        made = {}
+        for service, name, target, window, zone, source, budgeting in specs:
+            made[name] = Objective(
+                service_id=service.id,
+                name=name,
+                target_percent=Decimal(target),
+                window=window,
+                timezone=zone,
+                source=source,
+                budgeting=budgeting,
+                slice_target_percent=Decimal("99") if budgeting == "timeslices" else None,
+                created_by=CAROL,
+            )
+        session.add_all(made.values())
+        session.flush()
+        for service, started, hours, impact in (
+            (alpha, now - 3 * day, 5, "100"),
+            (alpha, now - 3 * day + timedelta(hours=2, microseconds=250), 6, "50"),
+            (alpha, now - timedelta(hours=7), None, "12.5"),
+            (beta, now - 2 * day, 3, "33.3"),
+            (beta, now - 40 * day, 2, "100"),
+        ):
+            session.add(
+                Incident(
+                    service_id=service.id,
+                    severity=2,
+                    title="down",
+                    impact_percent=Decimal(impact),
+                    started_at=started,
+                    resolved_at=None if hours is None else started + timedelta(hours=hours),
+                    status=IncidentStatus.OPEN if hours is None else IncidentStatus.RESOLVED,
+                    opened_by=CAROL,
+                )
+            )
+        for service, objective, start, end in (
+            (alpha, None, now - 3 * day + timedelta(hours=1), now - 3 * day + timedelta(hours=3)),
+            (alpha, made["a7"].id, now - 3 * day, now - 3 * day + timedelta(hours=4)),
+            (beta, made["b1d"].id, now - 2 * day, now + day),
+        ):
+            session.add(
+                MaintenanceWindow(
+                    service_id=service.id, objective_id=objective, starts_at=start, ends_at=end, created_by=CAROL
+                )
+            )
+        minutes = [Point(now - timedelta(minutes=m + 1), 950 if m < 30 else 1000, 1000) for m in range(600)]
+        ingest(session, made["requests"], minutes, now)
+        ingest(session, made["slices"], minutes, now)
+    zone = driver.runtime.settings.timezone
+    with driver.runtime.db.snapshot() as session:
+        full = statuses(session, now, zone, catalog_queries.objectives_with_services(session))
+        ranked = standings(session, now, zone, catalog_queries.objective_rows(session))
+    assert [(s.objective.id, s.state, s.left_fraction) for s in ranked] == [
+        (f.objective.id, f.state, f.report.left_fraction) for f in full
+    ]
+    assert {s.state for s in ranked} == set(State)
+
+    def before(status: ObjectiveStatus) -> tuple[int, Fraction, str, str]:  # the Home's order, as it was
+        left = status.report.left_fraction
+        rank = STATE_RANK[status.state]
+        return (rank, Fraction(2) if left is None else left, status.service.name, status.objective.name)
+
+    assert [s.objective.name for s in worst_first(ranked)] == [f.objective.name for f in sorted(full, key=before)]

@@ -1,6 +1,6 @@
-"""Buttons where people look: the incident announcement's Acknowledge, Resolve and Start 5-Why (as the
-commands, with the announcement edited through the outbox), the Budget button on /sla status, and declaring
-an incident from the global shortcut, a message shortcut and the App Home's button."""
+"""Buttons where people look: the incident announcement's Acknowledge and Start 5-Why (as the commands, with the
+announcement edited through the outbox) and Resolve (through the Resolve incident form), the Budget button on
+/sla status, and declaring an incident from the global shortcut, a message shortcut and the App Home's button."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from slabot.devtools.console_views import submitted_state
 from slabot.devtools.localslack import LocalSlack
 from slabot.render.ids import ActionId, BlockId, CallbackId, InputId
 from storage.models.incidents import Incident, IncidentEvent, IncidentStatus
@@ -30,6 +31,19 @@ def actions(message: dict[str, Any]) -> list[str]:
 
 def thread_texts(slack: LocalSlack, parent: dict[str, Any]) -> list[str]:
     return [m["text"] for m in slack.messages(CHECK) if m.get("thread_ts") == parent["ts"] and m["ts"] != parent["ts"]]
+
+
+def resolve_from(driver: SlackDriver, message: dict[str, Any], user: str = ALICE) -> str:
+    """Click Resolve on `message` and submit the form it opens as it starts (resolved now): what the presser is
+    told (only they see it, in the incident's channel)."""
+    clicked = driver.click(message, ActionId.INCIDENT_RESOLVE, user=user)
+    assert clicked.responses == []  # the click only opens the form
+    form = driver.slack.open_views(user)[-1]
+    assert form["callback_id"] == CallbackId.RESOLVE_FORM
+    assert driver.submit_view(form, submitted_state(form), user=user).status == 200
+    told = driver.slack.calls_to("chat.postEphemeral")[-1].args
+    assert (told["channel"], told["user"]) == (CHECK, user)
+    return str(told["text"])
 
 
 def opened(driver: SlackDriver) -> dict[str, Any]:
@@ -72,8 +86,7 @@ def test_resolve_then_start_5_why_from_the_announcement(
 ) -> None:
     posted = opened(driver)
     clock.advance(minutes=20)
-    resolved = driver.click(posted, ActionId.INCIDENT_RESOLVE, user=BOB)
-    assert "Resolved incident #1" in resolved.responses[0]["text"]
+    assert "Resolved incident #1" in resolve_from(driver, posted, user=BOB)
     with driver.runtime.db.session() as session:
         incident = session.exec(select(Incident)).one()
     assert incident.status == IncidentStatus.RESOLVED and incident.resolved_by == BOB
@@ -92,7 +105,7 @@ def test_resolve_then_start_5_why_from_the_announcement(
 
 def test_resolve_on_an_unacknowledged_announcement_refuses_a_second_time(driver: SlackDriver) -> None:
     posted = opened(driver)
-    driver.click(posted, ActionId.INCIDENT_RESOLVE)
+    resolve_from(driver, posted)
     late = driver.click(posted, ActionId.INCIDENT_ACKNOWLEDGE, user=BOB)
     assert "already resolved by <@U0ALICE>" in late.responses[0]["text"]
 

@@ -84,7 +84,7 @@ def test_calendar_add_with_quoted_or_several_groups(driver: SlackDriver) -> None
 
 
 CALENDAR_BAD = [
-    ("/sla calendar add", "Give the calendar's name", "/sla calendar add <name>"),
+    ("/sla calendar add tz=UTC hours=mon 09:00-10:00", "Give the calendar's name", "/sla calendar add <name>"),
     ("/sla calendar add cn tz=Asia/Shanghai", "Give the zone and the working hours", "/sla calendar add"),
     ("/sla calendar add cn hours=mon-fri 09:00-17:00", "Give the zone and the working hours", "/sla calendar add"),
     ("/sla calendar add cn x tz=UTC hours=mon 09:00-10:00", "Give one name, then tz=", "/sla calendar add"),
@@ -187,7 +187,9 @@ def test_a_stored_business_calendar_replaces_the_built_in_one(driver: SlackDrive
 # ---- /sla policy sev<N> -----------------------------------------------------------------------------------
 
 
-def test_policy_without_options_shows_the_defaults(driver: SlackDriver) -> None:
+def test_policy_without_options_shows_the_defaults(runtime: Runtime, slack: LocalSlack) -> None:
+    """To a non-admin (an admin gets the severity's form: tests/slack/test_settings_modals.py)."""
+    driver = SlackDriver(replace(runtime, settings=replace(runtime.settings, admins=frozenset({"U0ADMIN"}))), slack)
     answer = driver.command("/sla policy sev1")
     assert answer.ephemeral and "Incident SLA targets" in answer.all_text
     assert "*sev1* (default) · respond within *15m* · resolve within *4h* · on *24x7*" in answer.all_text

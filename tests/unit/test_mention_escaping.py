@@ -28,8 +28,10 @@ from slack_sdk.models.blocks import ActionsBlock
 import slabot.render
 from slabot.alerting.events import AlertEscalated, AlertOpened, AlertResolved, AlertShown, BudgetCrossed, FreezeLifted
 from slabot.alerting.figures import AlertFigures, BudgetLeft, PairFigures
+from slabot.catalog.objective_edits import Changed, ObjectiveEdited
 from slabot.catalog.services import Removal
 from slabot.core.burn import DEFAULT_RULES, Counts
+from slabot.core.credits import parse_credits
 from slabot.core.mentions import oncall_mention, user_mention
 from slabot.core.windows import WindowSpec, window_bounds
 from slabot.home.dashboard import Dashboard, Listed, OpenIncident, RunningWhy, Scope
@@ -79,7 +81,10 @@ from slabot.render import (
     home,
     incidents,
     itsm,
+    languages,
     maintenance,
+    monthly_commands,
+    monthly_daily,
     notices,
     openslo,
     postmortem,
@@ -88,11 +93,15 @@ from slabot.render import (
     reply,
     status,
 )
+from slabot.render import monthly as monthly_render
 from slabot.render.reply import Reply
 from slabot.reports.chart_data import CauseMinutes
 from slabot.reports.digests import DigestInfo
 from slabot.reports.events import DigestReady
 from slabot.reports.incident_stats import Attainment, BreachLine, ResponseTimes, SeverityStats
+from slabot.reports.monthly import ActionLine, BreachCause, MonthlyReport, ObjectiveMonth, PeriodFigures
+from slabot.reports.monthly_events import ReportReady
+from slabot.reports.monthly_period import Period
 from slabot.reports.satisfaction_stats import CsatSummary, LowestRating
 from slabot.reports.schedule import Week
 from slabot.reports.weekly import DigestReport, ObjectiveLine
@@ -115,7 +124,7 @@ from storage.models.incidents import (
     SlaTimerKind,
 )
 from storage.models.rca import ActionItem, FishboneCategory, Rca, RcaStage, RcaTrigger, RcaWhy
-from storage.models.reports import Digest
+from storage.models.reports import Digest, ReportFormat, ReportPeriod
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")
@@ -379,6 +388,27 @@ def report(t: Texts) -> DigestReport:
     )
 
 
+def monthly_report(t: Texts, kind: ReportPeriod = ReportPeriod.MONTH) -> MonthlyReport:
+    """A monthly report (or daily summary) quoting typed text: titles, root causes, action items."""
+    gone = incident(t)
+    times = ResponseTimes(Fraction(600), Fraction(900), Fraction(3600), Fraction(7200))
+    month = PeriodFigures(date(2026, 11, 1), status_of(t), 3600, 1, parse_credits("99.9:10"))
+    line = BreachLine(gone, "checkout", SlaTimerKind.RESOLUTION, 1800, NOW)
+    return MonthlyReport(
+        period=Period(kind, date(2026, 11, 1), UTC_ZONE),
+        scope=("checkout",),
+        objectives=(ObjectiveMonth(month, (month,)),),
+        trend_firsts=(date(2026, 10, 1),),
+        incidents=(gone,),
+        overall=times,
+        severities=(SeverityStats(2, 1, times, Attainment(1, 0), Attainment(0, 1)),),
+        breaches=(BreachCause(line, FishboneCategory.PEOPLE, t.root_cause), BreachCause(line, None, None)),
+        satisfaction=CsatSummary(1, Fraction(2), ((5, 0), (4, 0), (3, 0), (2, 1), (1, 0)), None),
+        opened=(ActionLine(action_item(t), 7, "checkout"),),
+        closed=(),
+    )
+
+
 WHERE = InThread(rca_id=5, version=1, incident_id=7, channel_id="C0CHECK", thread_ts="1.0001")
 
 
@@ -428,6 +458,11 @@ def _follow_up(t: Texts) -> follow_up.FollowUp:
 
 
 RENDERERS: dict[str, Render] = {
+    # languages (no user text: their only mention is the channel's)
+    "languages.person_language_set": lambda t: languages.person_language_set("zh", locale=EN),
+    "languages.person_language_auto": lambda t: languages.person_language_auto("en", locale=EN),
+    "languages.person_language_shown": lambda t: languages.person_language_shown("zh", False, locale=EN),
+    "languages.channel_language_set": lambda t: languages.channel_language_set("C0OPS", "zh", "en", locale=EN),
     # incidents
     "incidents.announcement": lambda t: incidents.announcement(
         incident(t, resolved=False), service(t), NOW, UTC_ZONE, locale=EN
@@ -522,6 +557,13 @@ RENDERERS: dict[str, Render] = {
     "catalog.objective_defined": lambda t: catalog.objective_defined(objective(t), service(t), locale=EN),
     "catalog.objective_list": lambda t: catalog.objective_list([(objective(t), service(t))], "checkout", locale=EN),
     "catalog.objective_deleted": lambda t: catalog.objective_deleted(objective(t), service(t), locale=EN),
+    "catalog.objective_edited": lambda t: catalog.objective_edited(
+        ObjectiveEdited(objective(t), service(t), (Changed("description", t.owner, t.description),), repull=True),
+        locale=EN,
+    ),
+    "catalog.objective_edited(unchanged)": lambda t: catalog.objective_edited(
+        ObjectiveEdited(objective(t), service(t), ()), locale=EN
+    ),
     "maintenance.maintenance_added": lambda t: maintenance.maintenance_added(
         window(t), service(t), None, UTC_ZONE, locale=EN
     ),
@@ -583,6 +625,22 @@ RENDERERS: dict[str, Render] = {
     "digest_commands.digest_removed": lambda t: digest_commands.digest_removed(_digest_info(), locale=EN),
     "digest_commands.report_queued": lambda t: digest_commands.report_queued(
         Week(date(2026, 11, 9), UTC_ZONE), "checkout", "C0OPS", locale=EN
+    ),
+    # monthly reports
+    "monthly.monthly_message": lambda t: monthly_render.monthly_message(monthly_report(t), locale=EN),
+    "monthly_daily.daily_message": lambda t: monthly_daily.daily_message(
+        monthly_report(t, ReportPeriod.DAY), locale=EN
+    ),
+    "monthly_commands.report_queued": lambda t: monthly_commands.report_queued(
+        Period(ReportPeriod.MONTH, date(2026, 11, 1), UTC_ZONE), "checkout", ReportFormat.PDF, "C0OPS", locale=EN
+    ),
+    "monthly_commands.period_digest_added": lambda t: monthly_commands.period_digest_added(
+        DigestInfo(
+            Digest(id=3, channel_id="C0OPS", every=ReportPeriod.MONTH, at_minute=540, timezone="UTC", created_by=ACTOR),
+            (),
+        ),
+        NOW,
+        locale=EN,
     ),
     # replies of every kind
     "reply.error_reply": lambda t: reply.error_reply("That did not work.", "/sla why <incident> [cancel]"),
@@ -772,6 +830,7 @@ def events(t: Texts) -> dict[str, object]:
         "WhyFinished": _finished(t),
         "WhyCancelled": WhyCancelled(where, ACTOR),
         "DigestReady": DigestReady(12, "C0OPS", report(t)),
+        "ReportReady": ReportReady(13, "C0OPS", monthly_report(t), (ReportFormat.SLACK,)),
         "TimerMarkReached(warning)": mark(t, breached=False),
         "TimerMarkReached(breach)": mark(t, breached=True),
         "SourceProblemDue(down)": SourceProblemDue(

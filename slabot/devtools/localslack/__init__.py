@@ -15,14 +15,15 @@ Views are checked as Slack checks them (``view_limits``: 100 blocks, 24-characte
 private_metadata, 250 kB, ...) and kept per user (``views``): ``home_of(user)``, ``open_views(user)``,
 ``view(view_id)``; ``views.type_into()`` and ``views.answer()`` are what a person typing and Slack acting on a
 submission's answer do. views.open and views.push need a trigger from ``local.new_trigger_id(user)``, used
-once within 3 seconds (pass ``clock=`` to move time).
+once within 3 seconds (pass ``clock=`` to move time). User groups and their members are made with
+``local.usergroups.add(handle, members)`` and listed by usergroups.list and usergroups.users.list.
 
 Only the methods the bot uses are implemented; others answer ``unknown_method``.
 
 The package's parts: ``workspace`` is the workspace the server pretends to be (its messages, files and
-channels, and the Web API methods acting on them), with its ``views`` and their ``view_limits``; ``server`` is
-the HTTP plumbing around it (the server and request handler, request parsing, recording, failure injection,
-waiting); ``errors`` is the error a method answers with.
+channels, and the Web API methods acting on them), with its ``views`` and their ``view_limits`` and its
+``usergroups``; ``server`` is the HTTP plumbing around it (the server and request handler, request parsing,
+recording, failure injection, waiting); ``errors`` is the error a method answers with.
 """
 
 from slabot.devtools.localslack.errors import SlackError

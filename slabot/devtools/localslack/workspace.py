@@ -1,5 +1,5 @@
-"""The workspace LocalSlack pretends to be: its messages, files, views and channels, and the Web API
-methods (chat.*, files.*, views.*, users.*, conversations.*, auth.test) that read and change them.
+"""The workspace LocalSlack pretends to be: its messages, files, views, channels and user groups, and the Web API
+methods (chat.*, files.*, views.*, users.*, usergroups.*, conversations.*, auth.test) that read and change them.
 
 Nothing here speaks HTTP; ``slabot.devtools.localslack.server`` parses requests, calls a method through
 ``_web_api_method`` and turns a ``SlackError`` into Slack's ``{"ok": false, "error": ...}`` answer.
@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from slabot.devtools.localslack.errors import SlackError
+from slabot.devtools.localslack.usergroups import UserGroups
 from slabot.devtools.localslack.views import Views
 
 SLACK_URL = "https://local.slack.invalid/"
@@ -134,6 +135,8 @@ class Workspace:
         self._files: dict[str, dict[str, Any]] = {}
         self._uploads: dict[str, bytes] = {}
         self.views = Views(team_id=team_id, bot_id=bot_id, lock=self._cond, clock=clock, new_id=self._new_id)
+        self.usergroups = UserGroups(team_id=team_id, lock=self._cond, new_id=self._new_id)
+        self.locales: dict[str, str] = {}  # users.info's locale (include_locale) of a person; en-US when unset
         self._seq = 0
         self._last_ts = 0
 
@@ -334,7 +337,14 @@ class Workspace:
         name, real_name = ("slabot", "slabot") if is_bot else (user_id.lower(), f"User {user_id}")
         user: Args = {"id": user_id, "team_id": self.team_id, "name": name, "real_name": real_name}
         user.update(is_bot=is_bot, tz="UTC", tz_offset=0, profile={"real_name": real_name, "display_name": name})
+        user.update({"locale": self.locales.get(user_id, "en-US")} if _flag(args, "include_locale") else {})
         return {"user": user}
+
+    def _api_usergroups_list(self, args: Args) -> Args:
+        return self.usergroups.list(args)
+
+    def _api_usergroups_users_list(self, args: Args) -> Args:
+        return self.usergroups.users_list(args)
 
     def _api_conversations_info(self, args: Args) -> Args:
         return {"channel": self._channel(_require(args, "channel", "channel_not_found"))}

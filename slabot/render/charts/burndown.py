@@ -23,6 +23,7 @@ from matplotlib.dates import DateLocator
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from slabot.core.i18n import tr
 from slabot.core.timefmt import format_percent
 from slabot.render.charts import style
 from slabot.render.charts.alt_text import burndown_alt, scope
@@ -38,8 +39,12 @@ MARGINS = (84.0, 18.0, 24.0, 62.0)  # left, right, top, bottom (px of the panels
 GAPS = (70.0, 60.0)
 
 
-def heading(count: int, total: int | None) -> str:
-    return f"Error budget left over each objective's window: {scope(count, total, 'most at risk first')}"
+def heading(count: int, total: int | None, *, locale: Locale) -> str:
+    return tr(
+        locale,
+        "Error budget left over each objective's window: {scope}",
+        scope=scope(count, total, at_risk=True, locale=locale),
+    )
 
 
 def date_locator(days: float, zone: ZoneInfo) -> DateLocator:
@@ -138,7 +143,7 @@ def _panel(ax: Axes, burn: BurnDown, zone: ZoneInfo, columns: int, renderer: Ren
         ax.plot(x[-1:], y[-1:], linestyle="none", marker="o", markersize=5, color=style.SLI, zorder=3, gid="budget-now")
         right = float(ax.transData.transform((x[-1], 0))[0]) > ax.bbox.x1 - 60
         ax.annotate(
-            format_percent(burn.points[-1][1], 0),
+            format_percent(burn.points[-1][1], 0, locale),
             xy=(float(x[-1]), float(y[-1])),
             xytext=(-4 if right else 4, 2),
             textcoords="offset pixels",
@@ -158,14 +163,17 @@ def _panel(ax: Axes, burn: BurnDown, zone: ZoneInfo, columns: int, renderer: Ren
 
 def draw_burndown(burndowns: Sequence[BurnDown], zone: ZoneInfo, *, locale: Locale, total: int | None = None) -> Figure:
     """Small multiples: budget left over each window, with the ideal line, policy thresholds and incidents."""
-    title = heading(len(burndowns), total)
+    title = heading(len(burndowns), total, locale=locale)
     if not burndowns:
-        return style.message_figure(title, "No error budgets to show")
+        return style.message_figure(title, tr(locale, "No error budgets to show"))
     keys = [
-        (style.line_key(color=style.SLI, linewidth=1.9), "Budget left"),
-        (style.line_key(color=style.IDEAL, linestyle="--", linewidth=1.2), "Ideal burn"),
-        (style.line_key(color=style.THRESHOLD, linestyle=":", linewidth=1.4), "Policy threshold"),
-        (style.line_key(color=style.INCIDENT, marker="^", markersize=7, linestyle="none"), "Incident start"),
+        (style.line_key(color=style.SLI, linewidth=1.9), tr(locale, "Budget left")),
+        (style.line_key(color=style.IDEAL, linestyle="--", linewidth=1.2), tr(locale, "Ideal burn")),
+        (style.line_key(color=style.THRESHOLD, linestyle=":", linewidth=1.4), tr(locale, "Policy threshold")),
+        (
+            style.line_key(color=style.INCIDENT, marker="^", markersize=7, linestyle="none"),
+            tr(locale, "Incident start"),
+        ),
     ]
     figure, body = style.chart_figure(title, keys)
     columns = style.columns_for(len(burndowns), MAX_COLUMNS)
@@ -174,7 +182,7 @@ def draw_burndown(burndowns: Sequence[BurnDown], zone: ZoneInfo, *, locale: Loca
         style.panels(body, len(burndowns), columns, margins=MARGINS, gaps=GAPS), burndowns, strict=True
     ):
         _panel(ax, burn, zone, columns, renderer, locale=locale)
-    style.axis_labels(body, f"Date ({zone.key} time)", "Error budget left (%)")
+    style.axis_labels(body, tr(locale, "Date ({zone} time)", zone=zone.key), tr(locale, "Error budget left (%)"))
     return figure
 
 
@@ -183,5 +191,5 @@ def burndown_chart(
 ) -> RenderedChart:
     png = to_png(draw_burndown(burndowns, zone, locale=locale, total=total))
     return RenderedChart(
-        "burndown.png", "Error budget burn-down", burndown_alt(burndowns, zone, total, locale=locale), png
+        "burndown.png", tr(locale, "Error budget burn-down"), burndown_alt(burndowns, zone, total, locale=locale), png
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, PercentFormatter
 
+from slabot.core.i18n import tr
 from slabot.render.charts import style
 from slabot.render.charts.alt_text import pareto_alt
 from slabot.render.charts.png import RenderedChart, to_png
@@ -21,15 +22,18 @@ MARGINS = (84.0, 84.0, 24.0, 78.0)  # left, right, top, bottom (px of the panel'
 
 def draw_pareto(pareto: Pareto, *, locale: Locale) -> Figure:
     """Causes as bars, largest first, the vital few stronger; the cumulative share with its 80% mark."""
-    bars = pareto_bars(pareto.items)
+    bars = pareto_bars(pareto.items, locale=locale)
     if not bars or bars[0][1] <= 0:
-        return style.message_figure(pareto.title, "Nothing recorded: no causes to rank")
+        return style.message_figure(pareto.title, tr(locale, "Nothing recorded: no causes to rank"))
     few = vital_few(pareto.items)
     keys = [
-        (style.patch_key(style.BAR_VITAL), f"Vital few: {few} reach 80%"),
-        (style.patch_key(style.BAR), "Others"),
-        (style.line_key(color=style.CUMULATIVE, marker="o", markersize=5, linewidth=2.2), "Cumulative share"),
-        (style.line_key(color=style.MARK, linestyle="--", linewidth=1.2), "80% mark"),
+        (style.patch_key(style.BAR_VITAL), tr(locale, "Vital few: {few} reach 80%", few=few)),
+        (style.patch_key(style.BAR), tr(locale, "Others")),
+        (
+            style.line_key(color=style.CUMULATIVE, marker="o", markersize=5, linewidth=2.2),
+            tr(locale, "Cumulative share"),
+        ),
+        (style.line_key(color=style.MARK, linestyle="--", linewidth=1.2), tr(locale, "80% mark")),
     ]
     figure, body = style.chart_figure(pareto.title, keys)
     (ax,) = style.panels(body, 1, 1, margins=MARGINS, gaps=(0, 0))
@@ -70,7 +74,9 @@ def draw_pareto(pareto: Pareto, *, locale: Locale) -> Figure:
     style.frame(shares, right=True)
     shares.yaxis.set_major_locator(FixedLocator(range(0, 101, 20)))
     shares.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
-    shares.set_ylabel("Cumulative share (%)", fontproperties=style.font(style.LABEL_SIZE), color=style.MUTED)
+    shares.set_ylabel(
+        tr(locale, "Cumulative share (%)"), fontproperties=style.font(style.LABEL_SIZE), color=style.MUTED
+    )
     shares.axhline(80, color=style.MARK, linestyle="--", linewidth=1.2, zorder=3, gid="mark80")
     shares.plot(
         positions,

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
-from slabot.render.locale import Locale
+from slabot.core.i18n import tn, tr
+from slabot.render.locale import DEFAULT_LOCALE, Locale
 from slabot.render.rca import category_label
 from slabot.reports.chart_data import CauseMinutes
 
@@ -39,13 +40,13 @@ class Pareto:
 
 def cause_label(cause: CauseMinutes, *, locale: Locale) -> str:
     """ "Technology", or "Not analysed" for the bad time of incidents without a finished 5-Why."""
-    return "Not analysed" if cause.category is None else category_label(cause.category)
+    return tr(locale, "Not analysed") if cause.category is None else category_label(cause.category, locale)
 
 
 def causes_pareto(causes: Sequence[CauseMinutes], *, locale: Locale) -> Pareto:
     """The week's bad time by root cause, in words."""
     items = tuple(ParetoItem(cause_label(cause, locale=locale), cause.minutes) for cause in causes)
-    return Pareto("Bad time by root cause (incidents)", ParetoUnit.MINUTES, items)
+    return Pareto(tr(locale, "Bad time by root cause (incidents)"), ParetoUnit.MINUTES, items)
 
 
 def pareto_rows(items: Sequence[ParetoItem]) -> list[tuple[ParetoItem, Fraction]]:
@@ -67,25 +68,29 @@ def vital_few(items: Sequence[ParetoItem]) -> int:
     return 0
 
 
-def pareto_bars(items: Sequence[ParetoItem]) -> list[tuple[str, Fraction, Fraction]]:
+def pareto_bars(
+    items: Sequence[ParetoItem], *, locale: Locale = DEFAULT_LOCALE
+) -> list[tuple[str, Fraction, Fraction]]:
     """(label, value, cumulative share) of each bar drawn: at most MAX_BARS, the smallest merged into "Other (N)"."""
     rows = pareto_rows(items)
     if len(rows) <= MAX_BARS:
         return [(item.label, item.value, share) for item, share in rows]
     kept, rest = rows[: MAX_BARS - 1], rows[MAX_BARS - 1 :]
     other = sum((item.value for item, _ in rest), Fraction(0))
-    return [*((item.label, item.value, share) for item, share in kept), (f"Other ({len(rest)})", other, rest[-1][1])]
+    label = tr(locale, "Other ({n})", n=len(rest))
+    return [*((item.label, item.value, share) for item, share in kept), (label, other, rest[-1][1])]
 
 
 def amount(value: Fraction, unit: ParetoUnit, *, locale: Locale) -> str:
-    """ "60 min", "12.5 min", "3 incidents", "1 incident": one decimal at most."""
+    """ "60 min", "12.5 min", "3 incidents", "1 incident": one decimal at most (60分钟, 3起事件)."""
     tenths = round(value * 10)
     shown = str(tenths // 10) if tenths % 10 == 0 else f"{tenths / 10:.1f}"
     if unit == ParetoUnit.MINUTES:
-        return f"{shown} min"
-    return f"{shown} incident" + ("" if tenths == 10 else "s")
+        return tr(locale, "{amount} min", amount=shown)
+    # "1 incident" only for exactly one; 0, 1.5 and 3 are plural
+    return tn(locale, "{amount} incident", "{amount} incidents", 1 if tenths == 10 else 2, amount=shown)
 
 
 def unit_name(unit: ParetoUnit, *, locale: Locale) -> str:
     """The value axis's label: "Minutes", "Incidents"."""
-    return "Minutes" if unit == ParetoUnit.MINUTES else "Incidents"
+    return tr(locale, "Minutes") if unit == ParetoUnit.MINUTES else tr(locale, "Incidents")

@@ -19,7 +19,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
-from slabot.core.timefmt import format_attainment
+from slabot.core.i18n import tr
+from slabot.core.timefmt import format_attainment, no_data
 from slabot.render.charts import style
 from slabot.render.charts.alt_text import scope, sli_alt
 from slabot.render.charts.png import RenderedChart, to_png
@@ -36,7 +37,12 @@ GAPS = (66.0, 38.0)
 
 
 def heading(week: Week, count: int, total: int | None, *, locale: Locale) -> str:
-    return f"SLI vs target, {week_period(week, locale=locale)}: {scope(count, total, 'lowest first')}"
+    return tr(
+        locale,
+        "SLI vs target, {period}: {scope}",
+        period=week_period(week, locale=locale),
+        scope=scope(count, total, locale=locale),
+    )
 
 
 def value_range(values: np.ndarray, target: float) -> tuple[float, float]:
@@ -70,7 +76,8 @@ def _day_axis(ax: Axes, zone: ZoneInfo, columns: int, *, locale: Locale) -> None
     def day(value: float, _: int | None = None) -> str:
         moment = mdates.num2date(value, tz=zone)
         name = weekday_name(moment.date(), locale=locale, letters=3 if letters is None else letters)
-        return f"{name} {moment.day}" if letters is None else name
+        # Translators: a day under a chart, like "Mon 16"
+        return tr(locale, "{weekday} {day}", weekday=name, day=moment.day) if letters is None else name
 
     ax.xaxis.set_major_locator(mdates.HourLocator(byhour=12, tz=zone))
     ax.xaxis.set_major_formatter(FuncFormatter(day))
@@ -81,7 +88,7 @@ def _day_axis(ax: Axes, zone: ZoneInfo, columns: int, *, locale: Locale) -> None
     ax.vlines(midnights, 0, 1, transform=ax.get_xaxis_transform(), colors=style.GRID, linewidth=0.8, zorder=0.5)
 
 
-def _panel(ax: Axes, panel: SliPanel, xlim: tuple[float, float], columns: int) -> None:
+def _panel(ax: Axes, panel: SliPanel, xlim: tuple[float, float], columns: int, *, locale: Locale) -> None:
     x = np.asarray(mdates.date2num([moment for moment, _ in panel.points]), dtype=float)
     y = np.array([math.nan if sli is None else float(sli) * 100 for _, sli in panel.points], dtype=float)
     target = float(panel.target) * 100
@@ -104,13 +111,23 @@ def _panel(ax: Axes, panel: SliPanel, xlim: tuple[float, float], columns: int) -
     if lonely.any():
         ax.plot(x[lonely], y[lonely], linestyle="none", marker="o", markersize=3, color=style.SLI, gid="sli-points")
     if not known.any():
-        ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", va="center", color=style.MUTED, gid="no-data")
+        ax.text(
+            0.5,
+            0.5,
+            no_data(locale),
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color=style.MUTED,
+            fontproperties=style.font(),
+            gid="no-data",
+        )
     elif float(np.nanmin(y)) < bottom:  # a dip below the panel: say how deep
         at, lowest = min(((m, v) for m, v in panel.points if v is not None), key=lambda point: point[1])
         where = float(mdates.date2num(at))
         left = where < sum(xlim) / 2
         ax.annotate(
-            f"min {format_attainment(lowest, panel.target)}",
+            tr(locale, "min {lowest}", lowest=format_attainment(lowest, panel.target, locale)),
             xy=(where, 0.04),
             xycoords=("data", "axes fraction"),
             xytext=(5 if left else -5, 0),
@@ -129,26 +146,30 @@ def draw_sli(panels: Sequence[SliPanel], week: Week, *, locale: Locale, total: i
     title = heading(week, len(panels), total, locale=locale)
     moments = [moment for panel in panels for moment, _ in panel.points]
     if not panels or not moments:
-        return style.message_figure(title, "No objectives to show")
+        return style.message_figure(title, tr(locale, "No objectives to show"))
     keys = [
-        (style.line_key(color=style.SLI, linewidth=1.6), "SLI"),
-        (style.line_key(color=style.TARGET, linestyle="--", linewidth=1.4), "Target"),
-        (style.patch_key(style.BREACH), "Below target"),
+        (style.line_key(color=style.SLI, linewidth=1.6), tr(locale, "SLI")),
+        (style.line_key(color=style.TARGET, linestyle="--", linewidth=1.4), tr(locale, "Target")),
+        (style.patch_key(style.BREACH), tr(locale, "Below target")),
     ]
     figure, body = style.chart_figure(title, keys)
     columns = style.columns_for(len(panels), MAX_COLUMNS)
     axes = style.panels(body, len(panels), columns, margins=MARGINS, gaps=GAPS)
     xlim = (float(mdates.date2num(min(moments))), float(mdates.date2num(max(moments) + HOUR)))
     for index, (ax, panel) in enumerate(zip(axes, panels, strict=True)):
-        _panel(ax, panel, xlim, columns)
+        _panel(ax, panel, xlim, columns, locale=locale)
         _day_axis(ax, week.zone, columns, locale=locale)
         if index + columns < len(panels):  # a panel below: only the lowest of a column names the days
             ax.xaxis.set_major_locator(NullLocator())
-    style.axis_labels(body, f"Day of the week ({week.zone.key} time)", "SLI per hour (%)")
+    style.axis_labels(
+        body,
+        tr(locale, "Day of the week ({zone} time)", zone=week.zone.key),
+        tr(locale, "SLI per hour (%)"),
+    )
     return figure
 
 
 def sli_chart(panels: Sequence[SliPanel], week: Week, *, locale: Locale, total: int | None = None) -> RenderedChart:
     png = to_png(draw_sli(panels, week, locale=locale, total=total))
-    title = f"SLI vs target, {week_period(week, locale=locale)}"
+    title = tr(locale, "SLI vs target, {period}", period=week_period(week, locale=locale))
     return RenderedChart("sli.png", title, sli_alt(panels, week, total, locale=locale), png)

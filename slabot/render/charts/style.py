@@ -8,8 +8,10 @@ multi-threaded and matplotlib's global state is shared).
 from __future__ import annotations
 
 import functools
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, Literal, cast
 
 import numpy as np
@@ -74,10 +76,30 @@ def first_cjk(available: Iterable[str]) -> str | None:
     return next((family for family in CJK_CANDIDATES if family in names), None)
 
 
+CJK_FILE_HINTS = ("sanscjk", "sourcehansans", "wqy", "wenquanyi", "droidsansfallback")
+_ADDING_FONTS = threading.Lock()
+
+
+def _known_families() -> Iterable[str]:
+    return (entry.name for entry in font_manager.fontManager.ttflist)
+
+
 @functools.cache
 def cjk_family() -> str | None:
-    """A CJK font family matplotlib knows of, looked up once; None when none is installed."""
-    return first_cjk(entry.name for entry in font_manager.fontManager.ttflist)
+    """A CJK font family matplotlib knows of, looked up once; None when none is installed.
+
+    matplotlib keeps its list of fonts in a cache file written the first time it ran: a CJK font installed
+    after that (apt-get install fonts-noto-cjk) is not in it, so the system's font files are looked through
+    once and the CJK ones added (FontManager.addfont) before giving up."""
+    found = first_cjk(_known_families())
+    if found is not None:
+        return found
+    with _ADDING_FONTS:
+        for path in font_manager.findSystemFonts():
+            name = Path(path).name.lower().replace("-", "").replace("_", "")
+            if any(hint in name for hint in CJK_FILE_HINTS):
+                font_manager.fontManager.addfont(path)
+    return first_cjk(_known_families())
 
 
 def families() -> list[str]:

@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from slabot.core.i18n import tn, tr
 from slabot.render.charts import style
 from slabot.render.charts.alt_text import trend_alt
 from slabot.render.charts.png import RenderedChart, to_png
@@ -39,32 +40,65 @@ def in_unit(values: Sequence[Fraction | None], size: int) -> np.ndarray:
     return np.array([math.nan if value is None else float(value / size) for value in values], dtype=float)
 
 
-def heading(weeks: Sequence[WeekTimes]) -> str:
-    return f"Time to acknowledge and to resolve incidents, last {len(weeks)} weeks"
+def unit_label(unit: str, *, locale: Locale) -> str:
+    """The value axis's label of a time unit: "Minutes", "Hours", "Days"."""
+    if unit == "minutes":
+        return tr(locale, "Minutes")
+    return tr(locale, "Hours") if unit == "hours" else tr(locale, "Days")
+
+
+def heading(weeks: Sequence[WeekTimes], *, locale: Locale) -> str:
+    return tn(
+        locale,
+        "Time to acknowledge and to resolve incidents, last {n} week",
+        "Time to acknowledge and to resolve incidents, last {n} weeks",
+        len(weeks),
+    )
 
 
 def draw_trend(weeks: Sequence[WeekTimes], *, locale: Locale) -> Figure:
     """MTTA and MTTR per week in two panels: median solid, p90 dashed in the same colour; gaps where none."""
-    title = heading(weeks)
+    title = heading(weeks, locale=locale)
     values = [v for w in weeks for v in (w.mtta_median, w.mtta_p90, w.mttr_median, w.mttr_p90)]
     if all(value is None for value in values):
         if not weeks:
-            return style.message_figure(title, "No weeks to show")
+            return style.message_figure(title, tr(locale, "No weeks to show"))
+        count = len(weeks)
         if any(week.incidents for week in weeks):
-            return style.message_figure(title, f"No incident acknowledged or resolved in the last {len(weeks)} weeks")
-        return style.message_figure(title, f"No incidents in the last {len(weeks)} weeks")
+            quiet = tn(
+                locale,
+                "No incident acknowledged or resolved in the last {n} week",
+                "No incident acknowledged or resolved in the last {n} weeks",
+                count,
+            )
+            return style.message_figure(title, quiet)
+        return style.message_figure(
+            title, tn(locale, "No incidents in the last {n} week", "No incidents in the last {n} weeks", count)
+        )
     keys = [
-        (style.line_key(color=style.MTTA, linewidth=2.4), "MTTA median"),
-        (style.line_key(color=style.MTTA, linestyle="--", linewidth=1.6), "MTTA p90"),
-        (style.line_key(color=style.MTTR, linewidth=2.4), "MTTR median"),
-        (style.line_key(color=style.MTTR, linestyle="--", linewidth=1.6), "MTTR p90"),
+        (style.line_key(color=style.MTTA, linewidth=2.4), tr(locale, "MTTA median")),
+        (style.line_key(color=style.MTTA, linestyle="--", linewidth=1.6), tr(locale, "MTTA p90")),
+        (style.line_key(color=style.MTTR, linewidth=2.4), tr(locale, "MTTR median")),
+        (style.line_key(color=style.MTTR, linestyle="--", linewidth=1.6), tr(locale, "MTTR p90")),
     ]
     figure, body = style.chart_figure(title, keys)
     positions = list(range(len(weeks)))
     labels = [f"{week_number(week.monday, locale=locale)}\n({week.incidents})" for week in weeks]
     series = (
-        ("Time to acknowledge (MTTA)", style.MTTA, "mtta", [w.mtta_median for w in weeks], [w.mtta_p90 for w in weeks]),
-        ("Time to resolve (MTTR)", style.MTTR, "mttr", [w.mttr_median for w in weeks], [w.mttr_p90 for w in weeks]),
+        (
+            tr(locale, "Time to acknowledge (MTTA)"),
+            style.MTTA,
+            "mtta",
+            [w.mtta_median for w in weeks],
+            [w.mtta_p90 for w in weeks],
+        ),
+        (
+            tr(locale, "Time to resolve (MTTR)"),
+            style.MTTR,
+            "mttr",
+            [w.mttr_median for w in weeks],
+            [w.mttr_p90 for w in weeks],
+        ),
     )
     axes = style.panels(body, 2, 2, margins=MARGINS, gaps=GAPS)
     for ax, (name, colour, gid, medians, p90s) in zip(axes, series, strict=True):
@@ -102,12 +136,12 @@ def draw_trend(weeks: Sequence[WeekTimes], *, locale: Locale) -> Figure:
             clip_on=False,
             gid=f"{gid}-median",
         )
-        ax.set_ylabel(unit.capitalize(), fontproperties=style.font(style.LABEL_SIZE), color=style.MUTED)
+        ax.set_ylabel(unit_label(unit, locale=locale), fontproperties=style.font(style.LABEL_SIZE), color=style.MUTED)
         style.panel_title(ax, name, 40)
-    style.axis_labels(body, "Week (incidents opened in it)", None)
+    style.axis_labels(body, tr(locale, "Week (incidents opened in it)"), None)
     return figure
 
 
 def trend_chart(weeks: Sequence[WeekTimes], *, locale: Locale) -> RenderedChart:
-    title = f"MTTA and MTTR, last {len(weeks)} weeks"
+    title = tn(locale, "MTTA and MTTR, last {n} week", "MTTA and MTTR, last {n} weeks", len(weeks))
     return RenderedChart("trend.png", title, trend_alt(weeks, locale=locale), to_png(draw_trend(weeks, locale=locale)))

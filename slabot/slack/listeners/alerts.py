@@ -1,5 +1,6 @@
 """The alert message's buttons (Acknowledge, Open incident, Silence 1h / 4h) and the Open incident modal.
-Each acks first, then changes the alert and queues its message's edit in the same transaction, then delivers it."""
+Each acks first, then changes the alert and queues its message's edit in the same transaction, then delivers it;
+what the presser is told, errors included, only they see, in their language."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from slabot.notify.notifier import Notifier
 from slabot.render import alerts as render
 from slabot.render.ids import ActionId, CallbackId
 from slabot.render.incidents import recorded_with_problem
-from slabot.render.locale import DEFAULT_LOCALE
+from slabot.render.locale import Locale
 from slabot.slack.clicks import clicked_id
 from slabot.slack.errors import guarded, reply_for
 from slabot.slack.modals.open_incident import OpenIncidentModal
@@ -33,8 +34,20 @@ def _tell(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
+def _refuse(respond: Respond, error: Exception, what: str, locale: Locale) -> None:
+    """What went wrong with a click, told to the presser only."""
+    respond(replace_original=False, **reply_for(error, what, locale).for_respond())
+
+
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     zone = runtime.settings.timezone
+
+    def language(user: str) -> Locale:
+        """The presser's language (the workspace's when it cannot be looked up now)."""
+        try:
+            return notifier.readers.of_person(user)
+        except Exception:
+            return notifier.readers.default
 
     def change(work: Change, now: datetime) -> alert_actions.AlertChange:
         """One unit of work: the alert changed and its message's edit queued together, delivered after."""
@@ -48,20 +61,27 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     @guarded
     def acknowledge(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        alert_id, user, now = clicked_id(body, "an alert"), body["user"]["id"], runtime.now()
-        change(lambda session: alert_actions.acknowledge(session, alert_id, user, now), now)
+        user, now = body["user"]["id"], runtime.now()
+        try:
+            alert_id = clicked_id(body, "an alert")
+            change(lambda session: alert_actions.acknowledge(session, alert_id, user, now), now)
+        except Exception as error:
+            _refuse(respond, error, "the Acknowledge button", language(user))
 
     def silence_listener(hours: int) -> Callable[..., None]:
         def silence(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
             ack()
-            alert_id, user, now = clicked_id(body, "an alert"), body["user"]["id"], runtime.now()
-            changed = change(lambda session: alert_actions.silence(session, alert_id, hours, user, now), now)
+            user, now = body["user"]["id"], runtime.now()
+            locale = language(user)
+            try:
+                alert_id = clicked_id(body, "an alert")
+                changed = change(lambda session: alert_actions.silence(session, alert_id, hours, user, now), now)
+            except Exception as error:
+                _refuse(respond, error, f"the Silence {hours}h button", locale)
+                return
             until = now + timedelta(hours=hours)
             rules = changed.alert.rules
-            _tell(
-                respond,
-                render.silenced_reply(changed.objective, changed.service, rules, until, zone, locale=DEFAULT_LOCALE),
-            )
+            _tell(respond, render.silenced_reply(changed.objective, changed.service, rules, until, zone, locale=locale))
 
         return silence
 
@@ -72,10 +92,16 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     @guarded
     def open_incident(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        alert_id = clicked_id(body, "an alert")
-        with runtime.db.session() as session:
-            draft = alert_actions.incident_draft(session, alert_id)
-            new = draft.incident(render.incident_title(draft, locale=DEFAULT_LOCALE))
+        user = body["user"]["id"]
+        locale = language(user)
+        try:
+            alert_id = clicked_id(body, "an alert")
+            with runtime.db.session() as session:
+                draft = alert_actions.incident_draft(session, alert_id)
+                new = draft.incident(render.incident_title(draft, locale=locale))
+        except Exception as error:
+            _refuse(respond, error, "the Open incident button", locale)
+            return
         client.views_open(trigger_id=body["trigger_id"], view=OpenIncidentModal(new, alert_id).view())
 
     @app.view(CallbackId.OPEN_INCIDENT)
@@ -94,4 +120,5 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
             if problem:  # the form has closed: a DM is the reply to the person who filed it
                 client.chat_postMessage(channel=user, **recorded_with_problem(incident_id, problem).for_message())
         except Exception as error:
-            client.chat_postMessage(channel=user, **reply_for(error, f"incident from alert {alert_id}").for_message())
+            told = reply_for(error, f"incident from alert {alert_id}", language(user))
+            client.chat_postMessage(channel=user, **told.for_message())

@@ -1,6 +1,6 @@
 """The slash commands /sla and /incident: ack at once, then run the command (once per invocation: a replayed
 signed request runs nothing) and reply through response_url, or open the form a command typed with no options
-answers with (views.open with the command's trigger, right away)."""
+answers with (views.open with the command's trigger, right away), in the person's language."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from commands.router import CommandGroup
 from slabot.config.runtime import Runtime
 from slabot.notify.notifier import Notifier
 from slabot.render.reply import Reply
-from slabot.slack.errors import guarded
+from slabot.slack.errors import guarded, reply_for
 from slabot.slack.listeners.forms import open_form
 from slabot.slack.modals.form_inputs import FormOrigin
 from storage.queries.slack_requests import first_run_of_command
@@ -50,9 +50,14 @@ def command_listener(group: CommandGroup, runtime: Runtime, notifier: Notifier) 
             shown.append(True)
 
         ctx = CommandContext(runtime, notifier, command["user_id"], command["channel_id"], progress)
-        reply = group.dispatch(ctx, command.get("text") or "")
+        text = command.get("text") or ""
+        try:
+            reply = group.dispatch(ctx, text)
+        except Exception as error:  # told in the person's language (their choice may be what failed to load)
+            reply = reply_for(error, f"{group.prefix} {text!r}", ctx.locale_or_default())
         if isinstance(reply, OpenForm):
-            origin = FormOrigin(command["channel_id"], str(command.get("response_url") or ""))
+            url = str(command.get("response_url") or "")
+            origin = FormOrigin(command["channel_id"], url, locale=ctx.locale_or_default())
             try:
                 open_form(client, str(command.get("trigger_id") or ""), reply, origin, runtime)
                 return

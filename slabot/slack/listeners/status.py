@@ -1,5 +1,6 @@
 """Bolt listener of the Budget button on /sla status replies: what /sla budget service/objective replies, seen
-only by the person who clicked (through the click's response_url, the status message left as it is)."""
+only by the person who clicked (through the click's response_url, the status message left as it is), in their
+language, errors included."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from slabot.config.runtime import Runtime
 from slabot.notify.notifier import Notifier
 from slabot.render.ids import ActionId
 from slabot.slack.clicks import clicked
-from slabot.slack.errors import guarded
+from slabot.slack.errors import guarded, reply_for
 
 
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
@@ -24,5 +25,8 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
         ack()
         channel = str((body.get("channel") or {}).get("id") or "")
         ctx = CommandContext(runtime, notifier, body["user"]["id"], channel)
-        reply = objective_budget(ctx, *parse_objective_ref(str(clicked(body).get("value") or "")))
+        try:
+            reply = objective_budget(ctx, *parse_objective_ref(str(clicked(body).get("value") or "")))
+        except Exception as error:
+            reply = reply_for(error, "the Budget button", ctx.locale_or_default())
         respond(replace_original=False, **reply.for_respond())

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from slabot.core.i18n import DEFAULT_LOCALE, Locale, parse_locale, tr
 from slabot.render.ids import FormField, InputId
 from slabot.render.reply import Reply, clip, escape, section
 
@@ -30,11 +31,13 @@ Choices = Sequence[tuple[str, str]]  # (value, label)
 @dataclass(frozen=True)
 class FormOrigin:
     """Where a form was opened: the channel and response_url of the command (its confirmation goes there, only
-    to the person), and the service an edit form changes. Kept in private_metadata (well under 3000 characters)."""
+    to the person), the service an edit form changes, and the language it was opened in (its person's: it is laid
+    out again and its errors told in it). Kept in private_metadata (well under 3000 characters)."""
 
     channel: str = ""
     response_url: str = ""
     editing: str = ""
+    locale: Locale = DEFAULT_LOCALE
 
     def dumps(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -46,7 +49,8 @@ class FormOrigin:
         except ValueError:
             data = {}
         data = data if isinstance(data, dict) else {}
-        return cls(**{key: str(data.get(key) or "") for key in ("channel", "response_url", "editing")})
+        locale = parse_locale(str(data.get("locale") or "")) or DEFAULT_LOCALE
+        return cls(**{key: str(data.get(key) or "") for key in ("channel", "response_url", "editing")}, locale=locale)
 
 
 def text_input(
@@ -152,9 +156,10 @@ def beside(
     return placed
 
 
-def notice_view(title: str, reply: Reply | str) -> View:
+def notice_view(title: str, reply: Reply | str, locale: Locale = DEFAULT_LOCALE) -> View:
     """What a form turns into: "Working…" while a slow check runs after the submission was acknowledged, then
-    the command's reply (or its error)."""
+    the command's reply (or its error); `title` is in `locale` already."""
     blocks = list(reply.blocks) if isinstance(reply, Reply) and reply.blocks else []
     text = reply.fallback_text() if isinstance(reply, Reply) else reply
-    return View(type="modal", title=clip(title, 24), close="Close", blocks=blocks or [section(escape(text))])
+    close = tr(locale, "Close")
+    return View(type="modal", title=clip(title, 24), close=close, blocks=blocks or [section(escape(text))])

@@ -15,6 +15,7 @@ from commands.args import parse_time
 from slabot.catalog.maintenance import NewMaintenance
 from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
+from slabot.core.i18n import t, tr
 from slabot.render.ids import CallbackId, FormField, InputId
 from slabot.slack.modals.form_inputs import FormOrigin, beside, select_input, text_input, typed
 from storage.models.catalog import MAINTENANCE_REASON_MAX, NAME_MAX
@@ -22,7 +23,8 @@ from storage.models.catalog import MAINTENANCE_REASON_MAX, NAME_MAX
 
 @dataclass(frozen=True)
 class MaintenanceModal:
-    """Starts at the next full hour for an hour, on the service picked already (if any)."""
+    """Starts at the next full hour for an hour, on the service picked already (if any); in its origin's
+    language."""
 
     origin: FormOrigin
     services: tuple[str, ...]
@@ -30,6 +32,7 @@ class MaintenanceModal:
     chosen: str | None = None
 
     def blocks(self) -> list[Block]:
+        locale = self.origin.locale
         start = self.now.astimezone(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
 
         def picker(block: FormField, label: str, at: datetime) -> InputBlock:
@@ -37,26 +40,35 @@ class MaintenanceModal:
             return InputBlock(block_id=block, label=label, element=element)
 
         return [
-            select_input(FormField.SERVICE, "Service", [(n, n) for n in self.services], initial=self.chosen),
+            select_input(
+                FormField.SERVICE, tr(locale, "Service"), [(n, n) for n in self.services], initial=self.chosen
+            ),
             text_input(
                 FormField.OBJECTIVE,
-                "Only this objective",
+                tr(locale, "Only this objective"),
                 optional=True,
                 max_length=NAME_MAX,
-                hint="Empty: every objective of the service.",
+                hint=tr(locale, "Empty: every objective of the service."),
             ),
-            picker(FormField.START, "Start", start),
-            picker(FormField.END, "End", start + timedelta(hours=1)),
-            text_input(FormField.REASON, "Reason", optional=True, multiline=True, max_length=MAINTENANCE_REASON_MAX),
+            picker(FormField.START, tr(locale, "Start"), start),
+            picker(FormField.END, tr(locale, "End"), start + timedelta(hours=1)),
+            text_input(
+                FormField.REASON,
+                tr(locale, "Reason"),
+                optional=True,
+                multiline=True,
+                max_length=MAINTENANCE_REASON_MAX,
+            ),
         ]
 
     def view(self) -> View:
+        locale = self.origin.locale
         return View(
             type="modal",
             callback_id=CallbackId.MAINTENANCE_FORM,
-            title="Maintenance window",
-            submit="Add",
-            close="Cancel",
+            title=tr(locale, "Maintenance window"),
+            submit=tr(locale, "Add"),
+            close=tr(locale, "Cancel"),
             private_metadata=self.origin.dumps(),
             blocks=self.blocks(),
         )
@@ -65,7 +77,8 @@ class MaintenanceModal:
     def read(
         view: dict[str, Any], now: datetime, zone: ZoneInfo
     ) -> tuple[FormOrigin, NewMaintenance | None, dict[str, str]]:
-        """(where it came from, the window to add, errors by block_id), parsed as /sla maintenance add parses."""
+        """(where it came from, the window to add, errors by block_id in the form's language), parsed as
+        /sla maintenance add parses."""
         origin = FormOrigin.loads(view.get("private_metadata"))
         values = typed(view)
         errors: dict[str, str] = {}
@@ -79,7 +92,7 @@ class MaintenanceModal:
             try:
                 parsed[key] = parse(values.get(key, ""))
             except UserError as error:
-                errors[key] = error.message
+                errors[key] = error.text(origin.locale)
         blocks = MaintenanceModal(origin, (), now).blocks()
         if errors:
             return origin, None, beside(errors, blocks)
@@ -91,8 +104,10 @@ class MaintenanceModal:
 def _moment(seconds: str, key: str) -> str:
     """A date-time picker's Unix seconds as the time /sla maintenance add would be typed (with its offset)."""
     if not seconds.isdigit():
-        raise UserError(f"Pick the date and time it {'starts' if key == 'start' else 'ends'}.")
+        raise UserError(
+            t("Pick the date and time it starts.") if key == "start" else t("Pick the date and time it ends.")
+        )
     try:
         return datetime.fromtimestamp(int(seconds), UTC).isoformat(timespec="minutes")
     except (OverflowError, OSError, ValueError):
-        raise UserError(f"{key}= is out of range") from None
+        raise UserError(t("{key}= is out of range", key=key)) from None

@@ -26,16 +26,31 @@ from slack_sdk.models.views import View
 
 from commands.args import parse_time
 from slabot.core.errors import UserError
+from slabot.core.i18n import DEFAULT_LOCALE, Locale, parse_locale, t, tr
 from slabot.incidents.lifecycle import SEVERITIES, TITLE_MAX, NewIncident
 from slabot.render.ids import BlockId, CallbackId, InputId
 from slabot.render.reply import clip
 
-SEVERITY_LABELS = {1: "sev1 · critical", 2: "sev2 · major", 3: "sev3 · minor", 4: "sev4 · low"}
 MAX_OPTIONS = 100  # a static select's options
 
 
-def _severity_option(severity: int) -> Option:
-    return Option(value=str(severity), label=SEVERITY_LABELS[severity])
+def severity_label(severity: int, locale: Locale) -> str:
+    if severity == 1:
+        return tr(locale, "sev1 · critical")
+    if severity == 2:
+        return tr(locale, "sev2 · major")
+    if severity == 3:
+        return tr(locale, "sev3 · minor")
+    return tr(locale, "sev4 · low")
+
+
+def _severity_option(severity: int, locale: Locale) -> Option:
+    return Option(value=str(severity), label=severity_label(severity, locale))
+
+
+def declare_title(locale: Locale) -> str:
+    """The Declare incident form's title (at most 24 characters in every language)."""
+    return tr(locale, "Declare incident")
 
 
 def prefilled_title(text: str) -> str:
@@ -47,13 +62,14 @@ def prefilled_title(text: str) -> str:
 class IncidentOrigin:
     """What the form was opened from, kept in private_metadata: an alert (its id, service and start), or a
     message (its channel and ts: the incident links to it and is announced there when its service has no
-    channel)."""
+    channel); and the language of the person it was opened for (its errors are told in it)."""
 
     alert_id: int = 0
     service: str = ""
     started: str = ""
     source_channel: str = ""
     source_ts: str = ""
+    locale: str = ""
 
     def dumps(self) -> str:
         held = {key: value for key, value in self.__dict__.items() if value}
@@ -70,6 +86,7 @@ class IncidentOrigin:
         return cls(
             alert_id=int(alert) if alert.isdigit() else 0,
             **{key: str(data.get(key) or "") for key in ("service", "started", "source_channel", "source_ts")},
+            locale=parse_locale(str(data.get("locale") or "")) or "",
         )
 
     @property
@@ -80,38 +97,42 @@ class IncidentOrigin:
 @dataclass(frozen=True)
 class OpenIncidentModal:
     """Open an incident: from an alert (`draft` filled in, the service and start fixed), or declared
-    (`services` to pick from, the title perhaps prefilled from a message)."""
+    (`services` to pick from, the title perhaps prefilled from a message), in the language of the person it is
+    opened for."""
 
     draft: NewIncident | None = None
     alert_id: int = 0
     services: Sequence[str] = ()
     title: str = ""
     source: tuple[str, str] | None = None
+    locale: Locale = DEFAULT_LOCALE
 
     def _origin(self) -> IncidentOrigin:
         if self.draft is not None:
             started = self.draft.started_at.isoformat()
-            return IncidentOrigin(alert_id=self.alert_id, service=self.draft.service_name, started=started)
+            return IncidentOrigin(
+                alert_id=self.alert_id, service=self.draft.service_name, started=started, locale=self.locale
+            )
         channel, ts = self.source or ("", "")
-        return IncidentOrigin(source_channel=channel, source_ts=ts)
+        return IncidentOrigin(source_channel=channel, source_ts=ts, locale=self.locale)
 
     def blocks(self) -> list[Block]:
-        draft = self.draft
+        draft, locale = self.draft, self.locale
         title = draft.title if draft is not None else self.title
         blocks: list[Block] = []
         if draft is not None:
-            about = f"Service *{draft.service_name}* · from alert #{self.alert_id}"
+            about = tr(locale, "Service *{service}* · from alert #{id}", service=draft.service_name, id=self.alert_id)
             blocks.append(ContextBlock(elements=[MarkdownTextObject(text=about)]))
         else:
             names = list(self.services)[:MAX_OPTIONS]
             blocks.append(
                 InputBlock(
                     block_id=BlockId.INCIDENT_SERVICE,
-                    label="Service",
+                    label=tr(locale, "Service"),
                     element=StaticSelectElement(
                         action_id=InputId.SERVICE, options=[Option(value=n, label=clip(n, 75)) for n in names]
                     ),
-                    hint="The first 100 services; for another one type /incident open"
+                    hint=tr(locale, "The first {n} services; for another one type /incident open", n=MAX_OPTIONS)
                     if len(self.services) > MAX_OPTIONS
                     else None,
                 )
@@ -119,7 +140,7 @@ class OpenIncidentModal:
         blocks.append(
             InputBlock(
                 block_id=BlockId.INCIDENT_TITLE,
-                label="Title",
+                label=tr(locale, "Title"),
                 element=PlainTextInputElement(
                     action_id=InputId.TITLE, initial_value=title[:TITLE_MAX] or None, max_length=TITLE_MAX
                 ),
@@ -129,11 +150,11 @@ class OpenIncidentModal:
         blocks.append(
             InputBlock(
                 block_id=BlockId.INCIDENT_SEVERITY,
-                label="Severity",
+                label=tr(locale, "Severity"),
                 element=StaticSelectElement(
                     action_id=InputId.SEVERITY,
-                    options=[_severity_option(s) for s in SEVERITIES],
-                    initial_option=_severity_option(severity) if severity is not None else None,
+                    options=[_severity_option(s, locale) for s in SEVERITIES],
+                    initial_option=_severity_option(severity, locale) if severity is not None else None,
                 ),
             )
         )
@@ -141,7 +162,7 @@ class OpenIncidentModal:
         blocks.append(
             InputBlock(
                 block_id=BlockId.INCIDENT_IMPACT,
-                label="Impact (% of users or requests affected)",
+                label=tr(locale, "Impact (% of users or requests affected)"),
                 element=PlainTextInputElement(action_id=InputId.IMPACT, initial_value=impact),
             )
         )
@@ -149,12 +170,12 @@ class OpenIncidentModal:
             blocks.append(
                 InputBlock(
                     block_id=BlockId.INCIDENT_STARTED,
-                    label="Started",
+                    label=tr(locale, "Started"),
                     optional=True,
                     element=PlainTextInputElement(
-                        action_id=InputId.STARTED, placeholder="now, or 30m ago, or 2026-11-21T09:30"
+                        action_id=InputId.STARTED, placeholder=tr(locale, "now, or 30m ago, or 2026-11-21T09:30")
                     ),
-                    hint="Empty means now; a duration means that long ago, as with /incident open started=",
+                    hint=tr(locale, "Empty means now; a duration means that long ago, as with /incident open started="),
                 )
             )
         return blocks
@@ -163,9 +184,9 @@ class OpenIncidentModal:
         return View(
             type="modal",
             callback_id=CallbackId.OPEN_INCIDENT if self.draft is not None else CallbackId.DECLARE_INCIDENT,
-            title="Open incident" if self.draft is not None else "Declare incident",
-            submit="Open",
-            close="Cancel",
+            title=tr(self.locale, "Open incident") if self.draft is not None else declare_title(self.locale),
+            submit=tr(self.locale, "Open"),
+            close=tr(self.locale, "Cancel"),
             private_metadata=self._origin().dumps(),
             blocks=self.blocks(),
         )
@@ -176,6 +197,7 @@ class OpenIncidentModal:
     ) -> tuple[IncidentOrigin, NewIncident | None, dict[str, str]]:
         """(where it came from, the incident to open, errors by block_id): errors is empty when the input is good."""
         origin = IncidentOrigin.loads(view.get("private_metadata"))
+        locale = parse_locale(origin.locale) or DEFAULT_LOCALE
         values = (view.get("state") or {}).get("values") or {}
 
         def value(block: BlockId, action: InputId) -> Any:
@@ -187,23 +209,24 @@ class OpenIncidentModal:
             picked = value(BlockId.INCIDENT_SERVICE, InputId.SERVICE).get("selected_option") or {}
             service = str(picked.get("value") or "")
             if not service:
-                errors[BlockId.INCIDENT_SERVICE] = "Pick the service the incident is on."
+                errors[BlockId.INCIDENT_SERVICE] = tr(locale, "Pick the service the incident is on.")
         title = " ".join(str(value(BlockId.INCIDENT_TITLE, InputId.TITLE).get("value") or "").split())
         if not title:
-            errors[BlockId.INCIDENT_TITLE] = "Give the incident a title, like: Checkout returns 500s"
+            errors[BlockId.INCIDENT_TITLE] = tr(locale, "Give the incident a title, like: Checkout returns 500s")
         elif len(title) > TITLE_MAX:
-            errors[BlockId.INCIDENT_TITLE] = f"The title is {len(title)} characters; keep it to {TITLE_MAX} at most."
+            too_long = t("The title is {n} characters; keep it to {max} at most.", n=len(title), max=TITLE_MAX)
+            errors[BlockId.INCIDENT_TITLE] = too_long.render(locale)
         selected = value(BlockId.INCIDENT_SEVERITY, InputId.SEVERITY).get("selected_option") or {}
         severity = int(selected["value"]) if str(selected.get("value", "")).isdigit() else 0
         if severity not in SEVERITIES:
-            errors[BlockId.INCIDENT_SEVERITY] = "Pick a severity from sev1 to sev4."
+            errors[BlockId.INCIDENT_SEVERITY] = tr(locale, "Pick a severity from sev1 to sev4.")
         impact_text = str(value(BlockId.INCIDENT_IMPACT, InputId.IMPACT).get("value") or "").strip().rstrip("%")
         try:
             impact = Decimal(impact_text)
         except InvalidOperation:
             impact = Decimal(-1)
         if not impact.is_finite() or not 0 < impact <= 100:
-            errors[BlockId.INCIDENT_IMPACT] = "Give a percentage above 0 and at most 100, like 100 or 12.5."
+            errors[BlockId.INCIDENT_IMPACT] = tr(locale, "Give a percentage above 0 and at most 100, like 100 or 12.5.")
         started = now
         if origin.alert_id:
             started = datetime.fromisoformat(origin.started)
@@ -212,7 +235,7 @@ class OpenIncidentModal:
             try:
                 started = parse_time("started", typed, now, zone) if typed and typed.lower() != "now" else now
             except UserError as error:
-                errors[BlockId.INCIDENT_STARTED] = error.message
+                errors[BlockId.INCIDENT_STARTED] = error.text(locale)
         if errors:
             return origin, None, errors
         new = NewIncident(
