@@ -66,6 +66,8 @@ def describe_objective(
     line = _objective_line(objective, service, pulled, locale)
     if objective.timezone:
         line += f" · {objective.timezone}"
+    if objective.credits:
+        line += " · " + tr(locale, "service credits {schedule}", schedule=objective.credits)
     if objective.description:
         line += f"\n{escape(objective.description)}"
     return line

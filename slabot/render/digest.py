@@ -72,17 +72,13 @@ def _verdict_count(verdict: Verdict, count: int, locale: Locale) -> str:
 
 
 def summary_text(report: DigestReport, *, locale: Locale = DEFAULT_LOCALE) -> str:
-    """ "1 breached · 2 met; 3 incidents, 1 SLA breaches" """
+    """ "1 breached · 2 met; 3 incidents, 1 SLA breach" """
     parts = [_verdict_count(v, report.count(v), locale) for v in VERDICT_ORDER if report.count(v)]
     objectives = " · ".join(parts) if parts else tr(locale, "no objectives")
     incidents = tn(locale, "{n} incident", "{n} incidents", len(report.incidents))
-    return tr(
-        locale,
-        "{objectives}; {incidents}, {breaches} SLA breaches",
-        objectives=objectives,
-        incidents=incidents,
-        breaches=len(report.breaches),
-    )
+    breaches = tn(locale, "{n} SLA breach", "{n} SLA breaches", len(report.breaches))
+    return tr(locale, "{objectives}; {incidents}, {breaches}", objectives=objectives, incidents=incidents,
+              breaches=breaches)  # fmt: skip
 
 
 def _points(change: Fraction, locale: Locale) -> str:

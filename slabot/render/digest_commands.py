@@ -7,7 +7,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block
 
-from slabot.core.i18n import tr
+from slabot.core.i18n import tn, tr
 from slabot.core.mentions import channel_mention
 from slabot.core.timefmt import format_when
 from slabot.render.digest import listed
@@ -80,11 +80,12 @@ def digest_list(infos: Sequence[DigestInfo], now: datetime, *, locale: Locale) -
     if not infos:
         text = tr(locale, "No weekly digests yet. Add one with `/sla digest add #channel day=mon time=09:00`.")
         return Reply(text=text, blocks=[section(text)])
-    title = tr(locale, "Weekly digests")
+    weekly_only = all(info.digest.every == ReportPeriod.WEEK for info in infos)
+    title = tr(locale, "Weekly digests") if weekly_only else tr(locale, "Digests and reports")
     lines = [digest_line(info, now, locale=locale) for info in infos]
 
     def more(count: int) -> str:
-        return tr(locale, "…and {n} more digests", n=count)
+        return tn(locale, "…and {n} more digest", "…and {n} more digests", count)
 
     blocks = with_more([header(title)], [section(line) for line in lines], more)
     return Reply(text="\n".join([title, *lines]), blocks=blocks)

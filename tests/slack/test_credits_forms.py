@@ -53,3 +53,12 @@ def test_edit_changes_and_clears_the_credits(checkout: SlackDriver) -> None:
     refused = checkout.command('/sla edit checkout/api kind=slo credits="99.9:10"')
     assert refused.text.startswith(":warning: credits= is for SLAs")
     assert credits_of(checkout, "api") is None
+
+
+def test_the_objective_list_shows_an_slas_credits(checkout: SlackDriver) -> None:
+    checkout.command('/sla define checkout api target=99.9 kind=sla credits="99.9:10,99:50"')
+    checkout.command("/sla define checkout web target=99.5")
+    listed = checkout.command("/sla list checkout").all_text
+    assert "*checkout/api* SLA 99.9% over 30d · from incidents · service credits 99.9:10,99:50" in listed
+    web = [line for line in listed.splitlines() if "*checkout/web*" in line]
+    assert web and not any("service credits" in line for line in web)

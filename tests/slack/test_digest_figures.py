@@ -84,7 +84,7 @@ def test_a_target_missed_between_two_passes_is_listed(driver: SlackDriver, clock
         assert session.exec(select(SlaBreach)).all() == []  # nothing stored: no pass ran
     summary, incidents, breaches = breaches_and_sev1(driver, clock)
     assert "response 0/1 met (0.0%)" in incidents
-    assert summary.endswith("1 incident, 1 SLA breaches")
+    assert summary.endswith("1 incident, 1 SLA breach")
     assert breaches.startswith("*SLA breaches* 1\n")
     assert "#1 checkout sev1: response target 15m missed at 2026-11-25 10:15 UTC" in breaches
 

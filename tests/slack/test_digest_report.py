@@ -114,7 +114,7 @@ def test_the_digest_numbers_match_the_hand_computed_ones(seeded: SlackDriver, cl
     assert len(blocks) <= 50
     assert blocks[0]["text"]["text"] == "Weekly service levels · 2026-W46 (9–15 Nov 2026)"
     body = texts(blocks)
-    assert "*Summary* 1 breached · 1 at risk · 1 no data; 2 incidents, 1 SLA breaches" in body
+    assert "*Summary* 1 breached · 1 at risk · 1 no data; 2 incidents, 1 SLA breach" in body
     objectives = [t for t in body if t.startswith(":")]
     # failing first: the breached one, the one at risk, the one without data
     assert [t.split("*")[1] for t in objectives] == ["checkout/availability", "api/requests", "api/latency"]

@@ -133,3 +133,12 @@ def test_a_business_calendar_may_have_a_chinese_name(driver: SlackDriver, slack:
     assert "上海办公室" in listed.all_text
     spaced = driver.command("/sla calendar add 上海 办公室 tz=Asia/Shanghai hours=mon 09:00-10:00", user=ZH_USER)
     assert spaced.text.startswith(":warning:")
+
+
+def test_the_digest_list_names_what_it_holds(driver: SlackDriver, slack: LocalSlack) -> None:
+    slack.locales[ZH_USER] = "zh-CN"
+    driver.command("/sla digest add <#C0LEADS|leads> day=mon", user=EN_USER)
+    assert driver.command("/sla digest list", user=EN_USER).blocks[0]["text"]["text"] == "Weekly digests"
+    driver.command("/sla digest add <#C0LEADS|leads> every=month day=1", user=EN_USER)
+    assert driver.command("/sla digest list", user=EN_USER).blocks[0]["text"]["text"] == "Digests and reports"
+    assert driver.command("/sla digest list", user=ZH_USER).blocks[0]["text"]["text"] == "摘要与报告"

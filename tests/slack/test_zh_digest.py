@@ -124,7 +124,7 @@ def test_a_digest_in_a_chinese_channel_reads_chinese_and_one_in_an_english_chann
     en_post, en_charts = found[CHANNEL]
     en = texts(en_post["blocks"])
     assert en_post["blocks"][0]["text"]["text"] == "Weekly service levels · 2026-W46 (9–15 Nov 2026)"
-    assert "*Summary* 1 breached · 1 at risk · 1 no data; 2 incidents, 1 SLA breaches" in en
+    assert "*Summary* 1 breached · 1 at risk · 1 no data; 2 incidents, 1 SLA breach" in en
     english_checkout = next(t for t in en if t.startswith(":red_circle:"))
     assert "30d attainment *99.7%* · budget left -108.3% (▼ 208.3 pts on the week before)" in english_checkout
     assert "This week 99.1% · bad time 1h 30m · 2 incidents" in english_checkout
