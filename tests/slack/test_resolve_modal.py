@@ -240,3 +240,18 @@ def test_with_nothing_unresolved_the_form_says_so(driver: SlackDriver) -> None:
     notice = typed_alone(driver)
     assert notice.get("submit") is None and notice["title"]["text"] == "Resolve incident"
     assert "No incident is unresolved, so there is nothing to resolve. See /incident list all." in json.dumps(notice)
+
+
+def test_an_incident_opened_this_minute_is_resolved_now_as_the_form_starts(
+    driver: SlackDriver, clock: FakeClock
+) -> None:
+    """The picker holds minutes: left as it opened (now, to the minute) it means now, even for an incident opened
+    seconds ago, which a time floored to the minute would place before its start."""
+    clock.advance(seconds=40)  # an incident opened at :40 of its minute
+    driver.command(f"/sla service add checkout channel=<#{CHECK}|checkout>")
+    driver.command("/incident open checkout sev2 Card step fails")
+    clock.advance(seconds=5)
+    view = typed_alone(driver)
+    assert submit(driver, view, incident="1") == {}
+    incident, _ = stored(driver, 1)
+    assert incident.status == IncidentStatus.RESOLVED and incident.resolved_at == clock.now

@@ -19,7 +19,7 @@ from commands.incident import RESOLVE_CHOICES, incident_to_resolve, resolvable_i
 from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
 from slabot.core.i18n import parse_locale, t, tr
-from slabot.core.timefmt import format_when
+from slabot.core.timefmt import floor_minute, format_when
 from slabot.render.ids import CallbackId, FormField, InputId
 from slabot.render.locale import DEFAULT_LOCALE, Locale
 from slabot.render.reply import Reply, escape, section
@@ -82,7 +82,7 @@ class Resolution:
     """What a valid submission asks for: resolve this incident at this moment (UTC)."""
 
     incident_id: int
-    resolved_at: datetime
+    resolved_at: datetime | None  # None: now
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,9 @@ class ResolveModal:
                 for incident, service in self.choices
             ]  # fmt: skip
             blocks.append(select_input(FormField.INCIDENT, tr(locale, "Incident"), options))
-        picker = DateTimePickerElement(action_id=InputId.FORM_VALUE, initial_date_time=int(self.now.timestamp()))
+        picker = DateTimePickerElement(
+            action_id=InputId.FORM_VALUE, initial_date_time=int(floor_minute(self.now).timestamp())
+        )
         hint = tr(locale, "Not in the future and not before the incident started, as with /incident resolve <id> "
                   "resolved=…")  # fmt: skip
         label = tr(locale, "Resolved at")
@@ -156,10 +158,13 @@ class ResolveModal:
                 incident_id = _incident(values.get(FormField.INCIDENT, ""))
             except UserError as error:
                 errors[FormField.INCIDENT] = error.text(locale)
+        resolved_at: datetime | None = None
         try:
             resolved_at = parse_time("resolved", _moment(values.get(FormField.RESOLVED, "")), now, zone)
         except UserError as error:
             errors[FormField.RESOLVED] = error.text(locale)
+        if resolved_at is not None and floor_minute(resolved_at) == floor_minute(now):
+            resolved_at = None  # the picker holds minutes: its "now" is now (an incident opened this minute too)
         if errors:
             return origin, None, errors
         return origin, Resolution(incident_id, resolved_at), {}
