@@ -31,7 +31,8 @@ def outbox_notifier(runtime: Runtime, *, token: str | None = None, api_url: str 
     """The notifier (and its deliverer, on the outbox's own client) of this process."""
     settings = runtime.settings
     client = create_delivery_client(token or settings.bot_token, api_url or settings.api_url)
-    readers = Readers(runtime.db, settings.language, slack_locale_lookup(client), runtime.clock)
+    lookup = slack_locale_lookup(token or settings.bot_token, api_url or settings.api_url)
+    readers = Readers(runtime.db, settings.language, lookup, runtime.clock)
     return Notifier(Deliverer(runtime.db, client, runtime.clock), settings.timezone, readers)
 
 

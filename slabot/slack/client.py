@@ -30,8 +30,14 @@ def create_web_client(token: str | None, base_url: str) -> WebClient:
     )
 
 
-def slack_locale_lookup(client: WebClient) -> Callable[[str], str | None]:
-    """users.info with include_locale: a person's Slack locale ("zh-CN"), None when Slack gives none."""
+LOCALE_LOOKUP_TIMEOUT = 2  # seconds, whole (the SDK takes an int): it may run before a views.open (3 s trigger)
+
+
+def slack_locale_lookup(token: str | None, base_url: str) -> Callable[[str], str | None]:
+    """users.info with include_locale: a person's Slack locale ("zh-CN"), None when Slack gives none. Its own
+    client, short and without retries: an answer not given at once is asked again next time (the person reads
+    the default meanwhile), so a slow Slack never holds up a reply or a form."""
+    client = WebClient(token=token, base_url=base_url, timeout=LOCALE_LOOKUP_TIMEOUT, retry_handlers=[])
 
     def lookup(user_id: str) -> str | None:
         user = client.users_info(user=user_id, include_locale=True).get("user") or {}
