@@ -20,6 +20,7 @@ from pathlib import Path
 
 from slabot.config.runtime import Runtime
 from slabot.config.settings import ConfigError, Mode, load_dotenv_file, load_settings
+from slabot.core.i18n import DEFAULT_LOCALE, LOCALES
 from storage.db import Database
 
 log = logging.getLogger("slabot")
@@ -54,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "-o", "--output", metavar="FILE", help="where to write it (default postmortem-incident-ID.md; - for stdout)"
     )
-    export.add_argument("--language", choices=["en", "zh"], default="en", help="the language to write it in (en)")
+    export.add_argument(
+        "--language", choices=LOCALES, default=DEFAULT_LOCALE, help=f"the language to write it in ({DEFAULT_LOCALE})"
+    )
     openslo = sub.add_parser("openslo", help="import or export the catalogue as OpenSLO v1 YAML").add_subparsers(
         dest="openslo", required=True
     )

@@ -19,6 +19,7 @@ from slabot.core.i18n import DEFAULT_LOCALE, Locale, t
 from slabot.render import digest_commands as render
 from slabot.render.ids import FormField
 from slabot.render.reply import Reply
+from slabot.render.weeks import time_of_day
 from slabot.reports import digests, runs
 from slabot.reports.monthly_schedule import DayChoice, digest_slot, parse_day, parse_every
 from slabot.reports.schedule import (
@@ -119,10 +120,9 @@ def digest_form(ctx: CommandContext) -> OpenForm:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         names = tuple(service.name for service in catalog_queries.all_services(session))
-    minute = DEFAULT_AT_MINUTE
     initial: dict[str, str] = {
         FormField.DAY: WEEKDAYS[DEFAULT_WEEKDAY],
-        FormField.TIME: f"{minute // 60:02d}:{minute % 60:02d}",
+        FormField.TIME: time_of_day(DEFAULT_AT_MINUTE),
         FormField.TZ: ctx.runtime.settings.timezone.key,
     }
     return settings_form(Form.DIGEST, ADD_USAGE, initial=initial, services=names, locale=ctx.locale)

@@ -6,8 +6,6 @@ from commands.args import optional_service, parse_args
 from commands.context import CommandContext
 from slabot.core.errors import UserError, said_by
 from slabot.core.i18n import t
-from slabot.notify.openslo import queue_export
-from slabot.notify.outbox import RowContext
 from slabot.render.openslo import export_queued, openslo_yaml
 from slabot.render.reply import Reply
 from slabot.sources.openslo_export import ExportRequested, gather_export
@@ -25,6 +23,6 @@ def export(ctx: CommandContext, text: str) -> Reply:
         except ValueError as error:
             raise UserError(t("Cannot export as OpenSLO: {problem}", problem=said_by(error))) from None
         event = ExportRequested(ctx.channel_id, name, catalogue, ctx.user_id, now)
-        written = queue_export(session, event, RowContext(now, ctx.runtime.settings.timezone, ctx.locale))
-    ctx.notifier.deliver_rows([key for key, _ in written])
+        queued = ctx.notifier.queue(session, [event], now)
+    ctx.notifier.deliver(queued)
     return export_queued(name, ctx.channel_id, locale=ctx.locale)

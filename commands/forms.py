@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from commands.context import CommandContext
 from slabot.catalog import services as catalog
-from slabot.core.errors import Said, UserError
+from slabot.core.errors import Said, UserError, said_in
 from slabot.core.i18n import DEFAULT_LOCALE, Locale, t, tr
 from slabot.render.reply import Reply
 from storage.models.catalog import Service
@@ -59,10 +59,6 @@ class OpenForm(Reply):
     locale: Locale | None = None  # the language of the person it opens for (None: the listener looks it up)
 
 
-def _usage(usage: Said, locale: Locale) -> str:
-    return usage if isinstance(usage, str) else usage.render(locale)
-
-
 def _fallback(usage: str, locale: Locale) -> str:
     return tr(locale, "The form could not be opened; type the command with its options instead: {usage}", usage=usage)
 
@@ -74,12 +70,14 @@ def settings_form(
     initial: Mapping[str, str] | None = None,
     choices: tuple[tuple[str, str], ...] = (),
     services: tuple[str, ...] = (),
+    service: ServiceDraft | None = None,
+    chosen: str | None = None,
     locale: Locale = DEFAULT_LOCALE,
 ) -> OpenForm:
-    """A settings form (alert policy, severity targets, calendar, digest) starting as given; the command that
+    """A form to open (a setting's, a service's, or one that picks a service) starting as given; the command that
     answers with it has checked its caller (and passes its reader's `locale`, for the text shown if the form cannot
     be opened)."""
-    shown = _usage(usage, locale)
+    shown = said_in(usage, locale)
     return OpenForm(
         text=_fallback(shown, locale),
         form=form,
@@ -87,23 +85,22 @@ def settings_form(
         initial=dict(initial or {}),
         choices=choices,
         services=services,
+        service=service,
+        chosen=chosen,
         locale=locale,
     )
 
 
 def service_form(ctx: CommandContext, usage: Said) -> OpenForm:
     ctx.require_admin()
-    shown = _usage(usage, ctx.locale)
-    return OpenForm(text=_fallback(shown, ctx.locale), form=Form.NEW_SERVICE, usage=shown, locale=ctx.locale)
+    return settings_form(Form.NEW_SERVICE, usage, locale=ctx.locale)
 
 
 def edit_service_form(ctx: CommandContext, name: str, usage: Said) -> OpenForm:
     ctx.require_admin()
     with ctx.runtime.db.session() as session:
         draft = ServiceDraft.of(catalog.get_service(session, name))
-    shown = _usage(usage, ctx.locale)
-    text = _fallback(shown, ctx.locale)
-    return OpenForm(text=text, form=Form.EDIT_SERVICE, service=draft, usage=shown, locale=ctx.locale)
+    return settings_form(Form.EDIT_SERVICE, usage, service=draft, locale=ctx.locale)
 
 
 def picking_service_form(ctx: CommandContext, form: Form, chosen: str | None, usage: Said) -> OpenForm:
@@ -115,6 +112,4 @@ def picking_service_form(ctx: CommandContext, form: Form, chosen: str | None, us
         names = tuple(service.name for service in queries.all_services(session))
     if not names:
         raise UserError(t("There are no services yet: add one first with /sla service add (it opens a form too)."))
-    shown = _usage(usage, ctx.locale)
-    text = _fallback(shown, ctx.locale)
-    return OpenForm(text=text, form=form, services=names, chosen=chosen, usage=shown, locale=ctx.locale)
+    return settings_form(form, usage, services=names, chosen=chosen, locale=ctx.locale)

@@ -7,7 +7,7 @@ from commands.args import Args
 from commands.context import CommandContext
 from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
-from slabot.core.i18n import Verbatim, t
+from slabot.core.i18n import t
 from slabot.render.monthly_commands import report_queued
 from slabot.render.reply import Reply
 from slabot.reports import digests, runs
@@ -21,7 +21,7 @@ def parse_format(text: str) -> ReportFormat:
     word = text.strip().lower()
     if word not in FORMATS:
         raise UserError(
-            t("format= must be slack, pdf or csv (got '{text}'), like format=pdf", text=Verbatim(text.strip())),
+            t("format= must be slack, pdf or csv (got '{text}'), like format=pdf", text=text.strip()),
             field="format",
         )
     return ReportFormat(word)

@@ -143,8 +143,6 @@ def policy(ctx: CommandContext, text: str) -> Reply:
     if not args.words:
         raise UserError(t("Give the objective as service/name, like: /sla policy checkout/latency"))
     rule_words = args.words[1:]
-    if reset and rule_words:
-        raise UserError(BOTH)
     options = {"objective": args.words[0], **args.options}
     if rule_words:
         options["rules"] = " ".join(rule_words)

@@ -6,29 +6,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from commands.context import CommandContext
-from slabot.core.errors import Said, UserError
+from slabot.core.errors import Said, UserError, said_in
 from slabot.core.i18n import Locale, t, tr
-from slabot.render.reply import Reply, context, escape, header, section
+from slabot.render.reply import MAX_SECTION_TEXT, Reply, context, escape, header, section
 
 Handler = Callable[[CommandContext, str], Reply]
-
-
-def said(text: Said, locale: Locale) -> str:
-    """A usage line or summary in the reader's language (a plain str is shown as it is)."""
-    return text if isinstance(text, str) else text.render(locale)
-
-
-SECTION_TEXT_MAX = 3000  # Slack's limit for a section's text
 
 
 def _chunks(lines: list[str]) -> list[str]:
     """The help's lines as few sections as Slack's limit allows, each line whole."""
     chunks: list[str] = []
     for line in lines:
-        if chunks and len(chunks[-1]) + 1 + len(line) <= SECTION_TEXT_MAX:
+        if chunks and len(chunks[-1]) + 1 + len(line) <= MAX_SECTION_TEXT:
             chunks[-1] = f"{chunks[-1]}\n{line}"
         else:
-            chunks.append(line[:SECTION_TEXT_MAX])
+            chunks.append(line[:MAX_SECTION_TEXT])
     return chunks
 
 
@@ -66,12 +58,12 @@ class CommandGroup:
             if isinstance(owner, CommandGroup):
                 lines += owner.usage_lines(locale)
             else:
-                lines.append(f"`{escape(said(route.usage, locale))}`  {said(route.summary, locale)}")
+                lines.append(f"`{escape(said_in(route.usage, locale))}`  {said_in(route.summary, locale)}")
         return lines
 
     def help(self, locale: Locale) -> Reply:
         lines = self.usage_lines(locale)
-        title = said(self.title, locale)
+        title = said_in(self.title, locale)
         blocks = [
             header(title),
             *(section(chunk) for chunk in _chunks(lines)),

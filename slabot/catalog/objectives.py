@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from slabot.catalog.names import closest
 from slabot.catalog.services import flush_unique, get_service
-from slabot.core.credits import CreditSchedule
+from slabot.core.credits import CreditSchedule, stored_credits
 from slabot.core.errors import UserError
 from slabot.core.i18n import Message, t
 from slabot.core.windows import WindowSpec
@@ -37,6 +37,11 @@ def get_objective(session: Session, service_name: str, name: str) -> tuple[Objec
             field="objective",
         )
     return objective, service
+
+
+def objective_credits(objective: Objective) -> CreditSchedule | None:
+    """The credit schedule of an SLA; None for one without, and for SLOs and OLAs."""
+    return stored_credits(objective.credits) if objective.kind == ObjectiveKind.SLA else None
 
 
 def objectives_of(session: Session, service_name: str | None) -> tuple[list[tuple[Objective, Service]], str | None]:

@@ -7,6 +7,11 @@ from slabot.core.i18n import Locale, Message, Verbatim
 Said = str | Message | Verbatim  # a message of slabot's (t("…")), or text that is no message (a str, as it is)
 
 
+def said_in(text: Said, locale: Locale) -> str:
+    """What `text` says in the reader's language (a plain str is shown as it is)."""
+    return text if isinstance(text, str) else text.render(locale)
+
+
 class UserError(Exception):
     """Bad input or a request that cannot be done; shown to the caller only, never as a stack trace. Its message
     is rendered in the reader's language where it is shown (`text(locale)`); `message` is its English, for logs
@@ -27,11 +32,10 @@ class UserError(Exception):
         return None if self.usage_said is None else str(self.usage_said)
 
     def text(self, locale: Locale) -> str:
-        return self.said if isinstance(self.said, str) else self.said.render(locale)
+        return said_in(self.said, locale)
 
     def usage_text(self, locale: Locale) -> str | None:
-        usage = self.usage_said
-        return usage if usage is None or isinstance(usage, str) else usage.render(locale)
+        return None if self.usage_said is None else said_in(self.usage_said, locale)
 
     def with_usage(self, usage: Said) -> UserError:
         """The same error, with the usage line of the command that was typed (kept if one is already set)."""

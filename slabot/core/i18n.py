@@ -23,7 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal
 
 Locale = Literal["en", "zh"]
 LOCALES: tuple[Locale, ...] = ("en", "zh")
@@ -40,13 +40,6 @@ def parse_locale(text: str | None) -> Locale | None:
     match = _TAG.match((text or "").strip())
     language = match.group(1).lower() if match else ""
     return next((locale for locale in LOCALES if locale == language), None)
-
-
-@runtime_checkable
-class Localized(Protocol):
-    """Something that reads differently in each language (a Message, a duration)."""
-
-    def render(self, locale: Locale) -> str: ...
 
 
 @cache

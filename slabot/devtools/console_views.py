@@ -111,8 +111,6 @@ def _shown(entry: dict[str, Any]) -> str:
     ):
         if entry.get(key) not in (None, ""):
             return str(entry[key])
-    if entry.get("selected_channel"):
-        return str(entry["selected_channel"])
     if entry.get("selected_option"):
         return text_of(entry["selected_option"].get("text"))
     if entry.get("selected_options"):

@@ -30,8 +30,8 @@ OBJECTIVES_SHOWN = 15
 INCIDENTS_SHOWN = 10
 ACTIONS_SHOWN = 10
 WHYS_SHOWN = 5
-# Worst first: the state, then the least budget left.
 T = TypeVar("T")
+# Worst first: the state, then the least budget left.
 STATE_RANK = {State.EXHAUSTED: 0, State.AT_RISK: 1, State.NO_DATA: 2, State.HEALTHY: 3}
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from slabot.languages.readers import Readers
-from slabot.notify import alert_groups, alerting, incidents, prometheus, rca, reports, timers
+from slabot.notify import alert_groups, alerting, incidents, openslo, prometheus, rca, reports, timers
 from slabot.notify.delivery import Deliverer, DeliveryReport
 from slabot.notify.outbox import RowContext, Writer
 from storage.queries import outbox as outbox_queries
@@ -24,6 +24,7 @@ WRITERS: dict[type, Writer] = {
     **reports.WRITERS,
     **timers.WRITERS,
     **prometheus.WRITERS,
+    **openslo.WRITERS,
 }
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from slabot.core.i18n import tr
 from slabot.notify import outbox
-from slabot.notify.outbox import RowContext, Written
+from slabot.notify.outbox import RowContext, Writer, Written
 from slabot.render.openslo import openslo_yaml
 from slabot.sources.openslo_export import ExportRequested
 
@@ -37,3 +37,6 @@ def queue_export(session: Session, event: ExportRequested, at: RowContext) -> Wr
     key = f"openslo-export:{event.channel_id}:{event.requested_by}:{int(event.at.timestamp())}"
     outbox.upload(session, key, event.channel_id, file, at.now)
     return [(key, event.channel_id)]
+
+
+WRITERS: dict[type, Writer] = {ExportRequested: queue_export}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
@@ -20,9 +19,10 @@ from slabot.core.timefmt import (
 )
 from slabot.render.locale import Locale
 from slabot.render.monthly_credits import credit_status_text
-from slabot.render.reply import Reply, context, escape, fields_only, header, section
+from slabot.render.reply import Reply, context, escape, fields_only, header, section, text_width
 from slabot.render.status import (
     HOUR,
+    budgeting_label,
     format_amount,
     format_rate,
     left_phrase,
@@ -46,13 +46,8 @@ def _amount(status: ObjectiveStatus, value: Fraction | int, locale: Locale) -> s
     return f"{int(value):,}"
 
 
-def _width(text: str) -> int:
-    """Columns a text takes in a fixed-width font (a Chinese character takes two)."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def _pad(text: str, width: int, right: bool = False) -> str:
-    fill = " " * max(width - _width(text), 0)
+    fill = " " * max(width - text_width(text), 0)
     return fill + text if right else text + fill
 
 
@@ -164,11 +159,7 @@ def _maintenance(status: ObjectiveStatus, zone: ZoneInfo, locale: Locale) -> Blo
 
 def _method(status: ObjectiveStatus, locale: Locale) -> str:
     """How the budget is counted: from incidents, or the events' budgeting method."""
-    if status.time_based:
-        return tr(locale, "incidents")
-    if status.objective.budgeting == Budgeting.TIMESLICES:
-        return tr(locale, "timeslices")
-    return tr(locale, "occurrences")
+    return tr(locale, "incidents") if status.time_based else budgeting_label(status.objective.budgeting, locale)
 
 
 def _fields(status: ObjectiveStatus, zone: ZoneInfo, locale: Locale) -> list[str]:

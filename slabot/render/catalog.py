@@ -16,8 +16,8 @@ from slabot.core.mentions import channel_mention, oncall_mention
 from slabot.core.timefmt import format_target
 from slabot.render.locale import DEFAULT_LOCALE, Locale
 from slabot.render.reply import Reply, clip, context, escape, header, section, with_more
-from slabot.render.status import no_objectives, window_label
-from storage.models.catalog import Budgeting, Objective, ObjectiveSource, Service
+from slabot.render.status import budgeting_label, no_objectives, window_label
+from storage.models.catalog import Objective, ObjectiveSource, Service
 
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+)>$")
 
@@ -194,7 +194,7 @@ def _edited_value(key: str, value: object, locale: Locale) -> str:
     if key == "window":
         return window_label(str(value), locale)
     if key == "budgeting":
-        return tr(locale, "timeslices") if value == Budgeting.TIMESLICES else tr(locale, "occurrences")
+        return budgeting_label(str(value), locale)
     if key == "description":
         return f'"{escape(clip(str(value), 80))}"'
     return escape(str(value))

@@ -24,7 +24,7 @@ from slabot.core.timefmt import (
 )
 from slabot.render.charts.ranking import causes_pareto, pareto_rows, vital_few
 from slabot.render.locale import DEFAULT_LOCALE, Locale
-from slabot.render.reply import Reply, clip, context, divider, escape, header, section, with_more
+from slabot.render.reply import Reply, clip, context, divider, escape, header, listed, section, with_more
 from slabot.render.status import format_amount, objective_name, window_label
 from slabot.render.weeks import week_period
 from slabot.reports.incident_stats import Attainment, BreachLine, ResponseTimes, SeverityStats
@@ -42,12 +42,6 @@ MAX_BREACH_LINES = 8
 MAX_CAUSES = 5
 MAX_NUDGE_IDS = 3
 MAX_COMMENT = 300
-
-
-def listed(items: Sequence[str], *, locale: Locale = DEFAULT_LOCALE) -> str:
-    """Items of a list, separated as the language separates them: "a, b" (a、b)."""
-    # Translators: what separates the items of a list, like the "," of "checkout, payments"
-    return tr(locale, ", ").join(items)
 
 
 def verdict_word(verdict: Verdict, *, locale: Locale = DEFAULT_LOCALE) -> str:

@@ -10,10 +10,9 @@ from slack_sdk.models.blocks import Block
 from slabot.core.i18n import tn, tr
 from slabot.core.mentions import channel_mention
 from slabot.core.timefmt import format_when
-from slabot.render.digest import listed
 from slabot.render.locale import Locale
 from slabot.render.monthly_commands import period_digest_added
-from slabot.render.reply import Reply, context, escape, header, section, with_more
+from slabot.render.reply import Reply, context, escape, header, listed, section, with_more
 from slabot.render.weeks import slot_text, week_period
 from slabot.reports.digests import DigestInfo
 from slabot.reports.schedule import Week

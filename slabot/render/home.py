@@ -21,7 +21,7 @@ from slabot.render.itsm import timer_line
 from slabot.render.locale import DEFAULT_LOCALE, Locale
 from slabot.render.rca import action_line
 from slabot.render.reply import Reply, clip, context, divider, escape, header, section
-from slabot.render.status import STATE_ORDER, objective_name, state_label, status_line
+from slabot.render.status import budget_button, state_counts, status_line
 from slabot.slo.status import ObjectiveStatus
 from storage.models.incidents import IncidentStatus
 from storage.models.rca import RcaStage
@@ -53,11 +53,7 @@ def _button(text: str, action: ActionId, value: str | None = None, style: str | 
 
 
 def _summary(dashboard: Dashboard, zone: ZoneInfo, locale: Locale) -> str:
-    counts = dashboard.counts
-    parts = " · ".join(
-        tr(locale, "{count} {state}", count=counts.get(state, 0), state=state_label(state, locale))
-        for state in STATE_ORDER
-    )
+    parts = state_counts(dashboard.counts, locale, zeros=True)
     when = format_when(dashboard.now, zone, locale=locale)
     if dashboard.scope == Scope.MINE:
         return tr(locale, "*Objectives* (your services): {counts} · as of {when}", counts=parts, when=when)
@@ -79,9 +75,7 @@ def _more(listed: Listed[Any], more: More) -> list[Block]:
 
 
 def _objective(status: ObjectiveStatus, zone: ZoneInfo, locale: Locale) -> SectionBlock:
-    block = section(status_line(status, zone, locale))
-    block.accessory = _button(tr(locale, "Budget"), ActionId.HOME_BUDGET, objective_name(status))
-    return block
+    return section(status_line(status, zone, locale), accessory=budget_button(status, locale, ActionId.HOME_BUDGET))
 
 
 def _incident(item: OpenIncident, zone: ZoneInfo, dashboard: Dashboard, locale: Locale) -> list[Block]:

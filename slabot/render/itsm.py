@@ -13,7 +13,7 @@ from slabot.incidents.calendars import CalendarInfo
 from slabot.incidents.targets import TargetRow
 from slabot.incidents.timers import ALWAYS_ON, TimerState
 from slabot.render.locale import DEFAULT_LOCALE, Locale
-from slabot.render.reply import Reply, context, escape, header, section, with_more
+from slabot.render.reply import Reply, context, escape, header, listed, section, with_more
 from storage.models.incidents import Calendar, CalendarDay, CalendarDayKind, SlaTimerKind
 
 DAYS_SHOWN = 12
@@ -127,10 +127,10 @@ def _has_days(text: str) -> bool:
 def targets_reply(rows: Sequence[TargetRow], changed: int | None = None, *, locale: Locale) -> Reply:
     lines = [_target_line(row, locale) for row in rows]
     blocks: list[Block] = [header(tr(locale, "Incident SLA targets"))]
-    listed = tr(locale, "; ").join(
+    targets = tr(locale, "; ").join(
         f"sev{r.spec.severity} {r.spec.response}/{r.spec.resolution} {escape(r.spec.calendar)}" for r in rows
     )
-    text = tr(locale, "Incident SLA targets: {targets}", targets=listed)
+    text = tr(locale, "Incident SLA targets: {targets}", targets=targets)
     if changed is not None:
         lead = tr(locale, ":white_check_mark: Updated the targets of sev{severity}.", severity=changed)
         blocks.append(section(lead))
@@ -147,7 +147,7 @@ def _days_text(days: Sequence[CalendarDay], kind: CalendarDayKind, locale: Local
     picked = [day.day.isoformat() for day in days if day.kind == kind]
     if not picked:
         return None
-    shown = {"days": tr(locale, ", ").join(picked[:DAYS_SHOWN]), "n": len(picked) - DAYS_SHOWN}
+    shown = {"days": listed(picked[:DAYS_SHOWN], locale=locale), "n": len(picked) - DAYS_SHOWN}
     more = len(picked) > DAYS_SHOWN
     if kind == CalendarDayKind.HOLIDAY:
         return tr(locale, "Days off: {days} and {n} more", **shown) if more else tr(locale, "Days off: {days}", **shown)
@@ -167,7 +167,7 @@ def calendar_line(info: CalendarInfo, locale: Locale = DEFAULT_LOCALE) -> str:
     lines = [" · ".join(parts)]
     lines += [text for kind in CalendarDayKind if (text := _days_text(info.days, kind, locale))]
     if info.used_by:
-        used = tr(locale, ", ").join(f"sev{severity}" for severity in info.used_by)
+        used = listed([f"sev{severity}" for severity in info.used_by], locale=locale)
         lines.append(tr(locale, "Used by {severities}", severities=used))
     return "\n".join(lines)
 
@@ -179,11 +179,11 @@ def calendar_list(infos: Sequence[CalendarInfo], *, locale: Locale) -> Reply:
         [title], rows, lambda n: tn(locale, "…and {n} more calendar", "…and {n} more calendars", n), reserve=1
     )
     blocks.append(context(escape(CALENDAR_USAGE), escape("/sla calendar holiday|workday <name> <YYYY-MM-DD>")))
-    listed = tr(locale, "; ").join(
+    calendars = tr(locale, "; ").join(
         tr(locale, "{name} ({hours})", name=escape(info.name), hours=hours_text(info.name, info.hours, locale))
         for info in infos
     )
-    return Reply(text=tr(locale, "Calendars: {calendars}", calendars=listed), blocks=blocks)
+    return Reply(text=tr(locale, "Calendars: {calendars}", calendars=calendars), blocks=blocks)
 
 
 def calendar_added(calendar: Calendar, day_seconds: int, *, locale: Locale) -> Reply:

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block
 
 from slabot.core.i18n import Locale, tr
-from slabot.core.timefmt import format_when
 from slabot.render import monthly_text as figures
 from slabot.render.digest import format_mean
 from slabot.render.monthly_credits import credit_band_text
@@ -134,25 +133,15 @@ def cause_text(breach: BreachCause, *, locale: Locale) -> str:
 
 
 def breach_text(breach: BreachCause, report: MonthlyReport, *, locale: Locale) -> str:
-    line = breach.line
-    head = tr(
-        locale,
-        "• #{id} {service} sev{severity}: {timer} target {target} missed at {due} · {title}",
-        id=line.incident.id,
-        service=escape(line.service),
-        severity=line.incident.severity,
-        timer=figures.timer_label(line.timer, locale=locale),
-        target=figures.time_text(line.target_seconds, locale=locale),
-        due=format_when(line.due_at, report.period.zone, locale=locale),
-        title=escape(line.incident.title),
-    )
+    head = figures.breach_head(breach.line, report.period.zone, locale=locale, typed=escape)
     return f"{head}\n      {cause_text(breach, locale=locale)}"
 
 
-def breaches_text(report: MonthlyReport, *, locale: Locale) -> str:
+def breaches_text(report: MonthlyReport, *, locale: Locale, most: int = MAX_BREACH_LINES) -> str:
+    """The breaches with their causes, the first `most` of them and how many more."""
     if not report.breaches:
         return tr(locale, "*SLA breaches*\nNo response or resolution target was missed in this period.")
-    shown = [breach_text(breach, report, locale=locale) for breach in report.breaches[:MAX_BREACH_LINES]]
+    shown = [breach_text(breach, report, locale=locale) for breach in report.breaches[:most]]
     more = len(report.breaches) - len(shown)
     if more:
         shown.append(tr(locale, "…and {n} more breaches", n=more))
@@ -237,15 +226,6 @@ def _tail(report: MonthlyReport, *, locale: Locale) -> list[Block]:
     return blocks
 
 
-def scope_text(report: MonthlyReport, *, locale: Locale) -> str:
-    return tr(
-        locale,
-        "{services} · calendar month in {zone} · maintenance excluded",
-        services=escape(figures.scope_names(report.scope, locale=locale)),
-        zone=report.period.zone.key,
-    )
-
-
 def fit(head: list[Block], rows: Sequence[Block], tail: list[Block], *, locale: Locale) -> list[Block]:
     """head, as many rows as fit in 50 blocks with the tail, and "…and N more objectives" when some do not."""
     room = MAX_BLOCKS - len(head) - len(tail)
@@ -260,7 +240,7 @@ def monthly_message(report: MonthlyReport, *, locale: Locale) -> Reply:
     title = figures.period_title(report.period, locale=locale)
     head: list[Block] = [
         header(tr(locale, "Monthly service levels · {month}", month=title)),
-        context(scope_text(report, locale=locale)),
+        context(figures.scope_line(report, locale=locale, typed=escape)),
         section(tr(locale, "*Summary* {summary}", summary=summary_text(report, locale=locale))),
         divider(),
     ]

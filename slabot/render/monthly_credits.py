@@ -10,10 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from slabot.core.credits import CreditBand, CreditSchedule, stored_credits
+from slabot.catalog.objectives import objective_credits
+from slabot.core.credits import CreditBand, CreditSchedule
 from slabot.core.i18n import Locale, tr
 from slabot.core.timefmt import format_share
-from storage.models.catalog import Objective, ObjectiveKind
+from storage.models.catalog import Objective
 
 
 def _decimals(value: Decimal) -> int:
@@ -80,11 +81,6 @@ def credit_field(
         band=credit_band_text(schedule, attainment, target_percent, locale=locale),
         schedule=schedule_text(schedule, locale=locale),
     )
-
-
-def objective_credits(objective: Objective) -> CreditSchedule | None:
-    """The credit schedule of an SLA; None for one without, and for SLOs and OLAs."""
-    return stored_credits(objective.credits) if objective.kind == ObjectiveKind.SLA else None
 
 
 def credit_status_text(objective: Objective, attainment: Fraction | None, *, locale: Locale) -> str | None:

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import Block
 
 from slabot.core.i18n import Locale, tr
 from slabot.render import monthly_text as figures
-from slabot.render.monthly import breach_text, summary_text
+from slabot.render.monthly import breaches_text, summary_text
 from slabot.render.reply import Reply, context, escape, header, section
 from slabot.reports.monthly import MonthlyReport, ObjectiveMonth
 
@@ -45,12 +45,7 @@ def daily_message(report: MonthlyReport, *, locale: Locale) -> Reply:
     if lines:
         blocks.append(section("\n".join(lines)))
     if report.breaches:
-        shown = [breach_text(breach, report, locale=locale) for breach in report.breaches[:MAX_BREACHES]]
-        if len(report.breaches) > MAX_BREACHES:
-            shown.append(tr(locale, "…and {n} more breaches", n=len(report.breaches) - MAX_BREACHES))
-        blocks.append(
-            section(tr(locale, "*SLA breaches* {count}", count=len(report.breaches)) + "\n" + "\n".join(shown))
-        )
+        blocks.append(section(breaches_text(report, locale=locale, most=MAX_BREACHES)))
     blocks.append(context(tr(locale, "The whole month: /sla report month=YYYY-MM")))
     text = tr(locale, "Daily service levels {day}: {summary}", day=title, summary=summary_text(report, locale=locale))
     return Reply(text=text, blocks=blocks, public=True)

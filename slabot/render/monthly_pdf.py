@@ -19,7 +19,6 @@ from matplotlib.backends.backend_pdf import FigureCanvasPdf, PdfPages
 from matplotlib.figure import Figure
 
 from slabot.core.i18n import Locale, tr
-from slabot.core.timefmt import format_when
 from slabot.render import monthly_text as figures
 from slabot.render.charts import style
 from slabot.render.charts.monthly import MAX_PANELS, draw_attainment, draw_consumed
@@ -61,15 +60,6 @@ def new_page(title: str, subtitle: str | None = None) -> Figure:
     return figure
 
 
-def _scope(report: MonthlyReport, *, locale: Locale) -> str:
-    return tr(
-        locale,
-        "{services} · calendar month in {zone} · maintenance excluded",
-        services=figures.scope_names(report.scope, locale=locale),
-        zone=report.period.zone.key,
-    )
-
-
 def cover(report: MonthlyReport, *, locale: Locale) -> Figure:
     figure = Figure(figsize=PAGE, dpi=DPI, facecolor=style.BACKGROUND)
     FigureCanvasPdf(figure)
@@ -94,7 +84,7 @@ def cover(report: MonthlyReport, *, locale: Locale) -> Figure:
     figure.text(
         0.5,
         0.52,
-        style.plain(_scope(report, locale=locale)),
+        style.plain(figures.scope_line(report, locale=locale, typed=str)),
         ha="center",
         fontproperties=style.font(12),
         color=style.MUTED,
@@ -122,7 +112,7 @@ def summary_pages(report: MonthlyReport, *, locale: Locale) -> Iterator[Figure]:
     columns = objective_columns(locale=locale)
     for number, chunk in enumerate(_chunks(report.objectives, SUMMARY_ROWS)):
         title = tr(locale, "Summary") if number == 0 else tr(locale, "Summary (continued)")
-        figure = new_page(title, _scope(report, locale=locale))
+        figure = new_page(title, figures.scope_line(report, locale=locale, typed=str))
         end = draw_table(figure, TOP, columns, [objective_row(line, locale=locale) for line in chunk])
         note = tr(locale, "Excluded: maintenance windows in the period, counted neither good nor bad.")
         figure.text(LEFT, end - ROW, style.plain(note), va="center", fontproperties=style.font(9), color=style.MUTED)
@@ -157,17 +147,7 @@ def service_pages(report: MonthlyReport, *, locale: Locale) -> Iterator[Figure]:
 def breach_lines(breach: BreachCause, report: MonthlyReport, *, locale: Locale) -> list[str]:
     """A breach as plain lines for the page: what was missed, then its root cause, wrapped."""
     line = breach.line
-    head = tr(
-        locale,
-        "• #{id} {service} sev{severity}: {timer} target {target} missed at {due} · {title}",
-        id=line.incident.id,
-        service=line.service,
-        severity=line.incident.severity,
-        timer=figures.timer_label(line.timer, locale=locale),
-        target=figures.time_text(line.target_seconds, locale=locale),
-        due=format_when(line.due_at, report.period.zone, locale=locale),
-        title=line.incident.title,
-    )
+    head = figures.breach_head(line, report.period.zone, locale=locale, typed=str)
     if breach.root_cause is None and breach.category is None:
         cause = tr(locale, "Root cause: not analysed yet (`/sla why {id}`)", id=line.incident.id).replace("`", "")
     else:

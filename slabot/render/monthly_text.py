@@ -8,51 +8,54 @@ Attainment is floored with the target's precision (a miss never reads as met); a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 from slabot.core.i18n import Locale, tr
-from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_share, format_target
+from slabot.core.timefmt import (
+    format_attainment,
+    format_duration,
+    format_percent,
+    format_share,
+    format_target,
+    format_when,
+)
 from slabot.render.monthly_credits import credit_percent_text
 from slabot.render.rca import category_label as rca_category_label
 from slabot.render.status import format_amount
-from slabot.reports.incident_stats import Attainment
-from slabot.reports.monthly import ObjectiveMonth, Outcome, PeriodFigures
-from slabot.reports.monthly_period import Period
+from slabot.reports.incident_stats import Attainment, BreachLine
+from slabot.reports.monthly import MonthlyReport, ObjectiveMonth, Outcome, PeriodFigures
+from slabot.reports.monthly_period import Period, month_label
 from storage.models.catalog import ObjectiveKind
 from storage.models.incidents import SlaTimerKind
 from storage.models.rca import FishboneCategory
 from storage.models.reports import ReportPeriod
 
+# How an output shows what people typed (service names, titles): escaped in Slack, as typed on a PDF page.
+Typed = Callable[[str], str]
 OUTCOME_ICON = {Outcome.MISSED: ":red_circle:", Outcome.NO_DATA: ":white_circle:", Outcome.MET: ":large_green_circle:"}
 
 
 def month_title(first: date, *, locale: Locale) -> str:
     """ "November 2026" (2026年11月)."""
-    year, number = first.year, first.month
-    if number == 1:
-        return tr(locale, "January {year}", year=year)
-    if number == 2:
-        return tr(locale, "February {year}", year=year)
-    if number == 3:
-        return tr(locale, "March {year}", year=year)
-    if number == 4:
-        return tr(locale, "April {year}", year=year)
-    if number == 5:
-        return tr(locale, "May {year}", year=year)
-    if number == 6:
-        return tr(locale, "June {year}", year=year)
-    if number == 7:
-        return tr(locale, "July {year}", year=year)
-    if number == 8:
-        return tr(locale, "August {year}", year=year)
-    if number == 9:
-        return tr(locale, "September {year}", year=year)
-    if number == 10:
-        return tr(locale, "October {year}", year=year)
-    if number == 11:
-        return tr(locale, "November {year}", year=year)
-    return tr(locale, "December {year}", year=year)
+    year = first.year
+    titles = (
+        tr(locale, "January {year}", year=year),
+        tr(locale, "February {year}", year=year),
+        tr(locale, "March {year}", year=year),
+        tr(locale, "April {year}", year=year),
+        tr(locale, "May {year}", year=year),
+        tr(locale, "June {year}", year=year),
+        tr(locale, "July {year}", year=year),
+        tr(locale, "August {year}", year=year),
+        tr(locale, "September {year}", year=year),
+        tr(locale, "October {year}", year=year),
+        tr(locale, "November {year}", year=year),
+        tr(locale, "December {year}", year=year),
+    )
+    return titles[first.month - 1]
 
 
 def day_title(day: date, *, locale: Locale) -> str:
@@ -68,7 +71,7 @@ def period_title(period: Period, *, locale: Locale) -> str:
 
 def month_short(first: date) -> str:
     """ "2026-08": how the trend names a month, the same in every language."""
-    return f"{first.year}-{first.month:02d}"
+    return month_label(first)
 
 
 def outcome_label(outcome: Outcome, *, locale: Locale) -> str:
@@ -152,3 +155,28 @@ def category_label(category: FishboneCategory | None, *, locale: Locale) -> str:
 def scope_names(scope: tuple[str, ...], *, locale: Locale) -> str:
     """The services a report covers, as typed (not escaped: each output escapes its own way)."""
     return ", ".join(scope) if scope else tr(locale, "all services")
+
+
+def scope_line(report: MonthlyReport, *, locale: Locale, typed: Typed) -> str:
+    """The services a report covers and how it measures them: the message's context, the PDF's subtitle."""
+    return tr(
+        locale,
+        "{services} · calendar month in {zone} · maintenance excluded",
+        services=typed(scope_names(report.scope, locale=locale)),
+        zone=report.period.zone.key,
+    )
+
+
+def breach_head(line: BreachLine, zone: ZoneInfo, *, locale: Locale, typed: Typed) -> str:
+    """ "• #12 checkout sev1: response target 15m missed at … · <title>": what one breach missed, and when."""
+    return tr(
+        locale,
+        "• #{id} {service} sev{severity}: {timer} target {target} missed at {due} · {title}",
+        id=line.incident.id,
+        service=typed(line.service),
+        severity=line.incident.severity,
+        timer=timer_label(line.timer, locale=locale),
+        target=time_text(line.target_seconds, locale=locale),
+        due=format_when(line.due_at, zone, locale=locale),
+        title=typed(line.incident.title),
+    )

@@ -31,7 +31,7 @@ from slabot.rca.postmortem import (
 )
 from slabot.render.locale import Locale
 from slabot.render.rca import asked_questions, category_label
-from slabot.render.status import budget_amount
+from slabot.render.status import budget_amount, window_label
 from slabot.slo.measurement import Measure
 from storage.models.catalog import Budgeting, Service
 from storage.models.incidents import CsatRating, Incident, IncidentEventKind, IncidentStatus
@@ -195,7 +195,7 @@ def _method(impact: BudgetImpact, locale: Locale) -> str:
 
 def _impact_row(service: Service, impact: BudgetImpact, costly: bool, zone: ZoneInfo, locale: Locale) -> list[str]:
     objective = impact.objective
-    window = objective.window
+    window = window_label(objective.window, locale)
     if impact.bounds is not None:
         start, end = (format_when(moment, zone, locale=locale) for moment in (impact.bounds.start, impact.bounds.end))
         window = tr(locale, "{window} ({start} → {end})", window=window, start=start, end=end)
@@ -208,8 +208,8 @@ def _impact_row(service: Service, impact: BudgetImpact, costly: bool, zone: Zone
         _method(impact, locale),
         format_target(target_from_percent(objective.target_percent)),
         window,
-        budget_amount(Measure.of(impact.objective), impact.bad),
-        budget_amount(Measure.of(impact.objective), impact.budget),
+        budget_amount(Measure.of(impact.objective), impact.bad, locale),
+        budget_amount(Measure.of(impact.objective), impact.budget, locale),
         f"**{consumed}**" if costly else consumed,
     ]
 

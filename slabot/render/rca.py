@@ -9,7 +9,7 @@ from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from slabot.core.errors import Said
+from slabot.core.errors import said_in
 from slabot.core.i18n import Message, t, tn, tr
 from slabot.core.mentions import channel_mention, user_mention
 from slabot.core.timefmt import format_percent
@@ -30,7 +30,7 @@ from slabot.rca.events import (
 from slabot.rca.impact import POSTMORTEM_SHARE
 from slabot.render.ids import ActionId, BlockId
 from slabot.render.locale import DEFAULT_LOCALE, Locale
-from slabot.render.reply import MAX_BLOCKS, Reply, context, escape, header, section
+from slabot.render.reply import Reply, context, escape, header, section, with_more
 from storage.models.catalog import Service
 from storage.models.incidents import Incident
 from storage.models.rca import ActionItem, ActionItemStatus, FishboneCategory, RcaWhy
@@ -53,11 +53,6 @@ def category_label(category: FishboneCategory, locale: Locale = DEFAULT_LOCALE) 
 def current_why(answers: int, locale: Locale = DEFAULT_LOCALE) -> str:
     """The question a 5-Why with this many answers is asking: "Why 3/5"."""
     return tr(locale, "Why {position}/{total}", position=current_position(answers), total=MAX_WHYS)
-
-
-def said(text: Said, locale: Locale) -> str:
-    """A text of slabot's in the reader's language, or text that is no message as it is."""
-    return text if isinstance(text, str) else text.render(locale)
 
 
 def asked_questions(title: str, whys: Sequence[RcaWhy], locale: Locale) -> list[str]:
@@ -129,7 +124,7 @@ def started(event: WhyStarted, *, locale: Locale) -> Reply:
             id=incident_id,
             person=user_mention(event.started_by or ""),
         )
-    text = f"{reason}\n*{escape(said(event.first_question, locale))}*"
+    text = f"{reason}\n*{escape(said_in(event.first_question, locale))}*"
     return Reply(text=text, blocks=[section(text), context(_hint(incident_id, locale))], public=True)
 
 
@@ -148,7 +143,7 @@ def asked(event: QuestionAsked, *, locale: Locale) -> Reply:
             note = tr(locale, "Reworded after the edit:")
         case _:
             note = None
-    text = (f"{note}\n" if note else "") + f"*{escape(said(event.question, locale))}*"
+    text = (f"{note}\n" if note else "") + f"*{escape(said_in(event.question, locale))}*"
     return Reply(text=text, blocks=[section(text), context(_hint(event.where.incident_id, locale))], public=True)
 
 
@@ -201,7 +196,7 @@ def action_recorded(event: ActionRecorded, *, locale: Locale) -> Reply:
 
 
 def problem(event: ProblemNoted, *, locale: Locale) -> Reply:
-    return _note(f":warning: {escape(said(event.problem, locale))}")
+    return _note(f":warning: {escape(said_in(event.problem, locale))}")
 
 
 def not_done_yet(event: NotDoneYet, *, locale: Locale) -> Reply:
@@ -372,13 +367,13 @@ def action_list(
         )
         for item, incident, service in items
     ]
-    blocks: list[Block] = [header(heading.render(locale))]
-    room = MAX_BLOCKS - len(blocks) - 1  # the closing context below
-    if len(rows) > room:
-        shown = max(room - 1, 0)
-        more = tn(locale, "…and {n} more action item", "…and {n} more action items", len(rows) - shown)
-        rows = [*rows[:shown], context(more)]
-    blocks += [*rows, context(tr(locale, "Close one with /sla actions done &lt;id&gt;"))]
+    blocks = with_more(
+        [header(heading.render(locale))],
+        rows,
+        lambda n: tn(locale, "…and {n} more action item", "…and {n} more action items", n),
+        reserve=1,  # the closing context below
+    )
+    blocks.append(context(tr(locale, "Close one with /sla actions done &lt;id&gt;")))
     return Reply(text=fallback.render(locale), blocks=blocks)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,22 @@ MAX_FALLBACK_TEXT = 3000
 
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def listed(items: Sequence[str], *, locale: Locale = DEFAULT_LOCALE) -> str:
+    """Items of a list, separated as the language separates them: "a, b" (a、b)."""
+    # Translators: what separates the items of a list, like the "," of "checkout, payments"
+    return tr(locale, ", ").join(items)
+
+
+def char_width(char: str) -> int:
+    """Columns a character takes in a fixed-width font: a CJK one takes two."""
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def text_width(text: str) -> int:
+    """Width in columns: CJK characters count two."""
+    return sum(char_width(char) for char in text)
 
 
 def escape(text: str) -> str:

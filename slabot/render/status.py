@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block, ButtonElement
 
 from slabot.core.i18n import tn, tr
-from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when
+from slabot.core.timefmt import format_attainment, format_duration, format_percent, format_target, format_when, no_data
 from slabot.core.windows import WindowSpec
 from slabot.render.ids import ActionId
 from slabot.render.locale import DEFAULT_LOCALE, Locale
@@ -19,6 +20,7 @@ from slabot.render.reply import Reply, context, escape, header, section, with_mo
 from slabot.slo.measurement import Measure
 from slabot.slo.source_problems import SourceProblem
 from slabot.slo.status import ObjectiveStatus, State
+from storage.models.catalog import Budgeting
 
 STATE_ICON = {
     State.EXHAUSTED: ":red_circle:",
@@ -40,7 +42,7 @@ def state_label(state: State, locale: Locale = DEFAULT_LOCALE) -> str:
         return tr(locale, "at risk")
     if state == State.EXHAUSTED:
         return tr(locale, "exhausted")
-    return tr(locale, "no data")
+    return no_data(locale)
 
 
 def trend_label(trend: str, locale: Locale = DEFAULT_LOCALE) -> str:
@@ -65,6 +67,11 @@ def window_label(window: str, locale: Locale = DEFAULT_LOCALE) -> str:
     if spec.kind == "month":
         return tr(locale, "month")
     return tr(locale, "quarter")
+
+
+def budgeting_label(budgeting: str, locale: Locale = DEFAULT_LOCALE) -> str:
+    """How an events objective counts its budget: "timeslices" or "occurrences"."""
+    return tr(locale, "timeslices") if budgeting == Budgeting.TIMESLICES else tr(locale, "occurrences")
 
 
 def budget_amount(measure: Measure, amount: Fraction, locale: Locale = DEFAULT_LOCALE) -> str:
@@ -162,18 +169,20 @@ def format_rate(rate: Fraction) -> str:
     return text.rstrip("0").rstrip(".")
 
 
-def _state_counts(items: Sequence[ObjectiveStatus], locale: Locale) -> str:
-    counts = {state: sum(1 for s in items if s.state == state) for state in STATE_ORDER}
+def state_counts(counts: Mapping[State, int], locale: Locale, *, zeros: bool = False) -> str:
+    """ "1 exhausted · 2 healthy", failing first; with `zeros` every state, none counted too."""
     return " · ".join(
-        tr(locale, "{count} {state}", count=counts[state], state=state_label(state, locale))
+        tr(locale, "{count} {state}", count=counts.get(state, 0), state=state_label(state, locale))
         for state in STATE_ORDER
-        if counts[state]
+        if zeros or counts.get(state, 0)
     )
 
 
-def budget_button(status: ObjectiveStatus, locale: Locale = DEFAULT_LOCALE) -> ButtonElement:
-    """Beside an objective in /sla status: its /sla budget, shown to whoever clicks."""
-    return ButtonElement(text=tr(locale, "Budget"), action_id=ActionId.STATUS_BUDGET, value=objective_name(status))
+def budget_button(
+    status: ObjectiveStatus, locale: Locale = DEFAULT_LOCALE, action: ActionId = ActionId.STATUS_BUDGET
+) -> ButtonElement:
+    """Beside an objective in /sla status (and on the Home, `action`): its /sla budget, shown to whoever clicks."""
+    return ButtonElement(text=tr(locale, "Budget"), action_id=action, value=objective_name(status))
 
 
 def no_objectives(service_name: str | None, locale: Locale) -> str:
@@ -222,7 +231,8 @@ def status_reply(
     )
     ordered = sorted(items, key=lambda s: (STATE_ORDER.index(s.state), objective_name(s)))
     when = format_when(now, zone, locale=locale)
-    summary = tr(locale, "{counts} · as of {when}", counts=_state_counts(ordered, locale), when=when)
+    counts = state_counts(Counter(s.state for s in ordered), locale)
+    summary = tr(locale, "{counts} · as of {when}", counts=counts, when=when)
     rows: list[Block] = [
         section(status_line(item, zone, locale), accessory=budget_button(item, locale)) for item in ordered
     ]

@@ -25,17 +25,18 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from slabot.catalog.objectives import objective_credits
 from slabot.core.budget import BudgetReport
-from slabot.core.credits import CreditBand, CreditSchedule, stored_credits
+from slabot.core.credits import CreditBand, CreditSchedule
 from slabot.core.windows import WindowBounds
 from slabot.incidents.targets import TimerBook
 from slabot.reports import incident_stats
 from slabot.reports.incident_stats import BreachLine, ResponseTimes, SeverityStats
 from slabot.reports.monthly_period import Period
 from slabot.reports.satisfaction_stats import CsatSummary, csat_summary
-from slabot.slo.measurement import merge_spans
+from slabot.slo.measurement import covered_seconds
 from slabot.slo.status import ObjectiveStatus, statuses
-from storage.models.catalog import Objective, ObjectiveKind, Service
+from storage.models.catalog import Objective, Service
 from storage.models.incidents import Incident
 from storage.models.rca import ActionItem, FishboneCategory
 from storage.queries import catalog as queries
@@ -172,16 +173,7 @@ class MonthlyReport:
 
 def excluded_seconds(status: ObjectiveStatus, period: Period) -> int:
     """Maintenance that applies to the objective inside the period, overlapping windows counted once."""
-    spans = [
-        (max(w.starts_at, period.start), min(w.ends_at, period.end))
-        for w in status.maintenance
-        if w.ends_at > period.start and w.starts_at < period.end
-    ]
-    return sum((end - start) // timedelta(seconds=1) for start, end in merge_spans(spans))
-
-
-def _credits(objective: Objective) -> CreditSchedule | None:
-    return stored_credits(objective.credits) if objective.kind == ObjectiveKind.SLA else None
+    return covered_seconds([(w.starts_at, w.ends_at) for w in status.maintenance], period.start, period.end)
 
 
 def period_figures(
@@ -205,7 +197,7 @@ def period_figures(
             status,
             excluded_seconds(status, period),
             started[status.service.id],
-            _credits(status.objective),
+            objective_credits(status.objective),
         )
         for status in measured
     ]

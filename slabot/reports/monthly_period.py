@@ -48,7 +48,8 @@ def month_label(first: date) -> str:
 
 def parse_month(text: str, now: datetime, zone: ZoneInfo) -> date:
     """A calendar month like 2026-11, as its 1st; it must have ended already (in `zone`)."""
-    last = month_label(last_complete_month(now, zone))
+    latest = last_complete_month(now, zone)
+    last = month_label(latest)
     match = _MONTH.fullmatch(text.strip())
     if match is None or not 1 <= int(match.group(2)) <= 12:
         raise UserError(
@@ -56,7 +57,7 @@ def parse_month(text: str, now: datetime, zone: ZoneInfo) -> date:
             field="month",
         )
     first = date(int(match.group(1)), int(match.group(2)), 1)
-    if first > last_complete_month(now, zone):
+    if first > latest:
         raise UserError(
             t(
                 "{month} has not ended yet: the last complete month is {last}",

@@ -20,6 +20,7 @@ from slack_bolt import BoltContext, BoltResponse
 
 from slabot.core.errors import UserError
 from slabot.core.i18n import DEFAULT_LOCALE, Locale, tr
+from slabot.languages.readers import Readers
 from slabot.render.reply import Reply, error_reply, outage_reply
 from storage.db import is_unreachable
 
@@ -50,6 +51,15 @@ def _first_line(error: BaseException) -> str:
 READERS = "slabot_readers"  # the key in Bolt's context of the process's Readers (set by the app's middleware)
 
 
+def language_of(readers: Readers, user: str) -> Locale:
+    """The person's language; SLABOT_LANGUAGE when it cannot be looked up now (the database out of reach: what
+    says so must still be told, and read)."""
+    try:
+        return readers.of_person(user)
+    except Exception:
+        return readers.default
+
+
 def _reader_locale(kwargs: dict[str, Any]) -> Locale:
     """The language of whoever made the request: the person who typed or pressed; the default when it cannot be
     told (no person, the database out of reach)."""
@@ -60,10 +70,7 @@ def _reader_locale(kwargs: dict[str, Any]) -> Locale:
     body = kwargs.get("body") or {}
     command = kwargs.get("command") or {}
     user = command.get("user_id") or (body.get("user") or {}).get("id") or (body.get("event") or {}).get("user")
-    try:
-        return readers.of_person(str(user)) if user else readers.default
-    except Exception:
-        return readers.default
+    return language_of(readers, str(user)) if user else readers.default
 
 
 def _what(kwargs: dict[str, Any], name: str) -> str:

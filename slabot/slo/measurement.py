@@ -88,6 +88,11 @@ def _seconds(spans: Iterable[Span]) -> int:
     return sum(int((b - a).total_seconds()) for a, b in spans)
 
 
+def covered_seconds(spans: Iterable[Span], start: datetime, end: datetime) -> int:
+    """Whole seconds of [start, end) the spans cover, overlaps counted once (maintenance inside a period)."""
+    return _seconds(_clip(merge_spans(spans), start, end))
+
+
 def lookback_starts(
     bounds: WindowBounds, extra: Iterable[int] = (), *, window_only: bool = False
 ) -> dict[int, datetime]:

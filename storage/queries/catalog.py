@@ -7,13 +7,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from storage.models.catalog import Budgeting, MaintenanceWindow, Objective, ObjectiveSource, Service
 from storage.models.incidents import Incident
 from storage.queries.rows import insert_ignore
+from storage.queries.sli import lock_objectives
 
 
 def service_by_name(session: Session, name: str) -> Service | None:
@@ -42,16 +43,12 @@ def objective_by_name(session: Session, service_id: int, name: str) -> Objective
 
 
 def lock_objective(session: Session, objective_id: int) -> Objective | None:
-    """Take the objective's row for this transaction (an UPDATE that changes nothing, so concurrent edits queue
-    on the row on Postgres, on the database on SQLite), then read it again as the edit before left it; None
+    """Take the objective's row for this transaction (the lock writers of its counts take, so concurrent edits
+    queue on the row on Postgres, on the database on SQLite), then read it again as the edit before left it; None
     when it is gone."""
-    taken = session.execute(
-        update(Objective).where(col(Objective.id) == objective_id).values(min_events=col(Objective.min_events))
-    )
-    if taken.rowcount == 0:  # type: ignore[attr-defined]
-        return None
+    lock_objectives(session, [objective_id])
     query = select(Objective).where(col(Objective.id) == objective_id).execution_options(populate_existing=True)
-    return session.exec(query).one()
+    return session.exec(query).first()
 
 
 def objective_and_service(session: Session, service_name: str, name: str) -> tuple[Objective, Service] | None:

@@ -17,6 +17,15 @@ from storage.models.catalog import Service
 from storage.models.incidents import Incident, IncidentEvent, IncidentEventKind, IncidentStatus
 
 
+def _ongoing(service_ids: Sequence[int], start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Of these services, and ongoing at some moment of [start, end)."""
+    return (
+        col(Incident.service_id).in_(service_ids),
+        col(Incident.started_at) < end,
+        or_(col(Incident.resolved_at).is_(None), col(Incident.resolved_at) > start),
+    )
+
+
 def incidents_overlapping(
     session: Session, service_ids: Sequence[int], start: datetime, end: datetime
 ) -> Sequence[Incident]:
@@ -24,11 +33,7 @@ def incidents_overlapping(
     if not service_ids:
         return []
     query = (
-        select(Incident)
-        .where(col(Incident.service_id).in_(service_ids))
-        .where(Incident.started_at < end)
-        .where(or_(col(Incident.resolved_at).is_(None), col(Incident.resolved_at) > start))
-        .order_by(col(Incident.started_at), col(Incident.id))
+        select(Incident).where(*_ongoing(service_ids, start, end)).order_by(col(Incident.started_at), col(Incident.id))
     )
     return session.exec(query).all()
 
@@ -50,9 +55,7 @@ def incident_spans(session: Session, service_ids: Sequence[int], start: datetime
     columns = (Incident.id, Incident.service_id, Incident.started_at, Incident.resolved_at, Incident.impact_percent)
     query = (
         select_columns(*(col(column) for column in columns))
-        .where(col(Incident.service_id).in_(service_ids))
-        .where(col(Incident.started_at) < end)
-        .where(or_(col(Incident.resolved_at).is_(None), col(Incident.resolved_at) > start))
+        .where(*_ongoing(service_ids, start, end))
         .order_by(col(Incident.started_at), col(Incident.id))
     )
     return [IncidentSpan(*row) for row in session.execute(query)]

@@ -13,6 +13,7 @@ from slabot.core.timefmt import format_attainment, format_duration, format_perce
 from slabot.render.charts.ranking import Pareto, amount, pareto_rows, vital_few
 from slabot.render.charts.style import objective_label
 from slabot.render.locale import DEFAULT_LOCALE, Locale
+from slabot.render.reply import listed
 from slabot.render.weeks import day_month, week_number, week_period
 from slabot.reports.chart_data import BurnDown, SliPanel, WeekTimes
 from slabot.reports.schedule import Week
@@ -117,19 +118,9 @@ def _burndown_part(burn: BurnDown, zone: ZoneInfo, locale: Locale) -> str:
             "{name}: {left} left on {on} (ideal {ideal}), {n} incident.",
             "{name}: {left} left on {on} (ideal {ideal}), {n} incidents.",
             count,
-            name=name,
-            left=figures["left"],
-            on=figures["on"],
-            ideal=figures["ideal"],
+            **figures,
         )
-    return tr(
-        locale,
-        "{name}: {left} left on {on} (ideal {ideal}).",
-        name=name,
-        left=figures["left"],
-        on=figures["on"],
-        ideal=figures["ideal"],
-    )
+    return tr(locale, "{name}: {left} left on {on} (ideal {ideal}).", **figures)
 
 
 def burndown_alt(burndowns: Sequence[BurnDown], zone: ZoneInfo, total: int | None, *, locale: Locale) -> str:
@@ -141,8 +132,7 @@ def burndown_alt(burndowns: Sequence[BurnDown], zone: ZoneInfo, total: int | Non
     )
     if not burndowns:
         return within(head, parts, locale=locale)
-    # Translators: what separates the items of a list, like the "," of "checkout, payments"
-    thresholds = tr(locale, ", ").join(format_target(t) for t in burndowns[0].thresholds)
+    thresholds = listed([format_target(t) for t in burndowns[0].thresholds], locale=locale)
     tail = tr(locale, "Policy thresholds: {thresholds} left.", thresholds=thresholds) if thresholds else ""
     return within(head, parts, tail, locale=locale)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -24,6 +23,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
+
+from slabot.render.reply import char_width, text_width
 
 # Palette (colour-blind safe, after Okabe–Ito), defined once for all four charts.
 SLI = "#0072B2"  # an objective's SLI, budget left: the "actual" line
@@ -118,15 +119,6 @@ def font(size: float = NOTE_SIZE, weight: str = "normal") -> FontProperties:
 def plain(text: str) -> str:
     """Text shown as it is: a "$" must not start mathtext."""
     return text.replace("$", r"\$")
-
-
-def char_width(char: str) -> int:
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-def text_width(text: str) -> int:
-    """Width in columns: CJK characters count two."""
-    return sum(char_width(char) for char in text)
 
 
 def shorten(text: str, columns: int) -> str:

@@ -20,9 +20,8 @@ from slabot.notify.notifier import Notifier
 from slabot.render import alerts as render
 from slabot.render.ids import ActionId, CallbackId
 from slabot.render.incidents import recorded_with_problem
-from slabot.render.locale import Locale
 from slabot.slack.clicks import clicked_id
-from slabot.slack.errors import guarded, reply_for
+from slabot.slack.errors import guarded, language_of, reply_for
 from slabot.slack.modals.open_incident import OpenIncidentModal
 
 log = logging.getLogger(__name__)
@@ -34,20 +33,8 @@ def _tell(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
-def _refuse(respond: Respond, error: Exception, what: str, locale: Locale) -> None:
-    """What went wrong with a click, told to the presser only."""
-    respond(replace_original=False, **reply_for(error, what, locale).for_respond())
-
-
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     zone = runtime.settings.timezone
-
-    def language(user: str) -> Locale:
-        """The presser's language (the workspace's when it cannot be looked up now)."""
-        try:
-            return notifier.readers.of_person(user)
-        except Exception:
-            return notifier.readers.default
 
     def change(work: Change, now: datetime) -> alert_actions.AlertChange:
         """One unit of work: the alert changed and its message's edit queued together, delivered after."""
@@ -61,24 +48,15 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     @guarded
     def acknowledge(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        user, now = body["user"]["id"], runtime.now()
-        try:
-            alert_id = clicked_id(body, "an alert")
-            change(lambda session: alert_actions.acknowledge(session, alert_id, user, now), now)
-        except Exception as error:
-            _refuse(respond, error, "the Acknowledge button", language(user))
+        alert_id, user, now = clicked_id(body, "an alert"), body["user"]["id"], runtime.now()
+        change(lambda session: alert_actions.acknowledge(session, alert_id, user, now), now)
 
     def silence_listener(hours: int) -> Callable[..., None]:
         def silence(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
             ack()
-            user, now = body["user"]["id"], runtime.now()
-            locale = language(user)
-            try:
-                alert_id = clicked_id(body, "an alert")
-                changed = change(lambda session: alert_actions.silence(session, alert_id, hours, user, now), now)
-            except Exception as error:
-                _refuse(respond, error, f"the Silence {hours}h button", locale)
-                return
+            alert_id, user, now = clicked_id(body, "an alert"), body["user"]["id"], runtime.now()
+            locale = language_of(notifier.readers, user)
+            changed = change(lambda session: alert_actions.silence(session, alert_id, hours, user, now), now)
             until = now + timedelta(hours=hours)
             rules = changed.alert.rules
             _tell(respond, render.silenced_reply(changed.objective, changed.service, rules, until, zone, locale=locale))
@@ -92,17 +70,13 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     @guarded
     def open_incident(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        user = body["user"]["id"]
-        locale = language(user)
-        try:
-            alert_id = clicked_id(body, "an alert")
-            with runtime.db.session() as session:
-                draft = alert_actions.incident_draft(session, alert_id)
-                new = draft.incident(render.incident_title(draft, locale=locale))
-        except Exception as error:
-            _refuse(respond, error, "the Open incident button", locale)
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=OpenIncidentModal(new, alert_id).view())
+        locale = language_of(notifier.readers, body["user"]["id"])
+        alert_id = clicked_id(body, "an alert")
+        with runtime.db.session() as session:
+            draft = alert_actions.incident_draft(session, alert_id)
+            new = draft.incident(render.incident_title(draft, locale=locale))
+        view = OpenIncidentModal(new, alert_id, locale=locale).view()
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.view(CallbackId.OPEN_INCIDENT)
     def submit_incident(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -113,12 +87,14 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
             return
         ack()
         user = body["user"]["id"]
+        locale = language_of(notifier.readers, user)
         try:
-            opened, problem = open_and_announce(runtime, notifier, new, user, None)
+            opened, problem = open_and_announce(runtime, notifier, new, user, None, locale)
             incident_id, now = opened.incident.id, runtime.now()
             change(lambda session: alert_actions.link_incident(session, alert_id, incident_id, now), now)
             if problem:  # the form has closed: a DM is the reply to the person who filed it
-                client.chat_postMessage(channel=user, **recorded_with_problem(incident_id, problem).for_message())
+                told = recorded_with_problem(incident_id, problem, locale)
+                client.chat_postMessage(channel=user, **told.for_message())
         except Exception as error:
-            told = reply_for(error, f"incident from alert {alert_id}", language(user))
+            told = reply_for(error, f"incident from alert {alert_id}", locale)
             client.chat_postMessage(channel=user, **told.for_message())

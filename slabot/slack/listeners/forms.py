@@ -9,14 +9,13 @@ laid out again, refused and answered in it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from slack_sdk.webhook import WebhookClient
 
@@ -25,6 +24,7 @@ from commands.context import CommandContext
 from commands.forms import Form, OpenForm, picking_service_form, service_form
 from commands.maintenance import add_window
 from commands.objective_edit import edit_objective
+from slabot.catalog.maintenance import NewMaintenance
 from slabot.config.runtime import Runtime
 from slabot.core.errors import UserError
 from slabot.core.i18n import DEFAULT_LOCALE, Locale, Message, t, tr
@@ -34,7 +34,7 @@ from slabot.render.reply import Reply
 from slabot.slack.errors import guarded, reply_for
 from slabot.slack.modals.calendar_form import CalendarModal
 from slabot.slack.modals.digest_form import DigestModal
-from slabot.slack.modals.form_inputs import FormOrigin, beside, notice_view
+from slabot.slack.modals.form_inputs import FormOrigin, beside, notice_view, submitted_inputs
 from slabot.slack.modals.maintenance_form import MaintenanceModal
 from slabot.slack.modals.objective_form import ALIASES, ObjectiveModal
 from slabot.slack.modals.policy_form import PolicyModal
@@ -43,6 +43,7 @@ from slabot.slack.modals.service_form import ServiceModal
 from slabot.slack.modals.severity_form import SeverityModal
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")  # what a form's modal reads from its submission
 NEW_OBJECTIVE = t("New objective")
 
 
@@ -109,9 +110,10 @@ def tell(client: WebClient, origin: FormOrigin, user: str, reply: Reply) -> bool
     return False
 
 
-def refused(ack: Ack, error: Exception, blocks: Sequence[Block], what: str, locale: Locale = DEFAULT_LOCALE) -> None:
+def refused(ack: Ack, error: Exception, view: dict[str, Any], what: str, locale: Locale = DEFAULT_LOCALE) -> None:
     """A submission refused, in `locale`: a UserError beside its field, anything else (logged) beside the first
-    one."""
+    one (of the inputs `view` was submitted with)."""
+    blocks = submitted_inputs(view)
     if isinstance(error, UserError):
         ack(response_action="errors", errors=beside({error.field or "": error.text(locale)}, blocks, ALIASES))
     else:
@@ -119,8 +121,8 @@ def refused(ack: Ack, error: Exception, blocks: Sequence[Block], what: str, loca
 
 
 def finish(
-    ack: Ack, client: WebClient, body: dict[str, Any], origin: FormOrigin, blocks: Sequence[Block],
-    title: Message | str, work: Callable[[], Reply],
+    ack: Ack, client: WebClient, body: dict[str, Any], origin: FormOrigin, title: Message | str,
+    work: Callable[[], Reply],
 ) -> None:  # fmt: skip
     """Store (the command's function, its rules and admin check included) before the ack, so a refusal is
     shown beside its field; then close the form and tell the person as the command would (in the form's
@@ -128,7 +130,7 @@ def finish(
     try:
         reply = work()
     except Exception as error:
-        refused(ack, error, blocks, f"the {title} form", origin.locale)
+        refused(ack, error, body["view"], f"the {title} form", origin.locale)
         return
     if origin.channel or origin.response_url:
         ack()
@@ -136,6 +138,33 @@ def finish(
     else:
         shown = title if isinstance(title, str) else title.render(origin.locale)
         ack(response_action="update", view=notice_view(shown, reply, origin.locale))
+
+
+def submit_listener(
+    runtime: Runtime, notifier: Notifier, read: Callable[[dict[str, Any]], tuple[FormOrigin, T | None, dict[str, str]]],
+    title: Message, store: Callable[[CommandContext, T], Reply],
+) -> Callable[..., None]:  # fmt: skip
+    """The listener of a form's submission: read by its modal (what it refuses, beside its inputs), then stored by
+    the command's function `store` (through finish)."""
+
+    def submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        origin, value, errors = read(body["view"])
+        if value is None:
+            ack(response_action="errors", errors=errors)
+            return
+        ctx = CommandContext(runtime, notifier, body["user"]["id"], origin.channel)
+        finish(ack, client, body, origin, title, lambda: store(ctx, value))
+
+    return submitted
+
+
+def not_ready(ack: Ack, view: dict[str, Any], errors: dict[str, str]) -> None:
+    """An objective form that cannot be stored yet: its errors beside their inputs or, with none (a choice changed
+    with no field for it shown yet), the form laid out for the choices made, what was typed kept."""
+    if errors:
+        ack(response_action="errors", errors=errors)
+    else:
+        ack(response_action="update", view=ObjectiveModal.of(view).view())
 
 
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
@@ -151,41 +180,31 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
         ctx = context(body, origin)
         store = edit_service if submission.editing else add_service
         title = t("Edit service") if submission.editing else t("New service")
-        finish(ack, client, body, origin, ServiceModal(origin).blocks(), title,
-               lambda: store(ctx, submission.name, submission.fields))  # fmt: skip
+        finish(ack, client, body, origin, title, lambda: store(ctx, submission.name, submission.fields))
 
-    @app.view(CallbackId.MAINTENANCE_FORM)
-    def submit_maintenance(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        now = runtime.now()
-        origin, new, errors = MaintenanceModal.read(body["view"], now, runtime.settings.timezone)
-        if new is None:
-            ack(response_action="errors", errors=errors)
-            return
-        ctx = context(body, origin)
-        blocks = MaintenanceModal(origin, (), now).blocks()
-        finish(ack, client, body, origin, blocks, t("Maintenance window"), lambda: add_window(ctx, new))
+    def read_maintenance(view: dict[str, Any]) -> tuple[FormOrigin, NewMaintenance | None, dict[str, str]]:
+        return MaintenanceModal.read(view, runtime.now(), runtime.settings.timezone)
+
+    maintenance = submit_listener(runtime, notifier, read_maintenance, t("Maintenance window"), add_window)
+    app.view(CallbackId.MAINTENANCE_FORM)(maintenance)
 
     @app.view(CallbackId.OBJECTIVE_FORM)
     def submit_objective(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         view = body["view"]
         origin, definition, errors = ObjectiveModal.read(view)
-        modal = ObjectiveModal.of(view)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        if definition is None:  # a choice changed with no field for it shown yet: show them, keep what was typed
-            ack(response_action="update", view=modal.view())
+        if errors or definition is None:
+            not_ready(ack, view, errors)
             return
         ctx = context(body, origin)
         if not definition.pulled:
-            finish(ack, client, body, origin, modal.inputs(), NEW_OBJECTIVE, lambda: define_checked(ctx, definition))
+            finish(ack, client, body, origin, NEW_OBJECTIVE, lambda: define_checked(ctx, definition))
             return
         locale = origin.locale
         title = NEW_OBJECTIVE.render(locale)
         try:  # everything but the server's answer is checked while the form can still show errors
             check_definition(ctx, definition)
         except Exception as error:
-            refused(ack, error, modal.inputs(), "the New objective form", locale)
+            refused(ack, error, view, "the New objective form", locale)
             return
         ack(response_action="update", view=notice_view(title, working(locale), locale))  # within the 3 seconds
         view_id = str(view["id"])
@@ -213,15 +232,11 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     def submit_objective_edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         view = body["view"]
         origin, edit, errors = ObjectiveModal.read_edit(view)
-        modal = ObjectiveModal.of(view)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        if edit is None:  # a choice changed with no field for it shown yet: show them, keep what was typed
-            ack(response_action="update", view=modal.view())
+        if errors or edit is None:
+            not_ready(ack, view, errors)
             return
         ctx = context(body, origin)
-        finish(ack, client, body, origin, modal.inputs(), t("Edit objective"), lambda: edit_objective(ctx, edit))
+        finish(ack, client, body, origin, t("Edit objective"), lambda: edit_objective(ctx, edit))
 
     def relayout(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """A select that changes the objective form's fields: the form again, laid out for the choice (inputs

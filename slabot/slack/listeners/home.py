@@ -28,7 +28,7 @@ from slabot.render.ids import ActionId, CallbackId
 from slabot.render.locale import Locale
 from slabot.render.reply import Reply
 from slabot.slack.clicks import clicked, clicked_id
-from slabot.slack.errors import guarded, reply_for
+from slabot.slack.errors import guarded, language_of, reply_for
 from slabot.slack.listeners.forms import home_form, open_form
 from slabot.slack.listeners.incidents import declare_view, open_resolve_form, submit_resolve
 from slabot.slack.modals.form_inputs import FormOrigin
@@ -84,10 +84,7 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     def language(user: str) -> Locale:
         """The person's language, looked up before any snapshot opens (the first lookup of the day writes);
         SLABOT_LANGUAGE when the database is out of reach (the Home then says so, in it)."""
-        try:
-            return notifier.readers.of_person(user)
-        except Exception:
-            return notifier.readers.default
+        return language_of(notifier.readers, user)
 
     def publish(
         client: WebClient,

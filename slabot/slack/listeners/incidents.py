@@ -89,14 +89,13 @@ def submit_resolve(
         except UserError as error:  # the rules of the time: not in the future, not before the incident started
             raise UserError(error.text(locale), field=error.field or FormField.RESOLVED) from None
 
-    blocks = ResolveModal.inputs(view)
     if not origin.home:
-        finish(ack, client, body, origin.told, blocks, resolve_title(locale), work)
+        finish(ack, client, body, origin.told, resolve_title(locale), work)
         return None
     try:
         reply = work()
     except Exception as error:
-        refused(ack, error, blocks, "the Resolve incident form", locale)
+        refused(ack, error, view, "the Resolve incident form", locale)
         return None
     ack()
     return reply

@@ -17,19 +17,11 @@ from slabot.notify.notifier import Notifier, Queued
 from slabot.rca import runs, thread
 from slabot.rca.thread import ThreadMessage
 from slabot.render.ids import ActionId
-from slabot.render.locale import Locale
 from slabot.slack.clicks import clicked, clicked_id
-from slabot.slack.errors import RECORDED, guarded, recorded_before_ack, reply_for
+from slabot.slack.errors import RECORDED, guarded, recorded_before_ack
 from storage.models.rca import FishboneCategory, RcaTrigger
 
 _CATEGORY_ACTION = re.compile(rf"^{ActionId.RCA_CATEGORY}:({'|'.join(c.value for c in FishboneCategory)})$")
-
-
-def _refused(respond: Respond, error: Exception, what: str, locale: Locale) -> None:
-    """What went wrong with a click, told only to the clicker, in their language (logged when it is slabot's)."""
-    reply = reply_for(error, what, locale)
-    if getattr(respond, "response_url", None):
-        respond(replace_original=False, **reply.for_respond())
 
 
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
@@ -57,17 +49,11 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
     @guarded
     def start(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        user = body["user"]["id"]
-        locale = notifier.readers.of_person(user)
-        try:
-            incident_id = clicked_id(body, "an incident")
-            now = runtime.now()
-            with runtime.db.session() as session:
-                _, said = runs.start(session, incident_id, user, RcaTrigger.BUTTON, now)
-                queued = notifier.queue(session, said, now)
-        except Exception as error:
-            _refused(respond, error, "the Start 5-Why button", locale)
-            return
+        incident_id = clicked_id(body, "an incident")
+        now = runtime.now()
+        with runtime.db.session() as session:
+            _, said = runs.start(session, incident_id, body["user"]["id"], RcaTrigger.BUTTON, now)
+            queued = notifier.queue(session, said, now)
         notifier.deliver(queued)
 
     @app.action(_CATEGORY_ACTION)
@@ -76,14 +62,9 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
         ack()
         match = _CATEGORY_ACTION.match(str(clicked(body).get("action_id") or ""))
         assert match is not None
-        locale = notifier.readers.of_person(body["user"]["id"])
-        try:
-            rca_id = clicked_id(body, "a 5-Why")
-            now = runtime.now()
-            with runtime.db.session() as session:
-                said = runs.choose_category(session, rca_id, FishboneCategory(match.group(1)), now)
-                queued = notifier.queue(session, said, now)
-        except Exception as error:
-            _refused(respond, error, "a category button", locale)
-            return
+        rca_id = clicked_id(body, "a 5-Why")
+        now = runtime.now()
+        with runtime.db.session() as session:
+            said = runs.choose_category(session, rca_id, FishboneCategory(match.group(1)), now)
+            queued = notifier.queue(session, said, now)
         notifier.deliver(queued)

@@ -19,21 +19,13 @@ from slabot.incidents import satisfaction as csat
 from slabot.notify.notifier import Notifier
 from slabot.render import csat as render
 from slabot.render.ids import ActionId, BlockId, CallbackId
-from slabot.render.locale import Locale
 from slabot.slack.clicks import clicked, clicked_id
-from slabot.slack.errors import guarded, reply_for
+from slabot.slack.errors import guarded, language_of
 from slabot.slack.modals.satisfaction_comment import CsatCommentModal, comment_saved
 
 log = logging.getLogger(__name__)
 
 RATE_BUTTON = re.compile(rf"^{ActionId.CSAT_RATE}:[1-5]$")
-
-
-def _refused(respond: Respond, error: Exception, what: str, locale: Locale) -> None:
-    """What went wrong with a click, told only to the clicker, in their language (logged when it is slabot's)."""
-    reply = reply_for(error, what, locale)
-    if getattr(respond, "response_url", None):
-        respond(replace_original=False, **reply.for_respond())
 
 
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
@@ -46,14 +38,10 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
         ack()
         user = body["user"]["id"]
         locale = readers.of_person(user)
-        try:
-            incident_id = clicked_id(body, "an incident")
-            rating = int(str(clicked(body).get("action_id")).rpartition(":")[2])
-            with runtime.db.session() as session:
-                row = csat.rate(session, incident_id, user, rating, runtime.now())
-        except Exception as error:
-            _refused(respond, error, "a rating button", locale)
-            return
+        incident_id = clicked_id(body, "an incident")
+        rating = int(str(clicked(body).get("action_id")).rpartition(":")[2])
+        with runtime.db.session() as session:
+            row = csat.rate(session, incident_id, user, rating, runtime.now())
         respond(replace_original=True, **render.thanks(row, locale=locale).for_respond())
 
     @app.action(ActionId.CSAT_COMMENT)
@@ -62,23 +50,16 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
         ack()
         user = body["user"]["id"]
         locale = readers.of_person(user)
-        try:
-            incident_id = clicked_id(body, "an incident")
-            with runtime.db.session() as session:
-                comment = csat.comment_of(session, incident_id, user)
-        except Exception as error:
-            _refused(respond, error, "the comment button", locale)
-            return
+        incident_id = clicked_id(body, "an incident")
+        with runtime.db.session() as session:
+            comment = csat.comment_of(session, incident_id, user)
         view = CsatCommentModal(incident_id, comment, locale).view()
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.view(CallbackId.CSAT_COMMENT)
     def save_comment(ack: Ack, body: dict[str, Any]) -> None:
         user = body["user"]["id"]
-        try:
-            locale = readers.of_person(user)
-        except Exception:
-            locale = readers.default  # the database is out of reach: saving fails below and says so
+        locale = language_of(readers, user)  # the database out of reach: saving fails below and says so
         incident_id, comment, errors = CsatCommentModal.read(body["view"], locale)
         if comment is None:
             ack(response_action="errors", errors=errors)

@@ -13,36 +13,34 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from commands.context import CommandContext
-from commands.digest import add_digest
+from commands.digest import NewDigest, add_digest
 from commands.itsm import add_calendar, change_targets
 from commands.policy import change_policy, policy_form
 from slabot.config.runtime import Runtime
 from slabot.core.i18n import t
 from slabot.notify.notifier import Notifier
 from slabot.render.ids import ActionId, CallbackId
+from slabot.render.reply import Reply
 from slabot.slack.clicks import clicked
 from slabot.slack.errors import guarded
-from slabot.slack.listeners.forms import finish, open_form
+from slabot.slack.listeners.forms import open_form, submit_listener
 from slabot.slack.modals.calendar_form import CalendarModal
 from slabot.slack.modals.digest_form import DigestModal
 from slabot.slack.modals.form_inputs import FormOrigin
 from slabot.slack.modals.policy_form import PolicyModal
-from slabot.slack.modals.severity_form import SeverityModal
+from slabot.slack.modals.severity_form import SeverityModal, TargetsSubmission
 
 log = logging.getLogger(__name__)
 
 
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
-    def context(body: dict[str, Any], origin: FormOrigin) -> CommandContext:
-        return CommandContext(runtime, notifier, body["user"]["id"], origin.channel)
-
     @app.action(ActionId.POLICY_EDIT)
     @guarded
     def edit_policy(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """The Alert policy form, filled in, over the reply the button is in; its confirmation goes there."""
         ack()
         channel = str((body.get("channel") or {}).get("id") or "")
-        ctx = context(body, FormOrigin(channel))
+        ctx = CommandContext(runtime, notifier, body["user"]["id"], channel)
         origin = FormOrigin(channel, str(body.get("response_url") or ""), locale=ctx.locale)
         form = policy_form(ctx, str(clicked(body).get("value") or ""))
         try:
@@ -51,45 +49,19 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
             log.warning("the Alert policy form did not open (%s)", error.response.get("error"))
             respond(replace_original=False, **form.for_respond())
 
-    @app.view(CallbackId.POLICY_FORM)
-    def submit_policy(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        view = body["view"]
-        origin, change, errors = PolicyModal.read(view)
-        if change is None:
-            ack(response_action="errors", errors=errors)
-            return
-        ctx = context(body, origin)
-        blocks = PolicyModal.of(view).blocks()
-        finish(ack, client, body, origin, blocks, t("Alert policy"), lambda: change_policy(ctx, change))
+    def read_digest(view: dict[str, Any]) -> tuple[FormOrigin, NewDigest | None, dict[str, str]]:
+        return DigestModal.read(view, runtime.settings.timezone)
 
-    @app.view(CallbackId.SEVERITY_FORM)
-    def submit_targets(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        origin, submission, errors = SeverityModal.read(body["view"])
-        if submission is None:
-            ack(response_action="errors", errors=errors)
-            return
-        ctx = context(body, origin)
-        blocks = SeverityModal(origin).blocks()
-        finish(ack, client, body, origin, blocks, t("Severity targets"),
-               lambda: change_targets(ctx, submission.severity, submission.changes))  # fmt: skip
+    def change_severity(ctx: CommandContext, submission: TargetsSubmission) -> Reply:
+        return change_targets(ctx, submission.severity, submission.changes)
 
-    @app.view(CallbackId.CALENDAR_FORM)
-    def submit_calendar(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        origin, new, errors = CalendarModal.read(body["view"])
-        if new is None:
-            ack(response_action="errors", errors=errors)
-            return
-        ctx = context(body, origin)
-        blocks = CalendarModal(origin).blocks()
-        finish(ack, client, body, origin, blocks, t("Business calendar"), lambda: add_calendar(ctx, new))
-
-    @app.view(CallbackId.DIGEST_FORM)
-    def submit_digest(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        view = body["view"]
-        origin, new, errors = DigestModal.read(view, runtime.settings.timezone)
-        if new is None:
-            ack(response_action="errors", errors=errors)
-            return
-        ctx = context(body, origin)
-        blocks = DigestModal.of(view).blocks()
-        finish(ack, client, body, origin, blocks, t("Weekly digest"), lambda: add_digest(ctx, new))
+    app.view(CallbackId.POLICY_FORM)(
+        submit_listener(runtime, notifier, PolicyModal.read, t("Alert policy"), change_policy)
+    )
+    app.view(CallbackId.SEVERITY_FORM)(
+        submit_listener(runtime, notifier, SeverityModal.read, t("Severity targets"), change_severity)
+    )
+    app.view(CallbackId.CALENDAR_FORM)(
+        submit_listener(runtime, notifier, CalendarModal.read, t("Business calendar"), add_calendar)
+    )
+    app.view(CallbackId.DIGEST_FORM)(submit_listener(runtime, notifier, read_digest, t("Weekly digest"), add_digest))

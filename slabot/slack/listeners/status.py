@@ -15,7 +15,7 @@ from slabot.config.runtime import Runtime
 from slabot.notify.notifier import Notifier
 from slabot.render.ids import ActionId
 from slabot.slack.clicks import clicked
-from slabot.slack.errors import guarded, reply_for
+from slabot.slack.errors import guarded
 
 
 def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
@@ -25,8 +25,5 @@ def register(app: App, runtime: Runtime, notifier: Notifier) -> None:
         ack()
         channel = str((body.get("channel") or {}).get("id") or "")
         ctx = CommandContext(runtime, notifier, body["user"]["id"], channel)
-        try:
-            reply = objective_budget(ctx, *parse_objective_ref(str(clicked(body).get("value") or "")))
-        except Exception as error:
-            reply = reply_for(error, "the Budget button", ctx.locale_or_default())
+        reply = objective_budget(ctx, *parse_objective_ref(str(clicked(body).get("value") or "")))
         respond(replace_original=False, **reply.for_respond())

@@ -13,7 +13,7 @@ from slack_sdk.models.views import View
 from commands.itsm import NewCalendar, read_calendar
 from slabot.core.i18n import tr
 from slabot.render.ids import CallbackId, FormField
-from slabot.slack.modals.form_inputs import FormOrigin, beside, text_input, typed
+from slabot.slack.modals.form_inputs import FormOrigin, beside, submitted_inputs, text_input, typed
 from storage.models.catalog import NAME_MAX, TIMEZONE_MAX
 from storage.models.incidents import CALENDAR_HOURS_MAX
 
@@ -78,5 +78,5 @@ class CalendarModal:
         given = {key: values.get(key, "") for key in ("name", "tz", "hours", "country")}
         new, errors = read_calendar(given, origin.locale)
         if errors:
-            return origin, None, beside(errors, CalendarModal(origin).blocks())
+            return origin, None, beside(errors, submitted_inputs(view))
         return origin, new, {}

@@ -22,7 +22,14 @@ from commands.digest import NewDigest, read_digest
 from slabot.core.i18n import Locale, tr
 from slabot.render.ids import CallbackId, FormField, InputId
 from slabot.render.reply import clip
-from slabot.slack.modals.form_inputs import FormOrigin, beside, select_input, shown_fields, text_input, typed
+from slabot.slack.modals.form_inputs import (
+    FormOrigin,
+    beside,
+    select_input,
+    submitted_inputs,
+    text_input,
+    typed,
+)
 from slabot.slack.modals.policy_form import IN_A_SELECT, picked
 from storage.models.catalog import TIMEZONE_MAX
 
@@ -110,12 +117,6 @@ class DigestModal:
             blocks=self.blocks(),
         )
 
-    @classmethod
-    def of(cls, view: Mapping[str, Any]) -> DigestModal:
-        """The form as it was shown (for its inputs' ids)."""
-        origin = FormOrigin.loads(view.get("private_metadata"))
-        return cls(origin, typed_services=FormField.SERVICES in shown_fields(view))
-
     @staticmethod
     def read(view: dict[str, Any], zone: ZoneInfo) -> tuple[FormOrigin, NewDigest | None, dict[str, str]]:
         """(where it came from, the digest to add, errors by block_id), parsed as /sla digest add parses; no
@@ -128,5 +129,5 @@ class DigestModal:
             options["services"] = services
         new, errors = read_digest(options, zone, origin.locale)
         if errors:
-            return origin, None, beside(errors, DigestModal.of(view).blocks())
+            return origin, None, beside(errors, submitted_inputs(view))
         return origin, new, {}

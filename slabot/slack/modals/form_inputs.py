@@ -142,6 +142,11 @@ def shown_fields(view: Mapping[str, Any]) -> set[str]:
     return {str(b.get("block_id")) for b in view.get("blocks") or [] if b.get("type") == "input"}
 
 
+def submitted_inputs(view: Mapping[str, Any]) -> list[Block]:
+    """The inputs of a view as it was submitted (an error goes beside one of them)."""
+    return [block for block in Block.parse_all(view.get("blocks") or []) if isinstance(block, InputBlock)]
+
+
 def beside(
     errors: Mapping[str, str], blocks: Sequence[Block], aliases: Mapping[str, str] | None = None
 ) -> dict[str, str]:

@@ -17,7 +17,7 @@ from slabot.catalog.names import parse_name
 from slabot.core.errors import UserError
 from slabot.core.i18n import t, tr
 from slabot.render.ids import CallbackId, FormField, InputId
-from slabot.slack.modals.form_inputs import FormOrigin, beside, select_input, text_input, typed
+from slabot.slack.modals.form_inputs import FormOrigin, beside, select_input, submitted_inputs, text_input, typed
 from storage.models.catalog import MAINTENANCE_REASON_MAX, NAME_MAX
 
 
@@ -93,9 +93,8 @@ class MaintenanceModal:
                 parsed[key] = parse(values.get(key, ""))
             except UserError as error:
                 errors[key] = error.text(origin.locale)
-        blocks = MaintenanceModal(origin, (), now).blocks()
         if errors:
-            return origin, None, beside(errors, blocks)
+            return origin, None, beside(errors, submitted_inputs(view))
         reason = values.get(FormField.REASON) or None
         new = NewMaintenance(parsed["service"], parsed["objective"], parsed["start"], parsed["end"], reason)
         return origin, new, {}

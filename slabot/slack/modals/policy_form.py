@@ -19,7 +19,7 @@ from slabot.slack.modals.form_inputs import (
     FormOrigin,
     beside,
     select_input,
-    shown_fields,
+    submitted_inputs,
     text_input,
     typed,
 )
@@ -123,12 +123,6 @@ class PolicyModal:
             blocks=self.blocks(),
         )
 
-    @classmethod
-    def of(cls, view: Mapping[str, Any]) -> PolicyModal:
-        """The form as it was shown (for its inputs' ids)."""
-        origin = FormOrigin.loads(view.get("private_metadata"))
-        return cls(origin, initial={key: "" for key in shown_fields(view) if key == FormField.MIN_EVENTS})
-
     @staticmethod
     def read(view: dict[str, Any]) -> tuple[FormOrigin, PolicyChange | None, dict[str, str]]:
         """(where it came from, the change, errors by block_id): the words and options /sla policy would be
@@ -140,5 +134,5 @@ class PolicyModal:
         reset = RESET in picked(view, FormField.RESET)
         change, errors = read_policy(options, reset=reset, locale=origin.locale)
         if errors:
-            return origin, None, beside(errors, PolicyModal.of(view).blocks())
+            return origin, None, beside(errors, submitted_inputs(view))
         return origin, change, {}

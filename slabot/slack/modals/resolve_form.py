@@ -139,11 +139,6 @@ class ResolveModal:
         )
 
     @staticmethod
-    def inputs(view: dict[str, Any]) -> list[Block]:
-        """The form's inputs as submitted (an error goes beside one of them)."""
-        return [block for block in Block.parse_all(view.get("blocks") or []) if isinstance(block, InputBlock)]
-
-    @staticmethod
     def read(
         view: dict[str, Any], now: datetime, zone: ZoneInfo
     ) -> tuple[ResolveOrigin, Resolution | None, dict[str, str]]:

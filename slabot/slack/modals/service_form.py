@@ -22,7 +22,7 @@ from slabot.catalog.services import ServiceFields
 from slabot.core.errors import UserError
 from slabot.core.i18n import Locale, tr
 from slabot.render.ids import CallbackId, FormField, InputId
-from slabot.slack.modals.form_inputs import FormOrigin, beside, select_input, text_input, typed
+from slabot.slack.modals.form_inputs import FormOrigin, beside, select_input, submitted_inputs, text_input, typed
 from storage.models.catalog import NAME_MAX, OWNER_MAX
 
 
@@ -122,7 +122,7 @@ class ServiceModal:
             except UserError as error:
                 refused = {"name": error.text(locale), **refused}
         aliases = {"oncall": FormField.ONCALL_GROUP if group and not person else FormField.ONCALL}
-        errors = beside({**refused, **errors}, ServiceModal(origin).blocks(), aliases)
+        errors = beside({**refused, **errors}, submitted_inputs(view), aliases)
         if errors:
             return origin, None, errors
         return origin, ServiceSubmission(origin.editing or name, fields, editing), {}

@@ -15,7 +15,7 @@ from slabot.core.i18n import tr
 from slabot.incidents.targets import TEXT_MAX
 from slabot.render.ids import CallbackId, FormField
 from slabot.render.reply import context
-from slabot.slack.modals.form_inputs import Choices, FormOrigin, beside, text_input, typed
+from slabot.slack.modals.form_inputs import Choices, FormOrigin, beside, submitted_inputs, text_input, typed
 from slabot.slack.modals.policy_form import choice_input
 
 
@@ -89,5 +89,5 @@ class SeverityModal:
                 origin.locale, "This form does not name a severity: type /sla policy sev2 to open it again."
             )
         if errors:
-            return origin, None, beside(errors, SeverityModal(origin).blocks())
+            return origin, None, beside(errors, submitted_inputs(view))
         return origin, TargetsSubmission(int(origin.editing), changes), {}
